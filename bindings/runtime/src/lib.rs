@@ -1,1 +1,39 @@
+//! Spec-agnostic HTTP runtime for generated API clients.
+//!
+//! Generated code describes each operation as a [`Request`] and hands it to a [`Transport`], which
+//! owns everything that is the same for every API: URL joining, default and per-call headers, bearer
+//! auth through a [`TokenProvider`], a request id reused across retries (so a replayed call can be
+//! idempotent server-side), per-attempt timeouts, retries with jittered backoff and Retry-After, and
+//! tolerant parsing of error bodies into [`Error`]. Models check themselves with [`Validate`] before
+//! being sent, and list operations become streams with [`paginate`].
+//!
+//! Nothing here knows the API it serves: header names, URLs and rules all arrive through
+//! [`TransportConfig`] and [`Request`], so one runtime serves every generated client.
 
+pub mod auth;
+pub mod error;
+pub mod paging;
+pub mod response;
+pub mod retry;
+pub mod secret;
+pub mod transport;
+pub mod validate;
+
+pub use auth::{BoxFuture, StaticToken, TokenProvider};
+pub use error::{ApiError, Error, ErrorKind, FieldError, ValidationError};
+pub use paging::{Page, paginate};
+pub use response::{RawResponse, Response};
+pub use retry::{RetryPolicy, is_retryable_status, parse_retry_after};
+pub use secret::Secret;
+pub use transport::{
+    Request, RequestOptions, Transport, TransportConfig, encode_path_segment,
+    ensure_crypto_provider,
+};
+pub use validate::{Validate, Validator};
+
+// Re-exported so generated code uses exactly the versions this runtime was built with.
+pub use bytes;
+pub use futures;
+pub use reqwest;
+pub use serde_json;
+pub use uuid;

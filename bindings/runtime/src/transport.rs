@@ -1,0 +1,716 @@
+//! Sends requests: URL joining, headers, auth, per-attempt timeout and the retry loop.
+
+use std::fmt;
+use std::sync::{Arc, Once};
+use std::time::{Duration, Instant, SystemTime};
+
+use bytes::Bytes;
+use reqwest::header::{
+    ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, RETRY_AFTER,
+    USER_AGENT,
+};
+use tracing::Instrument;
+use url::Url;
+
+use crate::auth::TokenProvider;
+use crate::error::{ApiError, Error};
+use crate::retry::{RetryPolicy, parse_retry_after};
+
+pub use crate::response::RawResponse;
+
+/// Default per-attempt timeout.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+/// User-Agent sent when the config gives none.
+pub const DEFAULT_USER_AGENT: &str = concat!("sdk-runtime/", env!("CARGO_PKG_VERSION"));
+
+/// Everything spec-specific a [`Transport`] needs, supplied by generated code.
+#[derive(Clone, Default)]
+pub struct TransportConfig {
+    pub base_url: String,
+    pub token: Option<Arc<dyn TokenProvider>>,
+    /// Caller-supplied client (shares its pool, proxy and TLS settings); otherwise one is built.
+    pub http: Option<reqwest::Client>,
+    /// Per attempt; default 60 s.
+    pub timeout: Option<Duration>,
+    pub retry: RetryPolicy,
+    /// Sent on every call, e.g. a locale or application name. Per-call headers with the same name win.
+    pub default_headers: Vec<(String, String)>,
+    /// Header carrying the per-call request id (reused across retries), e.g. "MS-RequestId".
+    pub request_id_header: Option<String>,
+    /// Header carrying the per-transport correlation id, e.g. "MS-CorrelationId".
+    pub correlation_id_header: Option<String>,
+    /// Default: a new UUID v4 per Transport.
+    pub correlation_id: Option<String>,
+    pub user_agent: Option<String>,
+}
+
+impl TransportConfig {
+    pub fn new(base_url: impl Into<String>) -> Self {
+        Self {
+            base_url: base_url.into(),
+            ..Self::default()
+        }
+    }
+}
+
+impl fmt::Debug for TransportConfig {
+    // Hand-written so the token can never show; header values are left out too, as a caller may
+    // have put a credential among them.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let header_names: Vec<&str> = self
+            .default_headers
+            .iter()
+            .map(|(k, _)| k.as_str())
+            .collect();
+        f.debug_struct("TransportConfig")
+            .field("base_url", &self.base_url)
+            .field("token", &self.token.as_ref().map(|_| Redacted))
+            .field("http", &self.http.as_ref().map(|_| "reqwest::Client"))
+            .field("timeout", &self.timeout)
+            .field("retry", &self.retry)
+            .field("default_headers", &header_names)
+            .field("request_id_header", &self.request_id_header)
+            .field("correlation_id_header", &self.correlation_id_header)
+            .field("correlation_id", &self.correlation_id)
+            .field("user_agent", &self.user_agent)
+            .finish()
+    }
+}
+
+struct Redacted;
+
+impl fmt::Debug for Redacted {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+/// One logical call, as generated code describes it.
+#[derive(Clone)]
+pub struct Request {
+    /// operationId, for tracing.
+    pub operation: &'static str,
+    pub method: reqwest::Method,
+    /// Already encoded, e.g. "/v1/customers/abc", or a server-given relative/absolute link.
+    pub path: String,
+    pub query: Vec<(&'static str, String)>,
+    pub headers: Vec<(String, String)>,
+    /// JSON, sent with Content-Type: application/json; reused on retries.
+    pub body: Option<Bytes>,
+    /// Non-2xx statuses that are answers, not errors (404 for "exists").
+    pub accept_statuses: &'static [u16],
+}
+
+impl Request {
+    pub fn new(operation: &'static str, method: reqwest::Method, path: impl Into<String>) -> Self {
+        Self {
+            operation,
+            method,
+            path: path.into(),
+            query: Vec::new(),
+            headers: Vec::new(),
+            body: None,
+            accept_statuses: &[],
+        }
+    }
+
+    pub fn query(mut self, name: &'static str, value: impl Into<String>) -> Self {
+        self.query.push((name, value.into()));
+        self
+    }
+
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    pub fn body(mut self, body: impl Into<Bytes>) -> Self {
+        self.body = Some(body.into());
+        self
+    }
+
+    /// Serializes `value` as the JSON body.
+    pub fn json<T: serde::Serialize + ?Sized>(mut self, value: &T) -> Result<Self, Error> {
+        let bytes = serde_json::to_vec(value)
+            .map_err(|e| Error::Config(format!("cannot serialize the request body: {e}")))?;
+        self.body = Some(Bytes::from(bytes));
+        Ok(self)
+    }
+
+    pub fn accept_statuses(mut self, statuses: &'static [u16]) -> Self {
+        self.accept_statuses = statuses;
+        self
+    }
+}
+
+impl fmt::Debug for Request {
+    // Bodies and header values can hold secrets: only their shape is shown.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let header_names: Vec<&str> = self.headers.iter().map(|(k, _)| k.as_str()).collect();
+        f.debug_struct("Request")
+            .field("operation", &self.operation)
+            .field("method", &self.method)
+            .field("path", &self.path)
+            .field("query", &self.query)
+            .field("headers", &header_names)
+            .field("body_len", &self.body.as_ref().map(Bytes::len))
+            .field("accept_statuses", &self.accept_statuses)
+            .finish()
+    }
+}
+
+/// Per-call overrides.
+#[derive(Clone, Default)]
+pub struct RequestOptions {
+    /// Reuse a request id, e.g. to replay an idempotent create after a crash.
+    pub request_id: Option<String>,
+    pub timeout: Option<Duration>,
+    pub retry: Option<RetryPolicy>,
+    /// Win over default and operation headers; an explicit `Authorization` here replaces the token provider.
+    pub headers: Vec<(String, String)>,
+}
+
+impl RequestOptions {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn with_request_id(mut self, id: impl Into<String>) -> Self {
+        self.request_id = Some(id.into());
+        self
+    }
+
+    pub fn with_timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    pub fn with_retry(mut self, retry: RetryPolicy) -> Self {
+        self.retry = Some(retry);
+        self
+    }
+
+    pub fn with_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+}
+
+impl fmt::Debug for RequestOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let header_names: Vec<&str> = self.headers.iter().map(|(k, _)| k.as_str()).collect();
+        f.debug_struct("RequestOptions")
+            .field("request_id", &self.request_id)
+            .field("timeout", &self.timeout)
+            .field("retry", &self.retry)
+            .field("headers", &header_names)
+            .finish()
+    }
+}
+
+/// Installs rustls' ring provider as the process default (once; harmless if one is already
+/// installed). reqwest is built without a provider, and building a client without one panics, so
+/// call this before building your own `reqwest::Client` to pass as [`TransportConfig::http`].
+pub fn ensure_crypto_provider() {
+    static INSTALL: Once = Once::new();
+    INSTALL.call_once(|| {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    });
+}
+
+/// Sends [`Request`]s. Cheap to clone: clones share one connection pool.
+#[derive(Clone)]
+pub struct Transport {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    base_url: String,
+    base_origin: url::Origin,
+    token: Option<Arc<dyn TokenProvider>>,
+    http: reqwest::Client,
+    timeout: Duration,
+    retry: RetryPolicy,
+    /// Accept, User-Agent (custom clients only), correlation id and defaults, parsed once.
+    headers: HeaderMap,
+    request_id_header: Option<HeaderName>,
+    correlation_id_header: Option<HeaderName>,
+    correlation_id: String,
+}
+
+impl fmt::Debug for Transport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let i = &*self.inner;
+        let header_names: Vec<&str> = i.headers.keys().map(HeaderName::as_str).collect();
+        f.debug_struct("Transport")
+            .field("base_url", &i.base_url)
+            .field("token", &i.token.as_ref().map(|_| Redacted))
+            .field("timeout", &i.timeout)
+            .field("retry", &i.retry)
+            .field("headers", &header_names)
+            .field("request_id_header", &i.request_id_header)
+            .field("correlation_id_header", &i.correlation_id_header)
+            .field("correlation_id", &i.correlation_id)
+            .finish()
+    }
+}
+
+fn header_name(name: &str) -> Result<HeaderName, Error> {
+    HeaderName::from_bytes(name.as_bytes())
+        .map_err(|_| Error::Config(format!("invalid header name {name:?}")))
+}
+
+fn header_value(name: &str, value: &str) -> Result<HeaderValue, Error> {
+    // The value itself is not echoed: it may be a credential.
+    HeaderValue::from_str(value)
+        .map_err(|_| Error::Config(format!("invalid value for header {name:?}")))
+}
+
+fn is_absolute(path: &str) -> bool {
+    let starts = |p: &str| {
+        path.get(..p.len())
+            .is_some_and(|s| s.eq_ignore_ascii_case(p))
+    };
+    starts("http://") || starts("https://")
+}
+
+impl Transport {
+    pub fn new(config: TransportConfig) -> Result<Self, Error> {
+        let parsed = Url::parse(config.base_url.trim())
+            .map_err(|e| Error::Config(format!("invalid base URL {:?}: {e}", config.base_url)))?;
+        if !matches!(parsed.scheme(), "http" | "https") || parsed.cannot_be_a_base() {
+            return Err(Error::Config(format!(
+                "base URL {:?} must be an http or https URL",
+                config.base_url
+            )));
+        }
+        if parsed.query().is_some() || parsed.fragment().is_some() {
+            return Err(Error::Config(format!(
+                "base URL {:?} must not have a query or fragment",
+                config.base_url
+            )));
+        }
+        let base_url = parsed.as_str().trim_end_matches('/').to_owned();
+
+        let correlation_id = config
+            .correlation_id
+            .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+        let request_id_header = config
+            .request_id_header
+            .as_deref()
+            .map(header_name)
+            .transpose()?;
+        let correlation_id_header = config
+            .correlation_id_header
+            .as_deref()
+            .map(header_name)
+            .transpose()?;
+
+        let mut headers = HeaderMap::new();
+        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+        if let Some(name) = &correlation_id_header {
+            headers.insert(name.clone(), header_value(name.as_str(), &correlation_id)?);
+        }
+        for (name, value) in &config.default_headers {
+            headers.insert(header_name(name)?, header_value(name, value)?);
+        }
+
+        let user_agent = config.user_agent.as_deref().unwrap_or(DEFAULT_USER_AGENT);
+        let http = match config.http {
+            Some(client) => {
+                // A caller's client has its own defaults; send ours per request instead.
+                if config.user_agent.is_some() && !headers.contains_key(USER_AGENT) {
+                    headers.insert(USER_AGENT, header_value("User-Agent", user_agent)?);
+                }
+                client
+            }
+            None => {
+                ensure_crypto_provider();
+                reqwest::Client::builder()
+                    .user_agent(header_value("User-Agent", user_agent)?)
+                    .build()
+                    .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?
+            }
+        };
+
+        Ok(Self {
+            inner: Arc::new(Inner {
+                base_origin: parsed.origin(),
+                base_url,
+                token: config.token,
+                http,
+                timeout: config.timeout.unwrap_or(DEFAULT_TIMEOUT),
+                retry: config.retry,
+                headers,
+                request_id_header,
+                correlation_id_header,
+                correlation_id,
+            }),
+        })
+    }
+
+    /// The base URL without a trailing slash.
+    pub fn base_url(&self) -> &str {
+        &self.inner.base_url
+    }
+
+    pub fn correlation_id(&self) -> &str {
+        &self.inner.correlation_id
+    }
+
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        &self.inner.retry
+    }
+
+    pub fn timeout(&self) -> Duration {
+        self.inner.timeout
+    }
+
+    /// The reqwest client in use (shared with every clone of this transport).
+    pub fn http_client(&self) -> &reqwest::Client {
+        &self.inner.http
+    }
+
+    /// The URL a request path resolves to: `/…` is appended to the base URL's path, an absolute
+    /// http(s) URL is used as-is, anything else is taken relative to the base URL.
+    pub fn resolve_url(&self, path: &str, query: &[(&'static str, String)]) -> Result<Url, Error> {
+        let joined;
+        let full = if is_absolute(path) {
+            path
+        } else {
+            let sep = if path.starts_with('/') { "" } else { "/" };
+            joined = format!("{}{sep}{path}", self.inner.base_url);
+            &joined
+        };
+        let mut url = Url::parse(full)
+            .map_err(|e| Error::Config(format!("invalid request URL {full:?}: {e}")))?;
+        if !query.is_empty() {
+            url.query_pairs_mut()
+                .extend_pairs(query.iter().map(|(k, v)| (*k, v.as_str())));
+        }
+        Ok(url)
+    }
+
+    /// Sends one logical call, retrying per the retry policy. Statuses outside 2xx and
+    /// `accept_statuses` become [`Error::Api`].
+    pub async fn execute(
+        &self,
+        request: Request,
+        options: &RequestOptions,
+    ) -> Result<RawResponse, Error> {
+        let request_id = match &options.request_id {
+            Some(id) => id.clone(),
+            None => uuid::Uuid::new_v4().to_string(),
+        };
+        let span = tracing::info_span!(
+            "http_call",
+            operation = request.operation,
+            request_id = request_id.as_str()
+        );
+        self.run(request, options, request_id)
+            .instrument(span)
+            .await
+    }
+
+    async fn run(
+        &self,
+        request: Request,
+        options: &RequestOptions,
+        request_id: String,
+    ) -> Result<RawResponse, Error> {
+        let inner = &*self.inner;
+        let url = self.resolve_url(&request.path, &request.query)?;
+
+        let mut headers = inner.headers.clone();
+        if request.body.is_some() {
+            headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        }
+        for (name, value) in request.headers.iter().chain(&options.headers) {
+            headers.insert(header_name(name)?, header_value(name, value)?);
+        }
+        // Set last: the id is what makes a replayed call idempotent, so nothing may override it
+        // except options.request_id.
+        if let Some(name) = &inner.request_id_header {
+            headers.insert(name.clone(), header_value(name.as_str(), &request_id)?);
+        }
+        let sent_correlation_id = inner.correlation_id_header.as_ref().map(|name| {
+            headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or(&inner.correlation_id)
+                .to_owned()
+        });
+        // An explicit per-call Authorization replaces the provider. The token never goes to another
+        // origin than the base URL's: server-given absolute links must not be able to harvest it.
+        let provider = match &inner.token {
+            Some(p)
+                if !headers.contains_key(AUTHORIZATION) && url.origin() == inner.base_origin =>
+            {
+                Some(p)
+            }
+            _ => None,
+        };
+
+        let policy = options.retry.as_ref().unwrap_or(&inner.retry);
+        let max_attempts = policy.attempts();
+        let timeout = options.timeout.unwrap_or(inner.timeout);
+        let mut attempt = 0u32;
+        loop {
+            attempt += 1;
+            let started = Instant::now();
+            let outcome = tokio::time::timeout(
+                timeout,
+                self.attempt(&request, &url, &headers, provider, &request_id),
+            )
+            .await;
+            let elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+
+            let error = match outcome {
+                Err(_elapsed) => {
+                    tracing::debug!(attempt, elapsed_ms, outcome = "timeout", "http attempt");
+                    Error::Timeout {
+                        after: timeout,
+                        request_id: Some(request_id.clone()),
+                    }
+                }
+                Ok(Err(e)) => {
+                    tracing::debug!(
+                        attempt,
+                        elapsed_ms,
+                        outcome = e.kind().as_str(),
+                        "http attempt"
+                    );
+                    e
+                }
+                Ok(Ok((status, resp_headers, body))) => {
+                    tracing::debug!(attempt, status, elapsed_ms, "http attempt");
+                    let echoed = |name: &Option<HeaderName>| {
+                        name.as_ref()
+                            .and_then(|n| resp_headers.get(n))
+                            .and_then(|v| v.to_str().ok())
+                            .map(str::to_owned)
+                    };
+                    let resp_request_id = echoed(&inner.request_id_header);
+                    let resp_correlation_id = echoed(&inner.correlation_id_header)
+                        .or_else(|| sent_correlation_id.clone());
+                    if (200..300).contains(&status) || request.accept_statuses.contains(&status) {
+                        return Ok(RawResponse {
+                            status,
+                            headers: resp_headers,
+                            body,
+                            request_id: resp_request_id.unwrap_or_else(|| request_id.clone()),
+                            correlation_id: resp_correlation_id,
+                            attempts: attempt,
+                        });
+                    }
+                    if status == 401
+                        && let Some(p) = provider
+                    {
+                        p.invalidate();
+                    }
+                    let mut api = ApiError::from_body(status, &body);
+                    api.request_id = resp_request_id.or_else(|| Some(request_id.clone()));
+                    api.correlation_id = resp_correlation_id;
+                    api.retry_after = resp_headers
+                        .get(RETRY_AFTER)
+                        .and_then(|v| v.to_str().ok())
+                        .and_then(|v| parse_retry_after(v, SystemTime::now()));
+                    Error::Api(Box::new(api))
+                }
+            };
+
+            if attempt >= max_attempts || !error.is_retryable() {
+                return Err(error);
+            }
+            let delay = policy.delay(attempt, error.retry_after());
+            tracing::debug!(
+                attempt,
+                delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
+                "retrying"
+            );
+            tokio::time::sleep(delay).await;
+        }
+    }
+
+    /// One attempt: token, send, read the whole body. Runs under the per-attempt timeout.
+    async fn attempt(
+        &self,
+        request: &Request,
+        url: &Url,
+        headers: &HeaderMap,
+        provider: Option<&Arc<dyn TokenProvider>>,
+        request_id: &str,
+    ) -> Result<(u16, HeaderMap, Bytes), Error> {
+        let mut builder = self
+            .inner
+            .http
+            .request(request.method.clone(), url.clone())
+            .headers(headers.clone());
+        if let Some(provider) = provider {
+            let token = provider.token().await?;
+            let mut value =
+                HeaderValue::try_from(format!("Bearer {}", token.expose())).map_err(|_| {
+                    Error::Config("the token contains characters not allowed in a header".into())
+                })?;
+            // Keeps it out of hyper/h2 header tables and Debug output.
+            value.set_sensitive(true);
+            builder = builder.header(AUTHORIZATION, value);
+        }
+        if let Some(body) = &request.body {
+            // Bytes clones share the buffer: retries do not copy the body.
+            builder = builder.body(body.clone());
+        }
+        let transport_error = |e: reqwest::Error| transport_error(e, request_id);
+        let mut response = builder.send().await.map_err(transport_error)?;
+        let status = response.status().as_u16();
+        let resp_headers = std::mem::take(response.headers_mut());
+        let body = response.bytes().await.map_err(transport_error)?;
+        Ok((status, resp_headers, body))
+    }
+}
+
+fn transport_error(e: reqwest::Error, request_id: &str) -> Error {
+    let request_id = Some(request_id.to_owned());
+    if e.is_timeout() {
+        // The caller's own client timed out before our per-attempt timer did.
+        return Error::Timeout {
+            after: Duration::ZERO,
+            request_id,
+        };
+    }
+    // reqwest's top-level message ("error sending request") hides the useful part in its sources.
+    let mut message = e.to_string();
+    let mut source = std::error::Error::source(&e);
+    while let Some(s) = source {
+        let text = s.to_string();
+        if !message.contains(&text) {
+            message.push_str(": ");
+            message.push_str(&text);
+        }
+        source = s.source();
+    }
+    Error::Transport {
+        message,
+        request_id,
+    }
+}
+
+/// Percent-encodes everything but RFC 3986 unreserved characters (`A-Z a-z 0-9 - . _ ~`), byte by
+/// byte over UTF-8, so a value can be placed in one path segment.
+pub fn encode_path_segment(s: &str) -> String {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let unreserved = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~');
+    let escaped = s.bytes().filter(|b| !unreserved(*b)).count();
+    if escaped == 0 {
+        return s.to_owned();
+    }
+    let mut out = String::with_capacity(s.len() + 2 * escaped);
+    for b in s.bytes() {
+        if unreserved(b) {
+            out.push(char::from(b));
+        } else {
+            out.push('%');
+            out.push(char::from(HEX[usize::from(b >> 4)]));
+            out.push(char::from(HEX[usize::from(b & 0xF)]));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encodes_path_segments() {
+        assert_eq!(encode_path_segment("abc-XYZ_0.9~"), "abc-XYZ_0.9~");
+        assert_eq!(encode_path_segment("a b/c?d#e%f"), "a%20b%2Fc%3Fd%23e%25f");
+        assert_eq!(encode_path_segment("é"), "%C3%A9");
+        assert_eq!(encode_path_segment("+&=:@"), "%2B%26%3D%3A%40");
+        assert_eq!(encode_path_segment(""), "");
+    }
+
+    fn transport(base: &str) -> Transport {
+        match Transport::new(TransportConfig::new(base)) {
+            Ok(t) => t,
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    #[test]
+    fn joins_urls() {
+        let t = transport("https://api.example.test/base/");
+        assert_eq!(t.base_url(), "https://api.example.test/base");
+        let u = t.resolve_url("/v1/items/a%20b", &[]).map(String::from);
+        assert_eq!(
+            u.ok().as_deref(),
+            Some("https://api.example.test/base/v1/items/a%20b")
+        );
+        let u = t.resolve_url("/v1/items", &[("size", "10".into()), ("q", "a b&c".into())]);
+        assert_eq!(
+            u.ok().map(String::from).as_deref(),
+            Some("https://api.example.test/base/v1/items?size=10&q=a+b%26c")
+        );
+        let u = t.resolve_url("HTTPS://other.test/next?x=1", &[]);
+        assert_eq!(
+            u.ok().map(String::from).as_deref(),
+            Some("https://other.test/next?x=1")
+        );
+        let u = t.resolve_url("v1/rel", &[]);
+        assert_eq!(
+            u.ok().map(String::from).as_deref(),
+            Some("https://api.example.test/base/v1/rel")
+        );
+        let root = transport("http://127.0.0.1:9");
+        let u = root.resolve_url("/x", &[]);
+        assert_eq!(
+            u.ok().map(String::from).as_deref(),
+            Some("http://127.0.0.1:9/x")
+        );
+    }
+
+    #[test]
+    fn rejects_bad_config() {
+        for base in [
+            "not a url",
+            "ftp://x.test",
+            "http://x.test/?a=1",
+            "mailto:a@b.c",
+        ] {
+            assert!(
+                matches!(
+                    Transport::new(TransportConfig::new(base)),
+                    Err(Error::Config(_))
+                ),
+                "{base}"
+            );
+        }
+        let bad_header = TransportConfig {
+            default_headers: vec![("Bad Name".into(), "v".into())],
+            ..TransportConfig::new("http://x.test")
+        };
+        assert!(matches!(Transport::new(bad_header), Err(Error::Config(_))));
+        let bad_value = TransportConfig {
+            default_headers: vec![("X-Ok".into(), "line\nbreak".into())],
+            ..TransportConfig::new("http://x.test")
+        };
+        match Transport::new(bad_value) {
+            Err(Error::Config(msg)) => assert!(msg.contains("X-Ok") && !msg.contains("line")),
+            other => panic!("expected config error, got {other:?}"),
+        }
+        let bad_rid = TransportConfig {
+            request_id_header: Some("MS RequestId".into()),
+            ..TransportConfig::new("http://x.test")
+        };
+        assert!(matches!(Transport::new(bad_rid), Err(Error::Config(_))));
+    }
+
+    #[test]
+    fn correlation_id_defaults_to_fresh_uuid() {
+        let a = transport("http://x.test");
+        let b = transport("http://x.test");
+        assert_ne!(a.correlation_id(), b.correlation_id());
+        assert!(uuid::Uuid::parse_str(a.correlation_id()).is_ok());
+        assert_eq!(a.clone().correlation_id(), a.correlation_id());
+    }
+}
