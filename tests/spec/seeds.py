@@ -16,7 +16,7 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
-_FENCE = re.compile(r"^```[^\n]*\n(.*?)^```", re.S | re.M)
+_FENCE = re.compile(r"^```[^\n]*\n(.*?)^```", re.DOTALL | re.MULTILINE)
 _REQUEST_LINE = re.compile(r"^(GET|POST|PUT|PATCH|DELETE|HEAD)\s+(\S+)\s+HTTP/1\.1$")
 _STATUS_LINE = re.compile(r"^HTTP/1\.1\s+(\d{3})\b")
 _TRAILING_COMMA = re.compile(r",(\s*[}\]])")
@@ -29,8 +29,15 @@ class SeedExample:
     method: str | None  # request method
     path: str | None  # request path (without scheme and host)
     status: int | None  # response status
-    body: object  # parsed JSON
+    body: object  # parsed JSON, None when the message has no body
     corrected: bool  # trailing commas had to be removed
+    request: SeedExample | None = (
+        None  # for a response: the request shown before it in the same seed
+    )
+
+    @property
+    def has_body(self) -> bool:
+        return self.body is not None
 
     @property
     def key(self) -> str:
@@ -61,19 +68,18 @@ def parse_seed(path: Path) -> list[SeedExample]:
         resp = _STATUS_LINE.match(first)
         if not (req or resp):
             continue
-        try:
-            blank = next(i for i, line in enumerate(lines) if not line.strip())
-        except StopIteration:
-            continue  # headers only, no body
+        blank = next(
+            (i for i, line in enumerate(lines) if not line.strip()), len(lines)
+        )
         raw = "\n".join(lines[blank + 1 :]).strip()
-        if not raw:
-            continue
         corrected = False
-        try:
-            body = json.loads(raw)
-        except json.JSONDecodeError:
-            body = json.loads(_TRAILING_COMMA.sub(r"\1", raw))
-            corrected = True
+        body: object = None
+        if raw:
+            try:
+                body = json.loads(raw)
+            except json.JSONDecodeError:
+                body = json.loads(_TRAILING_COMMA.sub(r"\1", raw))
+                corrected = True
         method = path_ = None
         status = None
         if req:
@@ -81,6 +87,9 @@ def parse_seed(path: Path) -> list[SeedExample]:
             path_ = re.sub(r"^https?://[^/]+", "", req.group(2))
         else:
             status = int(resp.group(1))
+        previous_request = next(
+            (e for e in reversed(found) if e.kind == "request"), None
+        )
         found.append(
             SeedExample(
                 seed=path.name,
@@ -90,6 +99,7 @@ def parse_seed(path: Path) -> list[SeedExample]:
                 status=status,
                 body=body,
                 corrected=corrected,
+                request=None if req else previous_request,
             )
         )
     return found
