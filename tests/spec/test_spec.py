@@ -799,12 +799,12 @@ APP_USER_ONLY = {
     "listCustomerRelationships",
     "getCompanyProfile",
 }
-CLIENT_HEADER_PARAMS = {
-    "MS-RequestId",
-    "MS-CorrelationId",
-    "X-Locale",
-    "MS-PartnerCenter-Application",
-    "MS-Contract-Version",
+CLIENT_HEADER_PARAMS = {  # header name -> shared component every operation must reference
+    "MS-RequestId": "MsRequestId",
+    "MS-CorrelationId": "MsCorrelationId",
+    "X-Locale": "XLocale",
+    "MS-PartnerCenter-Application": "MsPartnerCenterApplication",
+    "MS-Contract-Version": "MsContractVersion",
 }
 
 
@@ -839,21 +839,22 @@ def _params(op, item):
 def test_every_operation_has_bearer_and_client_headers():
     for path, method, op, item in operations():
         assert {"bearerAuth": []} in op["security"], (method, path)
-        headers = {p["name"] for p in _params(op, item) if p["in"] == "header"}
-        assert CLIENT_HEADER_PARAMS <= headers, (method, path)
-        refs = [p["$ref"] for p in op.get("parameters", []) if "$ref" in p]
-        assert (
-            sum(
-                r.startswith("#/components/parameters/M") or r.endswith("/XLocale")
-                for r in refs
-            )
-            >= 5
+        shared = {
+            p["$ref"].rsplit("/", 1)[-1]
+            for p in op.get("parameters", [])
+            if "$ref" in p
+        }
+        assert set(CLIENT_HEADER_PARAMS.values()) <= shared, (method, path)
+    for name, component in CLIENT_HEADER_PARAMS.items():
+        param = SPEC["components"]["parameters"][component]
+        assert (param["name"], param["in"], param["required"]) == (
+            name,
+            "header",
+            False,
         )
-    assert SPEC["components"]["securitySchemes"]["bearerAuth"] == {
-        **SPEC["components"]["securitySchemes"]["bearerAuth"],
-        "type": "http",
-        "scheme": "bearer",
-    }
+    bearer = SPEC["components"]["securitySchemes"]["bearerAuth"]
+    assert (bearer["type"], bearer["scheme"]) == ("http", "bearer")
+    assert SPEC["security"][0] == {"bearerAuth": []}
     flows = {
         name: s.get("flows", {})
         for name, s in SPEC["components"]["securitySchemes"].items()
