@@ -1,0 +1,155 @@
+//! The layer every request passes through: correlation headers, auth, throttling, fault
+//! injection, connection dropping and the access log. `/_sandbox/*` (the admin API) skips
+//! auth, throttling and faults so a test can always reset or reconfigure the emulator.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use uuid::Uuid;
+
+use crate::errors::ApiError;
+use crate::faults::Decision;
+use crate::state::App;
+
+pub const MS_REQUEST_ID: HeaderName = HeaderName::from_static("ms-requestid");
+pub const MS_CORRELATION_ID: HeaderName = HeaderName::from_static("ms-correlationid");
+pub const MS_CV: HeaderName = HeaderName::from_static("ms-cv");
+pub const X_LOCALE: HeaderName = HeaderName::from_static("x-locale");
+
+/// Set by the create handler on a response whose customer was committed, so the
+/// drop-after-create fault knows which responses it may swallow.
+#[derive(Clone, Copy)]
+pub struct Committed;
+
+pub async fn handle(State(app): State<Arc<App>>, req: Request, next: Next) -> Response {
+    let start = Instant::now();
+    let headers = req.headers();
+    let request_id = id_header(headers, &MS_REQUEST_ID);
+    let correlation_id = id_header(headers, &MS_CORRELATION_ID);
+    // "If a ms-cv is not provided, the server will generate a new one" (reference §2.1).
+    let cv = headers.get(&MS_CV).cloned().unwrap_or_else(|| {
+        header_value(format!("{}.0", &Uuid::new_v4().simple().to_string()[..16]))
+    });
+    let locale = headers.get(&X_LOCALE).cloned();
+    let method = req.method().clone();
+    let path = req.uri().path().to_string();
+
+    let admin = path == "/_sandbox" || path.starts_with("/_sandbox/");
+    let (mut resp, dropped) = if admin {
+        (next.run(req).await, false)
+    } else {
+        guarded(&app, req, next, &method, &path).await
+    };
+
+    let h = resp.headers_mut();
+    h.insert(MS_REQUEST_ID, request_id.clone());
+    h.insert(MS_CORRELATION_ID, correlation_id);
+    h.insert(MS_CV, cv);
+    if let Some(locale) = locale {
+        h.insert(X_LOCALE, locale);
+    }
+
+    if let Some(logger) = &app.logger {
+        let status = if dropped {
+            "dropped".to_string()
+        } else {
+            resp.status().as_u16().to_string()
+        };
+        // Never the Authorization header or the query (a filter may hold customer data).
+        logger.log(format!(
+            "{method} {path} {status} rid={} {:.2}ms",
+            request_id.to_str().unwrap_or("-"),
+            start.elapsed().as_secs_f64() * 1000.0
+        ));
+    }
+    resp
+}
+
+async fn guarded(
+    app: &App,
+    req: Request,
+    next: Next,
+    method: &axum::http::Method,
+    path: &str,
+) -> (Response, bool) {
+    match authorize(app, req.headers()) {
+        Ok(token) => {
+            if let Err(secs) = app.throttle.check(token) {
+                return (ApiError::throttled(secs).into_response(), false);
+            }
+        }
+        Err(e) => return (e.into_response(), false),
+    }
+    let (latency, decision) = app.faults.decide(method, path);
+    if latency > 0 {
+        tokio::time::sleep(Duration::from_millis(latency)).await;
+    }
+    match decision {
+        Decision::Respond(e) => (e.into_response(), false),
+        Decision::DropAfterCommit => {
+            let _ = next.run(req).await;
+            (dropped_response(), true)
+        }
+        Decision::Pass => {
+            let resp = next.run(req).await;
+            if resp.extensions().get::<Committed>().is_some() && app.faults.drop_create() {
+                (dropped_response(), true)
+            } else {
+                (resp, false)
+            }
+        }
+    }
+}
+
+/// `Authorization: Bearer <token>`; returns the token.
+fn authorize<'h>(app: &App, headers: &'h HeaderMap) -> Result<&'h str, ApiError> {
+    let value = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .ok_or_else(ApiError::token_missing)?;
+    let (scheme, token) = value
+        .trim()
+        .split_once(' ')
+        .ok_or_else(ApiError::token_missing)?;
+    let token = token.trim();
+    if !scheme.eq_ignore_ascii_case("bearer") || token.is_empty() || token.contains(' ') {
+        return Err(ApiError::token_missing());
+    }
+    match &app.config.token {
+        Some(expected) if expected != token => Err(ApiError::access_denied()),
+        _ => Ok(token),
+    }
+}
+
+fn id_header(headers: &HeaderMap, name: &HeaderName) -> HeaderValue {
+    headers
+        .get(name)
+        .filter(|v| !v.is_empty())
+        .cloned()
+        .unwrap_or_else(|| header_value(Uuid::new_v4().to_string()))
+}
+
+fn header_value(s: String) -> HeaderValue {
+    HeaderValue::try_from(s).unwrap_or_else(|_| HeaderValue::from_static("-"))
+}
+
+/// A response whose body fails before its first byte. hyper then aborts the connection
+/// without flushing the buffered status line and headers, so the client sees a
+/// connection error and no response at all, exactly like a network failure after the
+/// server committed the work.
+fn dropped_response() -> Response {
+    let stream = futures::stream::once(async {
+        Err::<bytes::Bytes, std::io::Error>(std::io::Error::new(
+            std::io::ErrorKind::ConnectionAborted,
+            "sandbox fault injection: connection dropped after commit",
+        ))
+    });
+    let mut resp = Response::new(Body::from_stream(stream));
+    *resp.status_mut() = StatusCode::OK;
+    resp
+}

@@ -1,0 +1,50 @@
+//! The emulator's admin API (no auth, never throttled or faulted): reset, faults, health.
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+
+use crate::errors::{ApiError, json_response};
+use crate::faults;
+use crate::state::App;
+use crate::wire;
+
+/// Empties the store and clears faults and throttle counters: a clean emulator.
+pub async fn reset(State(app): State<Arc<App>>) -> Response {
+    app.store.reset();
+    app.faults.clear();
+    app.throttle.reset();
+    StatusCode::NO_CONTENT.into_response()
+}
+
+pub async fn faults_get(State(app): State<Arc<App>>) -> Response {
+    json_response(StatusCode::OK, &app.faults.get())
+}
+
+/// Replaces the whole fault configuration (absent fields = off).
+pub async fn faults_set(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, ApiError> {
+    let body = wire::read_json(&headers, body, app.config.max_body_bytes).await?;
+    let cfg = faults::parse_config(&body).map_err(ApiError::bad_input)?;
+    app.faults.set(cfg);
+    Ok(json_response(StatusCode::OK, &app.faults.get()))
+}
+
+pub async fn faults_clear(State(app): State<Arc<App>>) -> Response {
+    app.faults.clear();
+    StatusCode::NO_CONTENT.into_response()
+}
+
+pub async fn health(State(app): State<Arc<App>>) -> Response {
+    json_response(
+        StatusCode::OK,
+        &json!({"status": "ok", "customers": app.store.len(), "quota": app.config.quota}),
+    )
+}
