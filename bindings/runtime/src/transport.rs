@@ -560,7 +560,8 @@ impl Transport {
             // Bytes clones share the buffer: retries do not copy the body.
             builder = builder.body(body.clone());
         }
-        let transport_error = |e: reqwest::Error| transport_error(e, request_id);
+        let started = Instant::now();
+        let transport_error = |e: reqwest::Error| transport_error(e, request_id, started.elapsed());
         let mut response = builder.send().await.map_err(transport_error)?;
         let status = response.status().as_u16();
         let resp_headers = std::mem::take(response.headers_mut());
@@ -569,12 +570,12 @@ impl Transport {
     }
 }
 
-fn transport_error(e: reqwest::Error, request_id: &str) -> Error {
+fn transport_error(e: reqwest::Error, request_id: &str, elapsed: Duration) -> Error {
     let request_id = Some(request_id.to_owned());
     if e.is_timeout() {
         // The caller's own client timed out before our per-attempt timer did.
         return Error::Timeout {
-            after: Duration::ZERO,
+            after: elapsed,
             request_id,
         };
     }
