@@ -1,1 +1,214 @@
-fn main() {}
+//! `cargo run -p generator [-- --check | --spec FILE [--out DIR]]`
+//!
+//! Exit codes: 0 done (or up to date), 1 `--check` found stale files, 2 bad spec or bad usage.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use generator::error::GenError;
+use generator::{emit, load, model, output::TargetOutput, targets};
+
+const USAGE: &str = "\
+Generate the Rust, Python and Node.js clients from the OpenAPI spec.
+
+Usage:
+  cargo run -p generator                            rewrite every generated file of the workspace from spec/
+  cargo run -p generator -- --check                 write nothing; exit 1 listing stale generated files
+  cargo run -p generator -- --spec FILE --out DIR   write a standalone Rust crate for any OpenAPI 3.0 spec
+  cargo run -p generator -- --spec FILE [--check]   regenerate (or check) the workspace from another spec
+
+Options:
+  --check        compare instead of writing
+  --spec FILE    the OpenAPI 3.0 document (YAML or JSON); default spec/partner-center-customers.yaml
+  --out DIR      with --spec: write a standalone crate into DIR
+  --crate NAME   with --out: the crate's package name (default: from the spec's title)
+  -h, --help     this text
+";
+
+struct Args {
+    check: bool,
+    spec: Option<PathBuf>,
+    out: Option<PathBuf>,
+    crate_name: Option<String>,
+}
+
+fn parse_args() -> Result<Option<Args>, String> {
+    let mut args = Args {
+        check: false,
+        spec: None,
+        out: None,
+        crate_name: None,
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(arg) = it.next() {
+        let mut value = |flag: &str| it.next().ok_or_else(|| format!("{flag} needs a value"));
+        match arg.as_str() {
+            "-h" | "--help" => return Ok(None),
+            "--check" => args.check = true,
+            "--spec" => args.spec = Some(PathBuf::from(value("--spec")?)),
+            "--out" => args.out = Some(PathBuf::from(value("--out")?)),
+            "--crate" => args.crate_name = Some(value("--crate")?),
+            other => return Err(format!("unknown argument `{other}`")),
+        }
+    }
+    if args.out.is_some() && args.spec.is_none() {
+        return Err("--out needs --spec".to_string());
+    }
+    if args.crate_name.is_some() && args.out.is_none() {
+        return Err("--crate needs --out".to_string());
+    }
+    Ok(Some(args))
+}
+
+fn main() -> ExitCode {
+    let args = match parse_args() {
+        Ok(Some(args)) => args,
+        Ok(None) => {
+            print!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Err(message) => {
+            eprintln!("error: {message}\n\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match run(&args) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// The workspace root: the nearest directory up from here that has the spec, else the one
+/// this binary was built in.
+fn workspace_root() -> PathBuf {
+    let start = std::env::current_dir().unwrap_or_default();
+    for dir in start.ancestors() {
+        if dir.join(targets::SPEC).is_file() {
+            return dir.to_path_buf();
+        }
+    }
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or(start)
+}
+
+fn run(args: &Args) -> Result<ExitCode, GenError> {
+    let root = workspace_root();
+    let (spec_path, spec_name) = match &args.spec {
+        Some(path) => (path.clone(), path.display().to_string()),
+        None => (root.join(targets::SPEC), targets::SPEC.to_string()),
+    };
+    let spec = load::load(&spec_path, &spec_name)?;
+    let api = model::build(&spec).map_err(|e| e.in_file(&spec_name))?;
+    let counts = api.counts();
+
+    let outputs = match &args.out {
+        Some(dir) => {
+            let crate_name = args
+                .crate_name
+                .clone()
+                .unwrap_or_else(|| default_crate_name(&api.title));
+            let runtime = relative_runtime_path(&root, dir);
+            vec![TargetOutput {
+                name: "rust".to_string(),
+                root: dir.clone(),
+                files: emit::rust::emit_crate(&api, &crate_name, &runtime)?,
+                owned_dirs: vec![PathBuf::from("src/generated")],
+            }]
+        }
+        None => targets::workspace_targets(&api, &root)?,
+    };
+
+    let mut stale = Vec::new();
+    for target in &outputs {
+        let shown = target
+            .root
+            .strip_prefix(&root)
+            .unwrap_or(&target.root)
+            .display()
+            .to_string();
+        if args.check {
+            let outcome = target.check();
+            println!(
+                "{}: {} files ({} stale), {} operations, {} types in {shown}",
+                target.name,
+                target.files.len(),
+                outcome.stale.len(),
+                counts.operations,
+                counts.types
+            );
+            stale.extend(outcome.stale);
+        } else {
+            let outcome = target.write()?;
+            println!(
+                "{}: {} files ({} written, {} unchanged), {} operations, {} types in {shown}",
+                target.name,
+                target.files.len(),
+                outcome.written.len(),
+                outcome.unchanged,
+                counts.operations,
+                counts.types
+            );
+        }
+    }
+    if stale.is_empty() {
+        return Ok(ExitCode::SUCCESS);
+    }
+    eprintln!("stale generated files (run `cargo run -p generator`):");
+    for path in &stale {
+        eprintln!("  {}", path.strip_prefix(&root).unwrap_or(path).display());
+    }
+    Ok(ExitCode::from(1))
+}
+
+/// `Partner Center Customers API` → `partner-center-customers-api`.
+fn default_crate_name(title: &str) -> String {
+    let name: String = title
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let name = name
+        .split('-')
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join("-");
+    match name.chars().next() {
+        Some(c) if c.is_ascii_alphabetic() => name,
+        _ => format!("api-{name}"),
+    }
+}
+
+/// The runtime crate's path as seen from `out`, relative when both are on the same tree.
+fn relative_runtime_path(root: &Path, out: &Path) -> String {
+    let runtime = root.join("bindings/runtime");
+    let runtime = runtime.canonicalize().unwrap_or(runtime);
+    let _ = std::fs::create_dir_all(out);
+    let out = out.canonicalize().unwrap_or_else(|_| out.to_path_buf());
+    let common = runtime
+        .components()
+        .zip(out.components())
+        .take_while(|(a, b)| a == b)
+        .count();
+    if common == 0 {
+        return runtime.display().to_string();
+    }
+    let ups = out.components().count() - common;
+    let mut rel = PathBuf::new();
+    for _ in 0..ups {
+        rel.push("..");
+    }
+    for part in runtime.components().skip(common) {
+        rel.push(part);
+    }
+    rel.display().to_string()
+}

@@ -1,0 +1,371 @@
+//! `client.rs`: the `Client`, its builder, named clouds, and one accessor per resource group.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::operations::{arg_type, builder_name, has_lifetime};
+use super::syntax::{doc_attrs, ident, type_ident};
+use crate::model::{Api, Group, Operation};
+
+pub fn emit(api: &Api) -> TokenStream {
+    let clouds = emit_clouds(api);
+    let builder = emit_builder(api);
+    let accessors = api.groups.iter().filter_map(|g| {
+        let name = g.name.as_ref()?;
+        let method = ident(&name.snake);
+        let ty = type_ident(&name.pascal);
+        let doc = format!(" Operations on {}.", name.original);
+        Some(quote! {
+            #[doc = #doc]
+            pub fn #method(&self) -> #ty<'_> {
+                #ty { client: self }
+            }
+        })
+    });
+    let root_methods = api
+        .groups
+        .iter()
+        .filter(|g| g.name.is_none())
+        .flat_map(|g| g.operations.iter())
+        .map(|op| method(op, quote!(self.clone())));
+    let groups = api
+        .groups
+        .iter()
+        .filter(|g| g.name.is_some())
+        .map(emit_group);
+    let title_doc = format!(" A client for {} {}.", api.title, api.version);
+    quote! {
+        //! The client: how to build one, and one accessor per resource group.
+        use std::sync::Arc;
+        use std::time::Duration;
+
+        use sdk_runtime::{Error, RetryPolicy, StaticToken, TokenProvider, Transport, TransportConfig};
+
+        use super::{models, operations};
+
+        #[doc = #title_doc]
+        ///
+        /// Cheap to clone: clones share one connection pool and one configuration.
+        /// Build one with [`Client::builder`].
+        #[derive(Clone, Debug)]
+        pub struct Client {
+            transport: Transport,
+            validate: bool,
+        }
+
+        impl Client {
+            /// Start configuring a client.
+            pub fn builder() -> ClientBuilder {
+                ClientBuilder::default()
+            }
+
+            /// The transport every call goes through (base URL, retries, credentials).
+            pub fn transport(&self) -> &Transport {
+                &self.transport
+            }
+
+            /// The correlation id sent with every call of this client.
+            pub fn correlation_id(&self) -> &str {
+                self.transport.correlation_id()
+            }
+
+            /// Whether requests are checked against the spec before they are sent.
+            pub fn validates(&self) -> bool {
+                self.validate
+            }
+
+            #(#accessors)*
+            #(#root_methods)*
+        }
+
+        #clouds
+        #builder
+        #(#groups)*
+    }
+}
+
+fn emit_group(g: &Group) -> TokenStream {
+    let Some(name) = &g.name else { return quote!() };
+    let ty = type_ident(&name.pascal);
+    let doc = doc_attrs(Some(
+        g.doc
+            .as_deref()
+            .unwrap_or(&format!("Operations on {}.", name.original)),
+    ));
+    let methods = g
+        .operations
+        .iter()
+        .map(|op| method(op, quote!(self.client.clone())));
+    quote! {
+        #doc
+        #[derive(Clone, Copy, Debug)]
+        pub struct #ty<'a> {
+            client: &'a Client,
+        }
+
+        impl<'a> #ty<'a> {
+            #(#methods)*
+        }
+    }
+}
+
+/// The method that starts a request: takes the required parameters, returns the builder.
+fn method(op: &Operation, client: TokenStream) -> TokenStream {
+    let name = ident(&op.name.snake);
+    let builder = builder_name(op);
+    let lifetime = has_lifetime(op).then(|| quote!(<'a>));
+    let mut args = Vec::new();
+    let mut values = Vec::new();
+    for p in op.required_params() {
+        let id = ident(&p.name.snake);
+        let ty = arg_type(&p.ty);
+        args.push(quote!(#id: #ty));
+        values.push(quote!(#id.into()));
+    }
+    if let Some(body) = op.body.as_ref().filter(|b| b.required) {
+        let ty = super::operations::body_arg_type(body);
+        args.push(quote!(body: #ty));
+        values.push(quote!(body));
+    }
+    let mut doc_text = op.doc().unwrap_or_default();
+    doc_text.push_str(&format!("\n\n`{} {}`", op.method.as_str(), op.path));
+    if op.idempotent {
+        doc_text
+            .push_str(" · idempotent: a replay with the same request id returns the first result");
+    }
+    if op.requires_app_user {
+        doc_text.push_str(" · needs an App+User token");
+    }
+    if op.deprecated {
+        doc_text.push_str("\n\nDeprecated by the API.");
+    }
+    let doc = doc_attrs(Some(&doc_text));
+    quote! {
+        #doc
+        pub fn #name(&self, #(#args),*) -> operations::#builder #lifetime {
+            operations::#builder::new(#client, #(#values),*)
+        }
+    }
+}
+
+fn emit_clouds(api: &Api) -> TokenStream {
+    let clouds = api.clouds();
+    if clouds.is_empty() {
+        return quote!();
+    }
+    let variants: Vec<_> = clouds.iter().map(|(n, _)| type_ident(&n.pascal)).collect();
+    let urls = clouds.iter().map(|(_, url)| *url);
+    let names = clouds.iter().map(|(n, _)| n.original.as_str());
+    let docs = clouds
+        .iter()
+        .map(|(n, url)| format!(" `{}`: {url}", n.original));
+    quote! {
+        /// The clouds the service runs in, each with its base URL.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum Cloud {
+            #( #[doc = #docs] #variants, )*
+        }
+
+        impl Cloud {
+            /// The base URL of this cloud.
+            pub fn base_url(self) -> &'static str {
+                match self {
+                    #( Cloud::#variants => #urls, )*
+                }
+            }
+
+            /// The cloud's name as the spec spells it.
+            pub fn name(self) -> &'static str {
+                match self {
+                    #( Cloud::#variants => #names, )*
+                }
+            }
+        }
+    }
+}
+
+fn emit_builder(api: &Api) -> TokenStream {
+    let h = &api.client_headers;
+    let header_setter = |header: &Option<String>, method: &str, what: &str| -> TokenStream {
+        let Some(header) = header else {
+            return quote!();
+        };
+        let method = ident(method);
+        let doc = format!(" {what} Sent as `{header}` with every call.");
+        quote! {
+            #[doc = #doc]
+            pub fn #method(self, value: impl Into<String>) -> Self {
+                self.header(#header, value)
+            }
+        }
+    };
+    let locale = header_setter(
+        &h.locale,
+        "locale",
+        "The culture responses are localised in, e.g. `en-US`.",
+    );
+    let application = header_setter(
+        &h.application,
+        "application",
+        "The name of the calling application, for the service's logs.",
+    );
+    let contract = header_setter(
+        &h.contract_version,
+        "contract_version",
+        "The API contract version to ask for.",
+    );
+    let correlation = h.correlation_id.as_ref().map(|header| {
+        let doc = format!(" The correlation id sent as `{header}` with every call (default: a new UUID per client).");
+        quote! {
+            #[doc = #doc]
+            pub fn correlation_id(mut self, id: impl Into<String>) -> Self {
+                self.correlation_id = Some(id.into());
+                self
+            }
+        }
+    });
+    let request_id_header = option_str(&h.request_id);
+    let correlation_id_header = option_str(&h.correlation_id);
+    let cloud = (!api.clouds().is_empty()).then(|| {
+        quote! {
+            /// Talk to a named cloud.
+            pub fn cloud(self, cloud: Cloud) -> Self {
+                self.base_url(cloud.base_url())
+            }
+        }
+    });
+    // The first server is the default base URL when it is absolute.
+    let default_url = api
+        .servers
+        .first()
+        .map(|s| s.url.as_str())
+        .filter(|u| u.starts_with("http://") || u.starts_with("https://"));
+    let base_url = match default_url {
+        Some(url) => quote!(self.base_url.unwrap_or_else(|| #url.to_string())),
+        None => quote! {
+            self.base_url.ok_or_else(|| Error::Config("no base URL: call `base_url()` on the builder".to_string()))?
+        },
+    };
+    quote! {
+        /// Configures and builds a [`Client`].
+        #[derive(Default)]
+        pub struct ClientBuilder {
+            base_url: Option<String>,
+            token: Option<Arc<dyn TokenProvider>>,
+            headers: Vec<(String, String)>,
+            correlation_id: Option<String>,
+            timeout: Option<Duration>,
+            retry: Option<RetryPolicy>,
+            http: Option<sdk_runtime::reqwest::Client>,
+            validate: Option<bool>,
+            user_agent: Option<String>,
+        }
+
+        impl std::fmt::Debug for ClientBuilder {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct("ClientBuilder")
+                    .field("base_url", &self.base_url)
+                    .field("token", &self.token.as_ref().map(|_| "[redacted]"))
+                    .field("headers", &self.headers)
+                    .field("correlation_id", &self.correlation_id)
+                    .field("timeout", &self.timeout)
+                    .field("retry", &self.retry)
+                    .field("validate", &self.validate)
+                    .finish_non_exhaustive()
+            }
+        }
+
+        impl ClientBuilder {
+            /// The service's base URL, e.g. a local emulator's `http://127.0.0.1:8080`.
+            pub fn base_url(mut self, url: impl Into<String>) -> Self {
+                self.base_url = Some(url.into());
+                self
+            }
+
+            #cloud
+
+            /// A fixed bearer token.
+            pub fn token(mut self, token: impl Into<String>) -> Self {
+                self.token = Some(Arc::new(StaticToken::new(token)));
+                self
+            }
+
+            /// A source of bearer tokens that can refresh them (asked before every attempt).
+            pub fn token_provider(mut self, provider: impl TokenProvider) -> Self {
+                self.token = Some(Arc::new(provider));
+                self
+            }
+
+            #locale
+            #application
+            #contract
+            #correlation
+
+            /// An extra header sent with every call.
+            pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+                self.headers.push((name.into(), value.into()));
+                self
+            }
+
+            /// How long one attempt may take (default: 60 s).
+            pub fn timeout(mut self, timeout: Duration) -> Self {
+                self.timeout = Some(timeout);
+                self
+            }
+
+            /// How failed attempts are retried (default: 3 attempts with backoff).
+            pub fn retry(mut self, policy: RetryPolicy) -> Self {
+                self.retry = Some(policy);
+                self
+            }
+
+            /// Use this HTTP client (its pool, proxy and TLS settings) instead of a new one.
+            pub fn http_client(mut self, client: sdk_runtime::reqwest::Client) -> Self {
+                self.http = Some(client);
+                self
+            }
+
+            /// Check requests against the spec before sending them (default: on).
+            pub fn validation(mut self, enabled: bool) -> Self {
+                self.validate = Some(enabled);
+                self
+            }
+
+            /// The `User-Agent` sent with every call.
+            pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+                self.user_agent = Some(user_agent.into());
+                self
+            }
+
+            /// Build the client. Fails on a malformed base URL or header.
+            pub fn build(self) -> Result<Client, Error> {
+                let base_url = #base_url;
+                let transport = Transport::new(TransportConfig {
+                    base_url,
+                    token: self.token,
+                    http: self.http,
+                    timeout: self.timeout,
+                    retry: self.retry.unwrap_or_default(),
+                    default_headers: self.headers,
+                    request_id_header: #request_id_header,
+                    correlation_id_header: #correlation_id_header,
+                    correlation_id: self.correlation_id,
+                    user_agent: Some(self.user_agent.unwrap_or_else(|| {
+                        concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")).to_string()
+                    })),
+                })?;
+                Ok(Client {
+                    transport,
+                    validate: self.validate.unwrap_or(true),
+                })
+            }
+        }
+    }
+}
+
+fn option_str(v: &Option<String>) -> TokenStream {
+    match v {
+        Some(s) => quote!(Some(#s.to_string())),
+        None => quote!(None),
+    }
+}

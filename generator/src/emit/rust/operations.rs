@@ -1,0 +1,667 @@
+//! `operations.rs`: one request builder per operation.
+//!
+//! A builder holds the call's parameters and options; awaiting it (or `send()`) sends the call
+//! and decodes the answer, `send_with_response()` also returns status and headers, and a paged
+//! operation adds `stream()`, which follows continuation tokens to the last page.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::syntax::{Models, doc_attrs, ident, rust_type, type_ident};
+use crate::model::{
+    Api, BodyFormat, Operation, Param, ParamLocation, RequestBody, TypeKind, TypeRef,
+};
+
+pub fn builder_name(op: &Operation) -> proc_macro2::Ident {
+    type_ident(&op.type_name.pascal)
+}
+
+/// Builders that borrow their JSON body carry a lifetime.
+pub fn has_lifetime(op: &Operation) -> bool {
+    op.body
+        .as_ref()
+        .is_some_and(|b| b.format == BodyFormat::Json)
+}
+
+/// The type a caller passes for a parameter: strings and enums convert from `&str`.
+pub fn arg_type(t: &TypeRef) -> TokenStream {
+    match t {
+        TypeRef::String | TypeRef::DateTime | TypeRef::Date | TypeRef::Secret => {
+            quote!(impl Into<String>)
+        }
+        TypeRef::Named(_) => {
+            let ty = rust_type(t, Models::Module);
+            quote!(impl Into<#ty>)
+        }
+        other => rust_type(other, Models::Module),
+    }
+}
+
+/// The type a parameter is stored as in the builder.
+fn stored_type(t: &TypeRef) -> TokenStream {
+    match t {
+        TypeRef::Secret | TypeRef::DateTime | TypeRef::Date => quote!(String),
+        other => rust_type(other, Models::Module),
+    }
+}
+
+pub fn body_arg_type(body: &RequestBody) -> TokenStream {
+    match body.format {
+        BodyFormat::Json => {
+            let ty = rust_type(&body.ty, Models::Module);
+            quote!(&'a #ty)
+        }
+        BodyFormat::Text => quote!(impl Into<String>),
+        BodyFormat::Binary => quote!(impl Into<sdk_runtime::bytes::Bytes>),
+    }
+}
+
+fn body_stored_type(body: &RequestBody) -> TokenStream {
+    match body.format {
+        BodyFormat::Json => {
+            let ty = rust_type(&body.ty, Models::Module);
+            quote!(&'a #ty)
+        }
+        BodyFormat::Text => quote!(String),
+        BodyFormat::Binary => quote!(sdk_runtime::bytes::Bytes),
+    }
+}
+
+pub fn emit(api: &Api) -> TokenStream {
+    let builders = api.operations().map(|op| emit_builder(api, op));
+    quote! {
+        //! Request builders, one per operation. Await one to send it.
+        use std::future::IntoFuture;
+
+        use sdk_runtime::reqwest::Method;
+        use sdk_runtime::{BoxFuture, Error, Request, RequestOptions, Response, Validate, Validator};
+
+        use super::client::Client;
+        #[allow(unused_imports)]
+        use super::models;
+
+        #(#builders)*
+    }
+}
+
+/// What the call returns once decoded.
+fn output_type(op: &Operation) -> TokenStream {
+    if op.exists.is_some() {
+        return quote!(bool);
+    }
+    match &op.response.body {
+        None => quote!(()),
+        Some((_, BodyFormat::Text)) => quote!(String),
+        Some((_, BodyFormat::Binary)) => quote!(sdk_runtime::bytes::Bytes),
+        Some((t, BodyFormat::Json)) => rust_type(t, Models::Module),
+    }
+}
+
+fn emit_builder(api: &Api, op: &Operation) -> TokenStream {
+    let name = builder_name(op);
+    let (lt, lt_arg, fut_lt) = if has_lifetime(op) {
+        (quote!(<'a>), quote!(<'a>), quote!('a))
+    } else {
+        (quote!(), quote!(), quote!('static))
+    };
+    let caller: Vec<&Param> = op.caller_params().collect();
+    let fields = caller.iter().map(|p| {
+        let id = ident(&p.name.snake);
+        let ty = stored_type(&p.ty);
+        if p.required {
+            quote!(#id: #ty,)
+        } else {
+            quote!(#id: Option<#ty>,)
+        }
+    });
+    let body_field = op.body.as_ref().map(|b| {
+        let ty = body_stored_type(b);
+        if b.required {
+            quote!(body: #ty,)
+        } else {
+            quote!(body: Option<#ty>,)
+        }
+    });
+    let paging_field = op
+        .paging
+        .as_ref()
+        .map(|_| quote!(continuation_token: Option<String>,));
+
+    // `new` takes the required parameters in the order the client method passes them.
+    let mut new_args = Vec::new();
+    let mut new_inits = Vec::new();
+    for p in op.required_params() {
+        let id = ident(&p.name.snake);
+        let ty = stored_type(&p.ty);
+        new_args.push(quote!(#id: #ty));
+        new_inits.push(quote!(#id,));
+    }
+    for p in op.optional_params() {
+        let id = ident(&p.name.snake);
+        new_inits.push(quote!(#id: None,));
+    }
+    match &op.body {
+        Some(b) if b.required => {
+            let ty = body_arg_type(b);
+            new_args.push(quote!(body: #ty));
+            new_inits.push(match b.format {
+                BodyFormat::Json => quote!(body,),
+                _ => quote!(body: body.into(),),
+            });
+        }
+        Some(_) => new_inits.push(quote!(body: None,)),
+        None => {}
+    }
+    if op.paging.is_some() {
+        new_inits.push(quote!(continuation_token: None,));
+    }
+
+    let setters = op.optional_params().map(|p| {
+        let id = ident(&p.name.snake);
+        let ty = arg_type(&p.ty);
+        let doc = doc_attrs(Some(
+            p.doc
+                .as_deref()
+                .unwrap_or(&format!("`{}`", p.name.original)),
+        ));
+        quote! {
+            #doc
+            pub fn #id(mut self, value: #ty) -> Self {
+                self.#id = Some(value.into());
+                self
+            }
+        }
+    });
+    let body_setter = op.body.as_ref().filter(|b| !b.required).map(|b| {
+        let ty = body_arg_type(b);
+        let value = if b.format == BodyFormat::Json {
+            quote!(body)
+        } else {
+            quote!(body.into())
+        };
+        quote! {
+            /// The request body.
+            pub fn body(mut self, body: #ty) -> Self {
+                self.body = Some(#value);
+                self
+            }
+        }
+    });
+
+    let output = output_type(op);
+    let request_fn = emit_request_fn(api, op);
+    let decode = decode_expr(op);
+    let doc = format!(
+        " `{} {}` (`{}`): built by the client's `{}` method. Await it to send it, or call [`send_with_response`](Self::send_with_response) for status and headers too.",
+        op.method.as_str(),
+        op.path,
+        op.id,
+        op.name.snake
+    );
+
+    let (send, into_future_output) = match &op.paging {
+        Some(p) => {
+            let item = rust_type(&p.item, Models::Module);
+            let page = paging_page(api, op);
+            let token_doc = format!(
+                " Fetch the page after the one that returned this continuation token (sent as `{}`).",
+                p.token_header
+            );
+            (
+                quote! {
+                    #[doc = #token_doc]
+                    pub fn continuation_token(mut self, token: impl Into<String>) -> Self {
+                        self.continuation_token = Some(token.into());
+                        self
+                    }
+
+                    /// Send the call and return this one page.
+                    pub async fn send(self) -> Result<sdk_runtime::Page<#item>, Error> {
+                        let response = self.send_with_response().await?;
+                        #page
+                    }
+
+                    /// Every item of every page, fetching the next page when the previous one is used up.
+                    pub fn stream(self) -> futures::stream::BoxStream<'static, Result<#item, Error>> {
+                        sdk_runtime::paginate(move |token| {
+                            let mut next = self.clone();
+                            if token.is_some() {
+                                next.continuation_token = token;
+                            }
+                            next.send()
+                        })
+                    }
+                },
+                quote!(sdk_runtime::Page<#item>),
+            )
+        }
+        None => (
+            quote! {
+                /// Send the call and return its decoded answer.
+                pub async fn send(self) -> Result<#output, Error> {
+                    self.send_with_response().await.map(Response::into_data)
+                }
+            },
+            output.clone(),
+        ),
+    };
+
+    quote! {
+        #[doc = #doc]
+        #[derive(Clone, Debug)]
+        #[must_use = "a request does nothing until it is awaited or sent"]
+        pub struct #name #lt {
+            client: Client,
+            options: RequestOptions,
+            #(#fields)*
+            #body_field
+            #paging_field
+        }
+
+        impl #lt #name #lt_arg {
+            pub(crate) fn new(client: Client, #(#new_args),*) -> Self {
+                Self {
+                    client,
+                    options: RequestOptions::default(),
+                    #(#new_inits)*
+                }
+            }
+
+            #(#setters)*
+            #body_setter
+
+            sdk_runtime::request_options!();
+
+            #send
+
+            /// Send the call; return the decoded answer with the response's status and headers.
+            pub async fn send_with_response(self) -> Result<Response<#output>, Error> {
+                let request = self.request()?;
+                let raw = self.client.transport().execute(request, &self.options).await?;
+                let data = #decode;
+                Ok(Response::from_raw(&raw, data))
+            }
+
+            #request_fn
+        }
+
+        impl #lt IntoFuture for #name #lt_arg {
+            type Output = Result<#into_future_output, Error>;
+            type IntoFuture = BoxFuture<#fut_lt, Self::Output>;
+
+            fn into_future(self) -> Self::IntoFuture {
+                Box::pin(self.send())
+            }
+        }
+    }
+}
+
+fn decode_expr(op: &Operation) -> TokenStream {
+    if let Some(e) = &op.exists {
+        let t = e.true_status;
+        return quote!(raw.status == #t);
+    }
+    match &op.response.body {
+        None => quote!(()),
+        Some((_, BodyFormat::Text)) => quote!(String::from_utf8_lossy(&raw.body).into_owned()),
+        Some((_, BodyFormat::Binary)) => quote!(raw.body.clone()),
+        Some((_, BodyFormat::Json)) => quote!(raw.json()?),
+    }
+}
+
+/// Build a `Page` from the collection in `response`.
+fn paging_page(api: &Api, op: &Operation) -> TokenStream {
+    let Some(p) = &op.paging else { return quote!() };
+    let Some((TypeRef::Named(collection), _)) = &op.response.body else {
+        return quote!(unreachable!());
+    };
+    let Some(TypeKind::Struct(s)) = api.type_def(collection).map(|d| &d.kind) else {
+        return quote!(unreachable!());
+    };
+    let field = |wire: &str| s.fields.iter().find(|f| f.name.original == wire);
+    let items = match field(&p.items_field) {
+        Some(f) => {
+            let id = ident(&f.name.snake);
+            if f.optional() {
+                quote!(response.data.#id.unwrap_or_default())
+            } else {
+                quote!(response.data.#id)
+            }
+        }
+        None => quote!(Vec::new()),
+    };
+    let token = match field(&p.token_field) {
+        Some(f) => {
+            let id = ident(&f.name.snake);
+            if f.optional() {
+                quote!(response.data.#id.filter(|t| !t.is_empty()))
+            } else {
+                quote!(Some(response.data.#id).filter(|t| !t.is_empty()))
+            }
+        }
+        None => quote!(None),
+    };
+    let total = match p.total_count_field.as_deref().and_then(field) {
+        Some(f) => {
+            let id = ident(&f.name.snake);
+            if f.optional() {
+                quote!(response.data.#id.map(|n| n as i64))
+            } else {
+                quote!(Some(response.data.#id as i64))
+            }
+        }
+        None => quote!(None),
+    };
+    quote! {
+        Ok(sdk_runtime::Page {
+            items: #items,
+            continuation_token: #token,
+            total_count: #total,
+            status: response.status,
+            headers: response.headers,
+            request_id: response.request_id,
+        })
+    }
+}
+
+/// `fn request(&self) -> Result<Request, Error>`: validation, then the HTTP request.
+fn emit_request_fn(api: &Api, op: &Operation) -> TokenStream {
+    let op_id = &op.id;
+    let method = format_ident!("{}", op.method.as_str());
+
+    // Validation: the body at the top level, parameters by their wire name.
+    let mut checks = Vec::new();
+    if let Some(b) = op.body.as_ref().filter(|b| b.format == BodyFormat::Json) {
+        checks.push(if b.required {
+            quote!(self.body.validate_into(&mut v);)
+        } else {
+            quote!(if let Some(body) = self.body {
+                body.validate_into(&mut v);
+            })
+        });
+    }
+    checks.extend(
+        op.caller_params()
+            .map(param_check)
+            .filter(|c| !c.is_empty()),
+    );
+    let validation = (!checks.is_empty()).then(|| {
+        quote! {
+            if self.client.validates() {
+                let mut v = Validator::new();
+                #(#checks)*
+                v.finish().map_err(Error::Validation)?;
+            }
+        }
+    });
+
+    // The request line: method, path with its parameters encoded, body, accepted statuses.
+    let mut format_str = String::new();
+    let mut format_args = Vec::new();
+    let mut rest = op.path.as_str();
+    while let Some(start) = rest.find('{') {
+        let end = rest[start..]
+            .find('}')
+            .map(|e| start + e)
+            .unwrap_or(rest.len() - 1);
+        format_str.push_str(&rest[..start]);
+        format_str.push_str("{}");
+        let wire = &rest[start + 1..end];
+        if let Some(p) = op
+            .params
+            .iter()
+            .find(|p| p.location == ParamLocation::Path && p.name.original == wire)
+        {
+            let id = ident(&p.name.snake);
+            let text = to_text(api, &p.ty, quote!(self.#id));
+            format_args.push(quote!(sdk_runtime::encode_path_segment(&#text)));
+        }
+        rest = &rest[end + 1..];
+    }
+    format_str.push_str(rest);
+    let path = if format_args.is_empty() {
+        quote!(#format_str)
+    } else {
+        quote!(format!(#format_str, #(#format_args),*))
+    };
+    let mut start = quote!(Request::new(#op_id, Method::#method, #path));
+    if let Some(b) = &op.body {
+        let ct = &b.content_type;
+        start = match (b.format, b.required) {
+            (BodyFormat::Json, true) => quote!(#start.json(self.body)?),
+            (_, true) => quote!(#start.header("Content-Type", #ct).body(self.body.clone())),
+            _ => start,
+        };
+    }
+    if let Some(e) = &op.exists {
+        let s = e.false_status;
+        start = quote!(#start.accept_statuses(&[#s]));
+    }
+
+    // Everything that depends on which optional values are set.
+    let mut steps = Vec::new();
+    if let Some(b) = op.body.as_ref().filter(|b| !b.required) {
+        let ct = &b.content_type;
+        steps.push(match b.format {
+            BodyFormat::Json => quote!(if let Some(body) = self.body { request = request.json(body)?; }),
+            _ => quote!(if let Some(body) = &self.body { request = request.header("Content-Type", #ct).body(body.clone()); }),
+        });
+    }
+    let mut query = Vec::new();
+    for p in op.caller_params() {
+        let id = ident(&p.name.snake);
+        let wire = &p.name.original;
+        let push = match p.location {
+            ParamLocation::Query => query_push(api, p, wire),
+            ParamLocation::Header => {
+                let text = to_text(api, &p.ty, quote!(value));
+                quote!(request = request.header(#wire, #text);)
+            }
+            ParamLocation::Cookie => {
+                let text = to_text(api, &p.ty, quote!(value));
+                quote!(request = request.header("Cookie", format!("{}={}", #wire, #text));)
+            }
+            ParamLocation::Path => continue,
+        };
+        let step = if p.required {
+            quote! { let value = &self.#id; #push }
+        } else {
+            quote! { if let Some(value) = &self.#id { #push } }
+        };
+        if p.location == ParamLocation::Query {
+            query.push(step)
+        } else {
+            steps.push(step)
+        }
+    }
+    if let Some(m) = &op.if_match {
+        // Without an explicit If-Match, send the etag the body carries, quoted.
+        let header = &m.header;
+        let explicit = op.caller_params().find(|p| {
+            p.location == ParamLocation::Header && p.name.original.eq_ignore_ascii_case(header)
+        });
+        if let Some(chain) = body_field_chain(api, op, &m.body_field) {
+            let fill = quote! {
+                if let Some(etag) = #chain {
+                    request = request.header(#header, sdk_runtime::quote_etag(etag));
+                }
+            };
+            steps.push(match explicit {
+                Some(p) => {
+                    let id = ident(&p.name.snake);
+                    quote!(if self.#id.is_none() { #fill })
+                }
+                None => fill,
+            });
+        }
+    }
+    match &op.paging {
+        Some(p) => {
+            // A continuation is the seek direction and the token, nothing else.
+            let header = &p.token_header;
+            let seek = match (&p.seek_parameter, &p.seek_value) {
+                (Some(param), Some(value)) => quote!(request = request.query(#param, #value);),
+                _ => quote!(),
+            };
+            steps.insert(
+                0,
+                quote! {
+                    if let Some(token) = &self.continuation_token {
+                        #seek
+                        request = request.header(#header, token.as_str());
+                    } else {
+                        #(#query)*
+                    }
+                },
+            );
+        }
+        None => {
+            for (i, q) in query.into_iter().enumerate() {
+                steps.insert(i, q);
+            }
+        }
+    }
+
+    let build = if steps.is_empty() {
+        quote!(Ok(#start))
+    } else {
+        quote! {
+            let mut request = #start;
+            #(#steps)*
+            Ok(request)
+        }
+    };
+    quote! {
+        fn request(&self) -> Result<Request, Error> {
+            #validation
+            #build
+        }
+    }
+}
+
+fn query_push(api: &Api, p: &Param, wire: &str) -> TokenStream {
+    if p.json_encoded {
+        return quote! {
+            request = request.query(#wire, sdk_runtime::json_text(value)?);
+        };
+    }
+    match &p.ty {
+        TypeRef::Array(inner) => {
+            let item = to_text(api, inner, quote!(item));
+            if p.explode {
+                quote! {
+                    for item in value {
+                        request = request.query(#wire, #item);
+                    }
+                }
+            } else {
+                quote! {
+                    request = request.query(#wire, value.iter().map(|item| #item).collect::<Vec<_>>().join(","));
+                }
+            }
+        }
+        t => {
+            let text = to_text(api, t, quote!(value));
+            quote!(request = request.query(#wire, #text);)
+        }
+    }
+}
+
+/// A parameter value as the text that goes on the wire.
+fn to_text(api: &Api, t: &TypeRef, value: TokenStream) -> TokenStream {
+    match t {
+        TypeRef::String | TypeRef::DateTime | TypeRef::Date | TypeRef::Secret => {
+            quote!(#value.as_str())
+        }
+        TypeRef::Named(n) => match api.type_def(n).map(|d| &d.kind) {
+            Some(TypeKind::Enum(_)) => quote!(#value.as_str()),
+            _ => quote!(sdk_runtime::json_text(&#value)?),
+        },
+        TypeRef::Any | TypeRef::Array(_) | TypeRef::Map(_) => {
+            quote!(sdk_runtime::json_text(&#value)?)
+        }
+        _ => quote!(#value.to_string()),
+    }
+}
+
+/// Validation of one parameter's value, or nothing.
+fn param_check(p: &Param) -> TokenStream {
+    let id = ident(&p.name.snake);
+    let wire = &p.name.original;
+    let c = &p.constraints;
+    let mut inner = TokenStream::new();
+    match &p.ty {
+        TypeRef::String
+            if c.min_length.is_some() || c.max_length.is_some() || c.pattern.is_some() =>
+        {
+            if c.min_length.is_some() || c.max_length.is_some() {
+                let min = opt(c.min_length);
+                let max = opt(c.max_length);
+                inner.extend(quote!(v.length(value.as_str(), #min, #max);));
+            }
+            if let Some(pat) = &c.pattern {
+                inner.extend(quote!(v.pattern(value.as_str(), #pat);));
+            }
+        }
+        TypeRef::Integer(_) | TypeRef::Number if c.minimum.is_some() || c.maximum.is_some() => {
+            let min = optf(c.minimum);
+            let max = optf(c.maximum);
+            inner.extend(quote!(v.range(*value as f64, #min, #max);));
+        }
+        TypeRef::Named(_) => inner.extend(quote!(value.validate_into(v);)),
+        _ => return quote!(),
+    }
+    if p.required {
+        quote! { { let value = &self.#id; v.field(#wire, |v| { #inner }); } }
+    } else {
+        quote! { if let Some(value) = &self.#id { v.field(#wire, |v| { #inner }); } }
+    }
+}
+
+fn opt(v: Option<usize>) -> TokenStream {
+    match v {
+        Some(n) => quote!(Some(#n)),
+        None => quote!(None),
+    }
+}
+
+fn optf(v: Option<f64>) -> TokenStream {
+    match v {
+        Some(n) => quote!(Some(#n)),
+        None => quote!(None),
+    }
+}
+
+/// `Option<&str>` for a dotted path into the JSON body (for If-Match).
+fn body_field_chain(api: &Api, op: &Operation, path: &[String]) -> Option<TokenStream> {
+    let body = op.body.as_ref()?;
+    let TypeRef::Named(root) = &body.ty else {
+        return None;
+    };
+    let mut expr = if body.required {
+        quote!(Some(self.body))
+    } else {
+        quote!(self.body)
+    };
+    let mut current = root.clone();
+    for (i, segment) in path.iter().enumerate() {
+        let TypeKind::Struct(s) = &api.type_def(&current)?.kind else {
+            return None;
+        };
+        let f = s.fields.iter().find(|f| f.name.original == *segment)?;
+        let id = ident(&f.name.snake);
+        expr = if f.optional() {
+            quote!(#expr.and_then(|x| x.#id.as_ref()))
+        } else {
+            quote!(#expr.map(|x| &x.#id))
+        };
+        if i + 1 == path.len() {
+            expr = quote!(#expr.map(|x| x.as_str()));
+        } else if let TypeRef::Named(n) = &f.ty {
+            current = n.clone();
+        } else {
+            return None;
+        }
+    }
+    Some(expr)
+}

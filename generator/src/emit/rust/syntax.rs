@@ -1,0 +1,153 @@
+//! Rust spelling of model names and types.
+
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::{format_ident, quote};
+
+use crate::emit::clean_doc;
+use crate::model::{IntFormat, TypeRef};
+
+const KEYWORDS: &[&str] = &[
+    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern",
+    "false", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut",
+    "pub", "ref", "return", "self", "Self", "static", "struct", "super", "trait", "true", "type",
+    "unsafe", "use", "where", "while", "abstract", "become", "box", "do", "final", "macro",
+    "override", "priv", "typeof", "unsized", "virtual", "yield", "try",
+];
+
+/// A field, parameter or method name: raw identifier for keywords, `_` suffix for the few
+/// keywords that cannot be raw.
+pub fn ident(snake: &str) -> Ident {
+    match snake {
+        "self" | "Self" | "super" | "crate" | "_" => format_ident!("{}_", snake),
+        s if KEYWORDS.contains(&s) => Ident::new_raw(s, Span::call_site()),
+        s => Ident::new(s, Span::call_site()),
+    }
+}
+
+/// A type or variant name (PascalCase never collides with a keyword except `Self`).
+pub fn type_ident(pascal: &str) -> Ident {
+    if pascal == "Self" {
+        format_ident!("Self_")
+    } else {
+        Ident::new(pascal, Span::call_site())
+    }
+}
+
+/// Where model types live relative to the code being emitted.
+#[derive(Clone, Copy)]
+pub enum Models {
+    /// Inside `models.rs`: bare names.
+    Here,
+    /// Elsewhere in the generated module: `models::Name`.
+    Module,
+}
+
+pub fn rust_type(t: &TypeRef, models: Models) -> TokenStream {
+    match t {
+        TypeRef::String | TypeRef::DateTime | TypeRef::Date => quote!(String),
+        TypeRef::Integer(f) => {
+            let id = format_ident!("{}", int_name(*f));
+            quote!(#id)
+        }
+        TypeRef::Number => quote!(f64),
+        TypeRef::Boolean => quote!(bool),
+        TypeRef::Uuid => quote!(::uuid::Uuid),
+        TypeRef::Bytes => quote!(::sdk_runtime::bytes::Bytes),
+        TypeRef::Any => quote!(::serde_json::Value),
+        TypeRef::Secret => quote!(::sdk_runtime::Secret),
+        TypeRef::Named(n) => {
+            let id = type_ident(n);
+            match models {
+                Models::Here => quote!(#id),
+                Models::Module => quote!(models::#id),
+            }
+        }
+        TypeRef::Array(inner) => {
+            let inner = rust_type(inner, models);
+            quote!(Vec<#inner>)
+        }
+        TypeRef::Map(inner) => {
+            let inner = rust_type(inner, models);
+            quote!(::std::collections::BTreeMap<String, #inner>)
+        }
+    }
+}
+
+pub fn int_name(f: IntFormat) -> &'static str {
+    match f {
+        IntFormat::I8 => "i8",
+        IntFormat::I16 => "i16",
+        IntFormat::I32 => "i32",
+        IntFormat::I64 => "i64",
+        IntFormat::U8 => "u8",
+        IntFormat::U16 => "u16",
+        IntFormat::U32 => "u32",
+        IntFormat::U64 => "u64",
+    }
+}
+
+/// `#[doc]` attributes, one per line, rendered by prettyplease as `///` comments.
+pub fn doc_attrs(doc: Option<&str>) -> TokenStream {
+    let Some(doc) = clean_doc(doc) else {
+        return quote!();
+    };
+    let lines = doc.lines().map(|l| {
+        if l.is_empty() {
+            String::new()
+        } else {
+            format!(" {l}")
+        }
+    });
+    quote!(#(#[doc = #lines])*)
+}
+
+/// Parse emitted tokens and print them as formatted Rust source.
+pub fn render(tokens: TokenStream, header: &str) -> Result<String, String> {
+    let file: syn::File =
+        syn::parse2(tokens).map_err(|e| format!("emitted Rust does not parse: {e}"))?;
+    Ok(format!(
+        "{header}\n{}",
+        space_items(&prettyplease::unparse(&file))
+    ))
+}
+
+/// prettyplease puts items right after one another; a blank line between items (and after the
+/// module docs and the imports) is what a person would write.
+fn space_items(source: &str) -> String {
+    const ITEM_STARTS: &[&str] = &[
+        "///",
+        "#[",
+        "pub ",
+        "pub(crate) ",
+        "fn ",
+        "async fn ",
+        "impl",
+        "struct ",
+        "enum ",
+        "type ",
+        "const ",
+        "mod ",
+        "use ",
+        "sdk_runtime::",
+    ];
+    let mut out = String::with_capacity(source.len() + source.len() / 16);
+    let mut prev = "";
+    for line in source.lines() {
+        let t = line.trim_start();
+        let p = prev.trim_start();
+        let same_indent = line.len() - t.len() == prev.len() - p.len();
+        let starts_item = ITEM_STARTS.iter().any(|s| t.starts_with(s));
+        let after_block = (p == "}" || p == "};") && same_indent && starts_item;
+        let after_docs = p.starts_with("//!") && !t.starts_with("//!") && !t.is_empty();
+        let after_uses =
+            p.starts_with("use ") && !t.starts_with("use ") && !t.is_empty() && same_indent;
+        let after_macro = p.ends_with("!();") && same_indent && starts_item;
+        if after_block || after_docs || after_uses || after_macro {
+            out.push('\n');
+        }
+        out.push_str(line);
+        out.push('\n');
+        prev = line;
+    }
+    out
+}

@@ -1,0 +1,268 @@
+//! `validate.rs`: client-side checks generated from the spec, run before a request is sent.
+//!
+//! Every check reports into one `Validator`, so a caller sees all problems at once, each with
+//! the JSON path of the field (wire names).
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::syntax::{Models, ident, rust_type, type_ident};
+use crate::model::{
+    Api, Constraints, CountryRule, Field, Struct, TypeDef, TypeKind, TypeRef, Union, VariantBody,
+};
+
+pub fn emit(api: &Api) -> TokenStream {
+    let impls = api.types.iter().filter_map(|def| match &def.kind {
+        TypeKind::Struct(s) => Some(struct_impl(api, def, s)),
+        TypeKind::Enum(e) => {
+            let name = type_ident(&def.name.pascal);
+            let other = type_ident(&e.other.pascal);
+            let body = if e.closed {
+                quote! {
+                    if let Self::#other(value) = self {
+                        v.one_of(value, Self::VALUES);
+                    }
+                }
+            } else {
+                quote! { let _ = v; }
+            };
+            Some(quote! {
+                impl Validate for models::#name {
+                    fn validate_into(&self, v: &mut Validator) {
+                        #body
+                    }
+                }
+            })
+        }
+        TypeKind::Union(u) => Some(union_impl(def, u)),
+        // An alias is the aliased type, which has its own impl.
+        TypeKind::Alias(_) => None,
+    });
+    quote! {
+        //! Client-side validation: `Validate` for every model, from the spec's constraints.
+        use sdk_runtime::{Validate, Validator};
+        use super::models;
+        #(#impls)*
+    }
+}
+
+fn struct_impl(api: &Api, def: &TypeDef, s: &Struct) -> TokenStream {
+    let name = type_ident(&def.name.pascal);
+    let checks: Vec<TokenStream> = s
+        .fields
+        .iter()
+        .map(|f| field_check(f, quote!(self.)))
+        .collect();
+    let rules: Vec<TokenStream> = s
+        .country_rules
+        .iter()
+        .filter_map(|r| country_rule(api, def, r))
+        .collect();
+    let v = if checks.iter().all(TokenStream::is_empty) && rules.is_empty() {
+        quote!(_v)
+    } else {
+        quote!(v)
+    };
+    quote! {
+        impl Validate for models::#name {
+            fn validate_into(&self, #v: &mut Validator) {
+                #(#checks)*
+                #(#rules)*
+            }
+        }
+    }
+}
+
+fn union_impl(def: &TypeDef, u: &Union) -> TokenStream {
+    let name = type_ident(&def.name.pascal);
+    let arms = u.variants.iter().map(|variant| {
+        let vname = type_ident(&variant.name.pascal);
+        match &variant.body {
+            VariantBody::Value(_) => quote!(Self::#vname(value) => value.validate_into(v),),
+            VariantBody::Fields { fields, .. } => {
+                let ids: Vec<_> = fields.iter().map(|f| ident(&f.name.snake)).collect();
+                let checks = fields.iter().map(|f| field_check(f, quote!()));
+                quote! {
+                    Self::#vname { #(#ids,)* } => {
+                        let _ = (#(&#ids,)*);
+                        #(#checks)*
+                    }
+                }
+            }
+        }
+    });
+    quote! {
+        impl Validate for models::#name {
+            fn validate_into(&self, v: &mut Validator) {
+                match self {
+                    #(#arms)*
+                }
+            }
+        }
+    }
+}
+
+/// Checks for one field. `access` is `self.` for struct fields and empty for bindings made by a
+/// match on a struct variant (which are already references).
+fn field_check(f: &Field, access: TokenStream) -> TokenStream {
+    let id = ident(&f.name.snake);
+    let wire = &f.name.original;
+    let value_checks = value_checks(&f.ty, &f.constraints);
+    let descend = needs_descent(&f.ty);
+    if value_checks.is_empty() && !descend && (f.optional() || !f.required) {
+        // A required read-only field is the server's to fill; nothing to check in a request.
+        return quote!();
+    }
+    let inner = quote! {
+        #value_checks
+        value.validate_into(v);
+    };
+    let inner = if descend { inner } else { value_checks };
+    if f.optional() {
+        let missing =
+            (f.required && !f.read_only && !f.nullable).then(|| quote!(else { v.missing(#wire); }));
+        quote! {
+            if let Some(value) = &#access #id {
+                v.field(#wire, |v| { #inner });
+            } #missing
+        }
+    } else {
+        quote! {
+            {
+                let value = &#access #id;
+                v.field(#wire, |v| { #inner });
+            }
+        }
+    }
+}
+
+/// Whether a value of this type has checks of its own (models, lists of models).
+fn needs_descent(t: &TypeRef) -> bool {
+    match t {
+        TypeRef::Named(_) => true,
+        TypeRef::Array(inner) | TypeRef::Map(inner) => needs_descent(inner),
+        _ => false,
+    }
+}
+
+/// Checks on `value` (a reference to the field's value) from its constraints.
+fn value_checks(t: &TypeRef, c: &Constraints) -> TokenStream {
+    if c.is_empty() {
+        return quote!();
+    }
+    let opt_usize = |v: Option<usize>| match v {
+        Some(n) => quote!(Some(#n)),
+        None => quote!(None),
+    };
+    let opt_f64 = |v: Option<f64>| match v {
+        Some(n) => quote!(Some(#n)),
+        None => quote!(None),
+    };
+    let mut out = TokenStream::new();
+    match t {
+        TypeRef::String | TypeRef::DateTime | TypeRef::Date | TypeRef::Secret => {
+            let text = if matches!(t, TypeRef::Secret) {
+                quote!(value.expose())
+            } else {
+                quote!(value.as_str())
+            };
+            if c.min_length.is_some() || c.max_length.is_some() {
+                let (min, max) = (opt_usize(c.min_length), opt_usize(c.max_length));
+                out.extend(quote!(v.length(#text, #min, #max);));
+            }
+            if let Some(p) = &c.pattern {
+                out.extend(quote!(v.pattern(#text, #p);));
+            }
+        }
+        TypeRef::Integer(_) | TypeRef::Number if c.minimum.is_some() || c.maximum.is_some() => {
+            let (min, max) = (opt_f64(c.minimum), opt_f64(c.maximum));
+            out.extend(quote!(v.range(*value as f64, #min, #max);));
+        }
+        TypeRef::Array(_) => {
+            if let Some(min) = c.min_items {
+                let msg = format!("must have at least {min} items");
+                out.extend(quote!(if value.len() < #min { v.error(#msg); }));
+            }
+            if let Some(max) = c.max_items {
+                let msg = format!("must have at most {max} items");
+                out.extend(quote!(if value.len() > #max { v.error(#msg); }));
+            }
+        }
+        _ => {}
+    }
+    out
+}
+
+/// A country rule: walk to the country and to the field through the typed model, and report
+/// at the field's path when the country needs it and it is missing or blank.
+fn country_rule(api: &Api, def: &TypeDef, rule: &CountryRule) -> Option<TokenStream> {
+    let country = access_chain(api, &def.name.original, &rule.country_field)?;
+    let target = access_chain(api, &def.name.original, &rule.field)?;
+    let countries = &rule.countries;
+    let code = rule
+        .error_code
+        .map(|c| format!(" (Partner Center code {c})"))
+        .unwrap_or_default();
+    let message = format!(
+        "is required when {} is one of the countries that need it{code}",
+        rule.country_field.join(".")
+    );
+    let (last, parents) = rule.field.split_last()?;
+    let mut report = quote!(v.missing(#last););
+    for parent in parents.iter().rev() {
+        report = quote!(v.field(#parent, |v| { #report }););
+    }
+    // `missing` says "is required"; the rule says more, so report the full message instead.
+    let mut report_full = quote!(v.field(#last, |v| v.error(#message)););
+    for parent in parents.iter().rev() {
+        report_full = quote!(v.field(#parent, |v| { #report_full }););
+    }
+    let _ = report;
+    Some(quote! {
+        {
+            const COUNTRIES: &[&str] = &[#(#countries),*];
+            let country = #country;
+            if country.is_some_and(|c| COUNTRIES.iter().any(|k| k.eq_ignore_ascii_case(c))) {
+                let present = #target.is_some_and(|value| !value.trim().is_empty());
+                if !present {
+                    #report_full
+                }
+            }
+        }
+    })
+}
+
+/// An expression of type `Option<&str>` reaching `path` from `self`.
+fn access_chain(api: &Api, root: &str, path: &[String]) -> Option<TokenStream> {
+    let mut expr = quote!(Some(self));
+    let mut current = root.to_string();
+    for (i, segment) in path.iter().enumerate() {
+        let TypeKind::Struct(s) = &api.type_def(&current)?.kind else {
+            return None;
+        };
+        let field = s.fields.iter().find(|f| f.name.original == *segment)?;
+        let id = ident(&field.name.snake);
+        let last = i + 1 == path.len();
+        expr = match (field.optional(), field.boxed) {
+            (true, true) => quote!(#expr.and_then(|x| x.#id.as_deref())),
+            (true, false) => quote!(#expr.and_then(|x| x.#id.as_ref())),
+            (false, _) => quote!(#expr.map(|x| &x.#id)),
+        };
+        if last {
+            let to_str = match &field.ty {
+                TypeRef::Secret => quote!(.map(|x| x.expose())),
+                TypeRef::Named(_) => quote!(.map(|x| x.as_str())),
+                TypeRef::String | TypeRef::DateTime | TypeRef::Date => quote!(.map(|x| x.as_str())),
+                _ => return None,
+            };
+            expr = quote!(#expr #to_str);
+        } else {
+            current = match &field.ty {
+                TypeRef::Named(n) => n.clone(),
+                _ => return None,
+            };
+        }
+    }
+    let _ = rust_type(&TypeRef::String, Models::Module);
+    Some(expr)
+}

@@ -1,0 +1,346 @@
+//! Load a spec: parse YAML or JSON, check it is OpenAPI 3.0, check every `$ref`, then type it.
+//!
+//! Checks run on the untyped JSON first, because that is where a JSON pointer to the offending
+//! node is cheap to give. Only then is the document deserialised into `openapiv3` types, with
+//! `serde_path_to_error` so that a shape error still names its place.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::error::{GenError, escape_token};
+
+pub struct Spec {
+    /// As shown in messages and generated headers.
+    pub name: String,
+    pub raw: Value,
+    pub openapi: openapiv3::OpenAPI,
+}
+
+pub fn load(path: &Path, name: &str) -> Result<Spec, GenError> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| GenError::io(name, format!("cannot read the spec: {e}")))?;
+    parse(&text, name)
+}
+
+pub fn parse(text: &str, name: &str) -> Result<Spec, GenError> {
+    parse_inner(text)
+        .map_err(|e| e.in_file(name))
+        .map(|(raw, openapi)| Spec {
+            name: name.to_string(),
+            raw,
+            openapi,
+        })
+}
+
+fn parse_inner(text: &str) -> Result<(Value, openapiv3::OpenAPI), GenError> {
+    let raw = parse_document(text)?;
+    check_version(&raw)?;
+    check_refs(&raw)?;
+    let openapi = serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(&raw).map_err(|e| {
+        let (pointer, message) =
+            narrow(&raw).unwrap_or_else(|| (path_to_pointer(e.path()), e.inner().to_string()));
+        GenError::at(
+            pointer,
+            format!("not a valid OpenAPI 3.0 document here: {message}"),
+        )
+    })?;
+    Ok((raw, openapi))
+}
+
+/// openapiv3 flattens some maps (paths, responses), which hides the failing key from
+/// `serde_path_to_error`. Deserialise the nodes below those maps one at a time to find the
+/// deepest one that fails.
+fn narrow(raw: &Value) -> Option<(String, String)> {
+    fn try_node<T: serde::de::DeserializeOwned>(
+        node: &Value,
+        at: &str,
+    ) -> Option<(String, String)> {
+        serde_path_to_error::deserialize::<_, T>(node)
+            .err()
+            .map(|e| {
+                (
+                    format!("{at}{}", path_to_pointer(e.path())),
+                    e.inner().to_string(),
+                )
+            })
+    }
+    const METHODS: &[&str] = &[
+        "get", "put", "post", "delete", "options", "head", "patch", "trace",
+    ];
+    for (path, item) in raw.get("paths")?.as_object()? {
+        let item_at = format!("/paths/{}", escape_token(path));
+        for (method, op) in item.as_object().into_iter().flatten() {
+            if !METHODS.contains(&method.as_str()) {
+                continue;
+            }
+            let op_at = format!("{item_at}/{}", escape_token(method));
+            let Some(failure) = try_node::<openapiv3::Operation>(op, &op_at) else {
+                continue;
+            };
+            match op.get("responses") {
+                Some(Value::Object(responses)) => {
+                    for (code, response) in responses {
+                        let at = format!("{op_at}/responses/{}", escape_token(code));
+                        if let Some(found) =
+                            try_node::<openapiv3::ReferenceOr<openapiv3::Response>>(response, &at)
+                        {
+                            return Some(found);
+                        }
+                    }
+                }
+                Some(_) => {
+                    return Some((
+                        format!("{op_at}/responses"),
+                        "`responses` must be a map of status codes".into(),
+                    ));
+                }
+                None => {}
+            }
+            return Some(failure);
+        }
+        if let Some(found) = try_node::<openapiv3::PathItem>(item, &item_at) {
+            return Some(found);
+        }
+    }
+    None
+}
+
+fn parse_document(text: &str) -> Result<Value, GenError> {
+    let syntax_error = |what: &str, line: usize, column: usize, message: String| GenError {
+        file: String::new(),
+        pointer: None,
+        line: Some((line, column)),
+        message: format!("invalid {what}: {message}"),
+    };
+    if text.trim_start().starts_with('{') {
+        serde_json::from_str(text)
+            .map_err(|e| syntax_error("JSON", e.line(), e.column(), e.to_string()))
+    } else {
+        serde_norway::from_str(text).map_err(|e| {
+            let (line, column) = e
+                .location()
+                .map(|l| (l.line(), l.column()))
+                .unwrap_or((0, 0));
+            syntax_error("YAML", line, column, e.to_string())
+        })
+    }
+}
+
+fn check_version(raw: &Value) -> Result<(), GenError> {
+    let Value::Object(root) = raw else {
+        return Err(GenError::at(
+            "",
+            "the document must be a mapping with an `openapi` field",
+        ));
+    };
+    if let Some(swagger) = root.get("swagger") {
+        return Err(GenError::at(
+            "/swagger",
+            format!(
+                "Swagger {} is not supported: convert the spec to OpenAPI 3.0 first",
+                scalar_text(swagger)
+            ),
+        ));
+    }
+    let version = match root.get("openapi") {
+        Some(Value::String(v)) => v.as_str(),
+        Some(other) => {
+            return Err(GenError::at(
+                "/openapi",
+                format!("`openapi` must be a string like \"3.0.3\", found {other}"),
+            ));
+        }
+        None => {
+            return Err(GenError::at(
+                "",
+                "missing `openapi` field: this is not an OpenAPI 3.0 document",
+            ));
+        }
+    };
+    if version.starts_with("3.0") {
+        Ok(())
+    } else if version.starts_with("3.") {
+        Err(GenError::at(
+            "/openapi",
+            format!(
+                "OpenAPI {version} is not supported yet: only OpenAPI 3.0.x is (3.1 changes the schema language)"
+            ),
+        ))
+    } else {
+        Err(GenError::at(
+            "/openapi",
+            format!("OpenAPI {version} is not supported: only OpenAPI 3.0.x is"),
+        ))
+    }
+}
+
+fn scalar_text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// Every `$ref` must be local and resolve, and no `$ref` may lead back to itself through refs alone.
+fn check_refs(raw: &Value) -> Result<(), GenError> {
+    let mut refs = Vec::new();
+    collect_refs(raw, String::new(), &mut refs);
+    for (at, target) in &refs {
+        resolve_ref(raw, target).map_err(|message| GenError::at(at.clone(), message))?;
+    }
+    for (at, target) in &refs {
+        let mut seen = BTreeSet::new();
+        let mut current = target.clone();
+        seen.insert(at.trim_end_matches("/$ref").to_string());
+        loop {
+            let pointer = current.trim_start_matches('#').to_string();
+            if !seen.insert(pointer.clone()) {
+                return Err(GenError::at(
+                    at.clone(),
+                    format!("`$ref` cycle: {target} leads back to itself through references only"),
+                ));
+            }
+            match resolve_ref(raw, &current)
+                .ok()
+                .and_then(|v| v.get("$ref"))
+                .and_then(Value::as_str)
+            {
+                Some(next) => current = next.to_string(),
+                None => break,
+            }
+        }
+    }
+    Ok(())
+}
+
+fn collect_refs(v: &Value, at: String, out: &mut Vec<(String, String)>) {
+    match v {
+        Value::Object(map) => {
+            for (key, value) in map {
+                let child = format!("{at}/{}", escape_token(key));
+                if key == "$ref"
+                    && let Value::String(target) = value
+                {
+                    out.push((child, target.clone()));
+                    continue;
+                }
+                // Example values are data, not schema: a `$ref` key inside one is just a key.
+                if key == "example" || (key == "value" && at.contains("/examples/")) {
+                    continue;
+                }
+                collect_refs(value, child, out);
+            }
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                collect_refs(item, format!("{at}/{i}"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Follow a local reference (`#/components/schemas/Foo`) to its node.
+pub fn resolve_ref<'a>(raw: &'a Value, target: &str) -> Result<&'a Value, String> {
+    let Some(pointer) = target.strip_prefix('#') else {
+        return Err(format!(
+            "`$ref: {target}` points outside this file; only local references (`#/...`) are supported"
+        ));
+    };
+    raw.pointer(pointer)
+        .ok_or_else(|| format!("`$ref: {target}` points to nothing in this document"))
+}
+
+fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut out = String::new();
+    for segment in path.iter() {
+        out.push('/');
+        match segment {
+            Segment::Seq { index } => out.push_str(&index.to_string()),
+            Segment::Map { key } => out.push_str(&escape_token(key)),
+            Segment::Enum { variant } => out.push_str(&escape_token(variant)),
+            Segment::Unknown => out.push('?'),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn err(text: &str) -> GenError {
+        match parse(text, "t.yaml") {
+            Ok(_) => panic!("expected an error"),
+            Err(e) => e,
+        }
+    }
+
+    const MINIMAL: &str = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n";
+
+    #[test]
+    fn accepts_minimal_yaml_and_json() {
+        assert!(parse(MINIMAL, "t.yaml").is_ok());
+        let json = r#"{"openapi":"3.0.0","info":{"title":"t","version":"1"},"paths":{}}"#;
+        assert!(parse(json, "t.json").is_ok());
+    }
+
+    #[test]
+    fn rejects_swagger_2_and_openapi_3_1_with_pointer() {
+        let e = err("swagger: '2.0'\ninfo: {title: t, version: '1'}\npaths: {}\n");
+        assert_eq!(e.pointer.as_deref(), Some("/swagger"));
+        assert!(
+            e.to_string().contains("Swagger 2.0 is not supported"),
+            "{e}"
+        );
+        let e = err("openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\n");
+        assert_eq!(e.pointer.as_deref(), Some("/openapi"));
+        assert!(e.message.contains("3.1.0"));
+    }
+
+    #[test]
+    fn dangling_and_external_refs_are_named() {
+        let text = format!(
+            "{MINIMAL}components:\n  schemas:\n    A:\n      $ref: '#/components/schemas/Missing'\n"
+        );
+        let e = err(&text);
+        assert_eq!(e.pointer.as_deref(), Some("/components/schemas/A/$ref"));
+        assert!(e.message.contains("points to nothing"), "{e}");
+        let text =
+            format!("{MINIMAL}components:\n  schemas:\n    A:\n      $ref: 'other.yaml#/X'\n");
+        assert!(err(&text).message.contains("outside this file"));
+    }
+
+    #[test]
+    fn ref_cycles_are_detected() {
+        let text = format!(
+            "{MINIMAL}components:\n  schemas:\n    A:\n      $ref: '#/components/schemas/B'\n    B:\n      $ref: '#/components/schemas/A'\n"
+        );
+        let e = err(&text);
+        assert!(e.message.contains("cycle"), "{e}");
+    }
+
+    #[test]
+    fn syntax_errors_have_a_line() {
+        let e = err("openapi: 3.0.3\ninfo: [unclosed\n");
+        assert!(e.line.is_some(), "{e:?}");
+        assert!(e.to_string().starts_with("t.yaml:"), "{e}");
+    }
+
+    #[test]
+    fn shape_errors_have_a_pointer() {
+        let e = err(
+            "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /x:\n    get:\n      responses: 7\n",
+        );
+        assert!(
+            e.pointer
+                .as_deref()
+                .unwrap_or("")
+                .starts_with("/paths/~1x/get"),
+            "{e}"
+        );
+    }
+}

@@ -1,0 +1,423 @@
+//! The language-neutral model of an API.
+//!
+//! `build` lowers an OpenAPI document into these types; every emitter (Rust, Python, Node) reads
+//! only these types, never the OpenAPI document. Everything a target needs to know is decided
+//! here once: type names, field names, which fields are boxed, which headers the client fills,
+//! how an operation pages. Emitters only spell it in their language.
+
+mod build;
+mod extensions;
+pub mod names;
+
+use std::collections::BTreeMap;
+
+pub use build::build;
+pub use names::Name;
+
+/// The whole API.
+#[derive(Debug, Clone)]
+pub struct Api {
+    pub title: String,
+    pub version: String,
+    pub description: Option<String>,
+    /// Where the spec came from, as shown in generated headers (a path relative to the workspace).
+    pub source: String,
+    pub servers: Vec<Server>,
+    pub client_headers: ClientHeaders,
+    /// Every named type, sorted by name so output is stable.
+    pub types: Vec<TypeDef>,
+    /// Resource groups (from the first tag of each operation), sorted by name.
+    pub groups: Vec<Group>,
+}
+
+impl Api {
+    pub fn type_def(&self, name: &str) -> Option<&TypeDef> {
+        self.types.iter().find(|t| t.name.original == name)
+    }
+
+    pub fn operations(&self) -> impl Iterator<Item = &Operation> {
+        self.groups.iter().flat_map(|g| g.operations.iter())
+    }
+
+    /// Named clouds and their base URLs, from `x-pc-clouds` on the servers.
+    pub fn clouds(&self) -> Vec<(Name, &str)> {
+        let mut out: Vec<(Name, &str)> = Vec::new();
+        for server in &self.servers {
+            for cloud in &server.clouds {
+                if !out.iter().any(|(n, _)| n.original == *cloud) {
+                    out.push((Name::new(cloud), server.url.as_str()));
+                }
+            }
+        }
+        out
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Server {
+    pub url: String,
+    pub description: Option<String>,
+    pub clouds: Vec<String>,
+}
+
+/// Headers the client sets itself (`x-pc-client-headers`); operations don't take them as arguments.
+#[derive(Debug, Clone, Default)]
+pub struct ClientHeaders {
+    pub request_id: Option<String>,
+    pub correlation_id: Option<String>,
+    pub locale: Option<String>,
+    pub application: Option<String>,
+    pub contract_version: Option<String>,
+}
+
+impl ClientHeaders {
+    pub fn contains(&self, header: &str) -> bool {
+        [
+            &self.request_id,
+            &self.correlation_id,
+            &self.locale,
+            &self.application,
+            &self.contract_version,
+        ]
+        .iter()
+        .any(|h| h.as_deref().is_some_and(|h| h.eq_ignore_ascii_case(header)))
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct TypeDef {
+    pub name: Name,
+    pub doc: Option<String>,
+    pub kind: TypeKind,
+    /// JSON pointer of the schema this type came from, for messages and comments.
+    pub pointer: String,
+}
+
+#[derive(Debug, Clone)]
+pub enum TypeKind {
+    Struct(Struct),
+    Enum(Enum),
+    Union(Union),
+    /// A named schema that is just another type (`type: string`, an array, a map, ...).
+    Alias(TypeRef),
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Struct {
+    pub fields: Vec<Field>,
+    pub country_rules: Vec<CountryRule>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Field {
+    pub name: Name,
+    pub ty: TypeRef,
+    pub required: bool,
+    pub nullable: bool,
+    pub read_only: bool,
+    /// Recursion through this field without an indirection: emitters box it.
+    pub boxed: bool,
+    pub secret: bool,
+    pub doc: Option<String>,
+    pub default: Option<serde_json::Value>,
+    pub constraints: Constraints,
+}
+
+impl Field {
+    /// Optional in the emitted model: when not required, when it may be null, and when the
+    /// server assigns it (a request must be able to leave it out).
+    pub fn optional(&self) -> bool {
+        !self.required || self.nullable || self.read_only
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Constraints {
+    pub min_length: Option<usize>,
+    pub max_length: Option<usize>,
+    pub pattern: Option<String>,
+    pub minimum: Option<f64>,
+    pub maximum: Option<f64>,
+    pub min_items: Option<usize>,
+    pub max_items: Option<usize>,
+}
+
+impl Constraints {
+    pub fn is_empty(&self) -> bool {
+        *self == Constraints::default()
+    }
+}
+
+/// `field` must be present and non-empty when the value at `country_field` is in `countries`.
+#[derive(Debug, Clone)]
+pub struct CountryRule {
+    /// Wire names from the struct down to the field, e.g. `["companyProfile", "organizationRegistrationNumber"]`.
+    pub field: Vec<String>,
+    pub country_field: Vec<String>,
+    pub countries: Vec<String>,
+    pub error_code: Option<i64>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Enum {
+    pub values: Vec<EnumValue>,
+    /// Requests may only carry the listed values (`x-pc-closed-enum`). Responses are always open.
+    pub closed: bool,
+    /// Name of the catch-all variant holding values the spec does not list.
+    pub other: Name,
+}
+
+#[derive(Debug, Clone)]
+pub struct EnumValue {
+    /// The value on the wire, and a name made from it.
+    pub name: Name,
+    pub doc: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Union {
+    pub variants: Vec<Variant>,
+    pub repr: UnionRepr,
+}
+
+#[derive(Debug, Clone)]
+pub enum UnionRepr {
+    /// Try each variant in order (`oneOf`/`anyOf` without a usable tag).
+    Untagged,
+    /// A property names the variant; each variant's other fields are inlined.
+    Tagged { property: String },
+}
+
+#[derive(Debug, Clone)]
+pub struct Variant {
+    pub name: Name,
+    pub doc: Option<String>,
+    pub body: VariantBody,
+}
+
+#[derive(Debug, Clone)]
+pub enum VariantBody {
+    /// Untagged: the variant holds a value of this type.
+    Value(TypeRef),
+    /// Tagged: the tag value on the wire and the variant's own fields.
+    Fields { tag: String, fields: Vec<Field> },
+}
+
+/// A reference to a type, as a field, parameter or body has it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TypeRef {
+    String,
+    Integer(IntFormat),
+    Number,
+    Boolean,
+    Uuid,
+    DateTime,
+    Date,
+    /// `format: binary` / a non-JSON body.
+    Bytes,
+    /// No schema, or one we keep as raw JSON.
+    Any,
+    /// A string that must never be printed (`x-pc-secret`).
+    Secret,
+    Named(String),
+    Array(Box<TypeRef>),
+    Map(Box<TypeRef>),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum IntFormat {
+    I8,
+    I16,
+    I32,
+    I64,
+    U8,
+    U16,
+    U32,
+    U64,
+}
+
+#[derive(Debug, Clone)]
+pub struct Group {
+    /// The tag, e.g. `Customers` → `customers()`; `None` for operations without a tag, which
+    /// live on the client itself.
+    pub name: Option<Name>,
+    pub doc: Option<String>,
+    pub operations: Vec<Operation>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HttpMethod {
+    Get,
+    Put,
+    Post,
+    Delete,
+    Patch,
+    Head,
+    Options,
+    Trace,
+}
+
+impl HttpMethod {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HttpMethod::Get => "GET",
+            HttpMethod::Put => "PUT",
+            HttpMethod::Post => "POST",
+            HttpMethod::Delete => "DELETE",
+            HttpMethod::Patch => "PATCH",
+            HttpMethod::Head => "HEAD",
+            HttpMethod::Options => "OPTIONS",
+            HttpMethod::Trace => "TRACE",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Operation {
+    /// `operationId` (or one made from method and path).
+    pub id: String,
+    /// The method name inside its group: `x-pc-method`, else the operation id.
+    pub name: Name,
+    /// Name for per-operation types (request builders): the operation id in PascalCase.
+    pub type_name: Name,
+    pub method: HttpMethod,
+    pub path: String,
+    pub summary: Option<String>,
+    pub description: Option<String>,
+    pub deprecated: bool,
+    pub params: Vec<Param>,
+    pub body: Option<RequestBody>,
+    pub response: SuccessResponse,
+    /// Documented error statuses.
+    pub error_statuses: Vec<u16>,
+    pub paging: Option<Paging>,
+    pub exists: Option<Exists>,
+    pub idempotent: bool,
+    pub if_match: Option<IfMatch>,
+    pub requires_app_user: bool,
+    pub pointer: String,
+}
+
+impl Operation {
+    /// Parameters the caller passes: everything but the headers the client fills itself.
+    pub fn caller_params(&self) -> impl Iterator<Item = &Param> {
+        self.params.iter().filter(|p| !p.client_managed)
+    }
+
+    pub fn required_params(&self) -> impl Iterator<Item = &Param> {
+        self.caller_params().filter(|p| p.required)
+    }
+
+    pub fn optional_params(&self) -> impl Iterator<Item = &Param> {
+        self.caller_params().filter(|p| !p.required)
+    }
+
+    pub fn doc(&self) -> Option<String> {
+        match (&self.summary, &self.description) {
+            (Some(s), Some(d)) if s.trim() != d.trim() => {
+                Some(format!("{}\n\n{}", s.trim(), d.trim()))
+            }
+            (Some(s), _) => Some(s.trim().to_string()),
+            (None, Some(d)) => Some(d.trim().to_string()),
+            (None, None) => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamLocation {
+    Path,
+    Query,
+    Header,
+    Cookie,
+}
+
+#[derive(Debug, Clone)]
+pub struct Param {
+    pub name: Name,
+    pub location: ParamLocation,
+    pub ty: TypeRef,
+    pub required: bool,
+    pub doc: Option<String>,
+    /// `content: application/json` parameter: the value is sent as JSON text.
+    pub json_encoded: bool,
+    /// Arrays in a query: `explode` (repeat the key) or comma-joined.
+    pub explode: bool,
+    /// Filled by the client from its configuration (`x-pc-client-headers`).
+    pub client_managed: bool,
+    pub constraints: Constraints,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyFormat {
+    Json,
+    Text,
+    Binary,
+}
+
+#[derive(Debug, Clone)]
+pub struct RequestBody {
+    pub ty: TypeRef,
+    pub required: bool,
+    pub content_type: String,
+    pub format: BodyFormat,
+    pub doc: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct SuccessResponse {
+    pub status: u16,
+    /// `None`: no body (204, HEAD).
+    pub body: Option<(TypeRef, BodyFormat)>,
+}
+
+/// `x-pc-paging`.
+#[derive(Debug, Clone)]
+pub struct Paging {
+    pub item: TypeRef,
+    pub items_field: String,
+    pub token_field: String,
+    pub token_header: String,
+    pub seek_parameter: Option<String>,
+    pub seek_value: Option<String>,
+    pub total_count_field: Option<String>,
+}
+
+/// `x-pc-exists`.
+#[derive(Debug, Clone)]
+pub struct Exists {
+    pub true_status: u16,
+    pub false_status: u16,
+}
+
+/// `x-pc-if-match`: fill the header from a field of the body when the caller gives none.
+#[derive(Debug, Clone)]
+pub struct IfMatch {
+    pub header: String,
+    /// Wire names from the body down to the etag.
+    pub body_field: Vec<String>,
+}
+
+/// Counts for the generator's summary line.
+#[derive(Debug, Clone, Copy)]
+pub struct Counts {
+    pub operations: usize,
+    pub types: usize,
+}
+
+impl Api {
+    pub fn counts(&self) -> Counts {
+        Counts {
+            operations: self.operations().count(),
+            types: self.types.len(),
+        }
+    }
+
+    /// Types by name, for emitters that need to look through references.
+    pub fn type_index(&self) -> BTreeMap<&str, &TypeDef> {
+        self.types
+            .iter()
+            .map(|t| (t.name.original.as_str(), t))
+            .collect()
+    }
+}

@@ -1,0 +1,98 @@
+//! Writing generated files, or checking that the committed ones are current.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use crate::emit::GeneratedFile;
+use crate::error::GenError;
+
+/// One target's files under one root, plus the directories it owns entirely (a file there
+/// that the target no longer produces is stale).
+pub struct TargetOutput {
+    pub name: String,
+    pub root: PathBuf,
+    pub files: Vec<GeneratedFile>,
+    pub owned_dirs: Vec<PathBuf>,
+}
+
+#[derive(Debug, Default)]
+pub struct Outcome {
+    pub written: Vec<PathBuf>,
+    pub unchanged: usize,
+    /// Files that differ from what the spec gives, are missing, or should not exist.
+    pub stale: Vec<PathBuf>,
+}
+
+impl TargetOutput {
+    /// Write every file whose content changed, and remove orphans from owned directories.
+    pub fn write(&self) -> Result<Outcome, GenError> {
+        let mut outcome = Outcome::default();
+        for file in &self.files {
+            let path = self.root.join(&file.path);
+            if std::fs::read_to_string(&path).ok().as_deref() == Some(file.contents.as_str()) {
+                outcome.unchanged += 1;
+                continue;
+            }
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent).map_err(|e| {
+                    GenError::io(
+                        parent.display().to_string(),
+                        format!("cannot create directory: {e}"),
+                    )
+                })?;
+            }
+            std::fs::write(&path, &file.contents).map_err(|e| {
+                GenError::io(path.display().to_string(), format!("cannot write: {e}"))
+            })?;
+            outcome.written.push(path);
+        }
+        for orphan in self.orphans() {
+            std::fs::remove_file(&orphan).map_err(|e| {
+                GenError::io(orphan.display().to_string(), format!("cannot remove: {e}"))
+            })?;
+            outcome.written.push(orphan);
+        }
+        Ok(outcome)
+    }
+
+    /// Compare without writing.
+    pub fn check(&self) -> Outcome {
+        let mut outcome = Outcome::default();
+        for file in &self.files {
+            let path = self.root.join(&file.path);
+            if std::fs::read_to_string(&path).ok().as_deref() == Some(file.contents.as_str()) {
+                outcome.unchanged += 1;
+            } else {
+                outcome.stale.push(path);
+            }
+        }
+        outcome.stale.extend(self.orphans());
+        outcome
+    }
+
+    fn orphans(&self) -> Vec<PathBuf> {
+        let produced: BTreeSet<PathBuf> =
+            self.files.iter().map(|f| self.root.join(&f.path)).collect();
+        let mut out = Vec::new();
+        for dir in &self.owned_dirs {
+            collect_files(&self.root.join(dir), &mut out);
+        }
+        out.retain(|p| !produced.contains(p));
+        out.sort();
+        out
+    }
+}
+
+fn collect_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            collect_files(&path, out);
+        } else {
+            out.push(path);
+        }
+    }
+}

@@ -1,0 +1,59 @@
+//! Text files made from tera templates (`generator/templates/`), compiled into the binary so the
+//! generator works from any directory.
+
+use tera::{Context, Tera};
+
+use crate::emit::header;
+use crate::error::GenError;
+use crate::model::Api;
+
+const TEMPLATES: &[(&str, &str)] = &[
+    ("lib.rs", include_str!("../templates/lib.rs.tera")),
+    ("Cargo.toml", include_str!("../templates/Cargo.toml.tera")),
+];
+
+fn render(name: &str, context: &Context) -> Result<String, GenError> {
+    let mut tera = Tera::default();
+    // Generated Rust and TOML are not HTML.
+    tera.autoescape_on(Vec::<&'static str>::new());
+    for (template, source) in TEMPLATES {
+        tera.add_raw_template(template, source).map_err(|e| {
+            GenError::io(
+                format!("templates/{template}.tera"),
+                format!("bad template: {e}"),
+            )
+        })?;
+    }
+    tera.render(name, context).map_err(|e| {
+        GenError::io(
+            format!("templates/{name}.tera"),
+            format!("cannot render: {e:?}"),
+        )
+    })
+}
+
+fn base_context(api: &Api, marker: &str) -> Context {
+    let mut context = Context::new();
+    context.insert("header", header(api, marker).trim_end());
+    context.insert("title", &api.title);
+    context.insert("version", &api.version);
+    context.insert("source", &api.source);
+    context
+}
+
+pub fn render_lib_rs(api: &Api) -> Result<String, GenError> {
+    let mut context = base_context(api, "//");
+    context.insert("has_clouds", &!api.clouds().is_empty());
+    render("lib.rs", &context)
+}
+
+pub fn render_cargo_toml(
+    api: &Api,
+    crate_name: &str,
+    runtime_path: &str,
+) -> Result<String, GenError> {
+    let mut context = base_context(api, "#");
+    context.insert("crate_name", crate_name);
+    context.insert("runtime_path", runtime_path);
+    render("Cargo.toml", &context)
+}
