@@ -33,7 +33,8 @@ impl RawResponse {
             return T::deserialize(serde_json::Value::Null)
                 .map_err(|e| self.decode_error(format!("empty body: {e}")));
         }
-        serde_json::from_slice(&self.body).map_err(|e| self.decode_error(e.to_string()))
+        serde_json::from_slice(&self.body)
+            .map_err(|e| self.decode_error(describe_failure::<T>(&self.body, e)))
     }
 
     /// Like [`json`](Self::json) but an empty body gives `T::default()` (e.g. an empty list).
@@ -83,6 +84,24 @@ impl RawResponse {
             body_excerpt: excerpt(&self.body, DECODE_EXCERPT_CAP),
             request_id: Some(self.request_id.clone()),
         }
+    }
+}
+
+/// serde's message, prefixed with the JSON path of the failing value when there is one. The path
+/// costs a second parse, so it is only computed once decoding has already failed.
+fn describe_failure<T: DeserializeOwned>(body: &[u8], first: serde_json::Error) -> String {
+    let mut de = serde_json::Deserializer::from_slice(body);
+    match serde_path_to_error::deserialize::<_, T>(&mut de) {
+        Err(e) => {
+            let path = e.path().to_string();
+            if path.is_empty() || path == "." {
+                first.to_string()
+            } else {
+                format!("{path}: {first}")
+            }
+        }
+        // Cannot happen for a deterministic Deserialize, but a quirky one must not hide the error.
+        Ok(_) => first.to_string(),
     }
 }
 
@@ -203,13 +222,38 @@ mod tests {
                 request_id,
             }) => {
                 assert_eq!(status, 200);
-                assert!(message.contains("invalid type"), "{message}");
+                assert!(message.starts_with("id: invalid type"), "{message}");
                 assert!(message.contains("column"), "{message}");
                 assert_eq!(body_excerpt, r#"{"id": 5, "n": 1}"#);
                 assert_eq!(request_id.as_deref(), Some("rid"));
             }
             other => panic!("expected decode error, got {other:?}"),
         }
+    }
+
+    #[derive(serde::Deserialize, Debug)]
+    #[allow(dead_code)]
+    struct Outer {
+        inner: Vec<Thing>,
+    }
+
+    #[test]
+    fn decode_error_names_the_json_path() {
+        let r = raw(
+            200,
+            br#"{"inner": [{"id": "a", "n": 1}, {"id": "b", "n": "x"}]}"#,
+        );
+        let msg = match r.json::<Outer>() {
+            Err(Error::Decode { message, .. }) => message,
+            other => panic!("expected decode error, got {other:?}"),
+        };
+        assert!(msg.starts_with("inner[1].n: invalid type: string"), "{msg}");
+        // Syntax errors have no path: serde's own message with line and column stays.
+        let msg = match raw(200, b"{\"inner\": [").json::<Outer>() {
+            Err(Error::Decode { message, .. }) => message,
+            other => panic!("expected decode error, got {other:?}"),
+        };
+        assert!(msg.contains("line 1"), "{msg}");
     }
 
     #[test]

@@ -1,0 +1,62 @@
+//! Rough per-call overhead of Transport::execute against a bare reqwest loop on the same server.
+//! Ignored by default (timing is not a pass/fail signal on a shared 2-core machine); run with
+//! `cargo test -p sdk-runtime --release --test overhead -- --ignored --nocapture`.
+
+mod common;
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use common::TestServer;
+use sdk_runtime::reqwest::{self, Method};
+use sdk_runtime::{Request, RequestOptions, StaticToken, Transport, TransportConfig};
+
+const CALLS: u32 = 5000;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "timing report, not a check"]
+async fn overhead_vs_raw_reqwest() {
+    let server = TestServer::start().await;
+    let t = Transport::new(TransportConfig {
+        token: Some(Arc::new(StaticToken::new("tok"))),
+        request_id_header: Some("X-Request-Id".into()),
+        correlation_id_header: Some("X-Correlation-Id".into()),
+        default_headers: vec![("X-Locale".into(), "en-US".into())],
+        ..TransportConfig::new(&server.base)
+    })
+    .expect("transport");
+    sdk_runtime::ensure_crypto_provider();
+    let raw = reqwest::Client::new();
+    let url = format!("{}/v1/things/abc", server.base);
+
+    for round in 0..6 {
+        let start = Instant::now();
+        for _ in 0..CALLS {
+            let r = raw
+                .get(&url)
+                .header("authorization", "Bearer tok")
+                .header("accept", "application/json")
+                .header("x-request-id", uuid::Uuid::new_v4().to_string())
+                .send()
+                .await
+                .expect("send");
+            let _ = r.bytes().await.expect("body");
+        }
+        let raw_time = start.elapsed();
+
+        let start = Instant::now();
+        let opts = RequestOptions::default();
+        for _ in 0..CALLS {
+            let req = Request::new("getThing", Method::GET, "/v1/things/abc");
+            let resp = t.execute(req, &opts).await.expect("execute");
+            let _ = resp.json::<serde_json::Value>().expect("json");
+        }
+        let sdk_time = start.elapsed();
+        println!(
+            "round {round}: raw {:.1} µs/call, sdk {:.1} µs/call ({:+.1}%)",
+            raw_time.as_secs_f64() * 1e6 / f64::from(CALLS),
+            sdk_time.as_secs_f64() * 1e6 / f64::from(CALLS),
+            (sdk_time.as_secs_f64() / raw_time.as_secs_f64() - 1.0) * 100.0
+        );
+    }
+}
