@@ -166,9 +166,7 @@ impl Reader<'_> {
 
     /// A required non-blank string.
     pub fn required(&mut self, parent: Option<&Value>, key: &str, path: &str) -> Option<String> {
-        let Some(parent) = parent else {
-            return None;
-        };
+        let parent = parent?;
         match self.string(parent, key, path) {
             Some(s) if !s.trim().is_empty() => Some(s),
             Some(_) => {

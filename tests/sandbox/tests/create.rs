@@ -87,7 +87,10 @@ async fn documented_create_examples_are_answered_201_with_the_documented_shape()
         let h = resp.headers().clone();
         assert_eq!(h["content-type"], "application/json; charset=utf-8");
         assert_eq!(h["ms-requestid"], "94e4e214-6b06-4fb7-96d1-94d559f9b47f");
-        assert_eq!(h["ms-correlationid"], "ab993325-1605-4cf4-bac4-fb584142a31b");
+        assert_eq!(
+            h["ms-correlationid"],
+            "ab993325-1605-4cf4-bac4-fb584142a31b"
+        );
         assert!(!h["ms-cv"].is_empty());
         let ours: Value = resp.json().await.unwrap();
         assert_documented_shape(&doc, &ours, "");
@@ -97,16 +100,25 @@ async fn documented_create_examples_are_answered_201_with_the_documented_shape()
         assert_eq!(ours["id"], ours["companyProfile"]["tenantId"]);
         assert!(is_guid(&ours["commerceId"]));
         assert!(is_guid(&ours["billingProfile"]["id"]));
-        let etag = ours["billingProfile"]["attributes"]["etag"].as_str().unwrap();
+        let etag = ours["billingProfile"]["attributes"]["etag"]
+            .as_str()
+            .unwrap();
         assert!(etag.parse::<i64>().is_ok(), "numeric etag: {etag}");
         assert_eq!(ours["userCredentials"]["userName"], "admin");
         assert_strong_password(ours["userCredentials"]["password"].as_str().unwrap());
-        assert_eq!(ours["billingProfile"]["culture"], "en-US", "culture normalised");
+        assert_eq!(
+            ours["billingProfile"]["culture"], "en-US",
+            "culture normalised"
+        );
         assert_eq!(ours["attributes"]["objectType"], "Customer");
 
         // The customer is really there.
         let id = ours["id"].as_str().unwrap();
-        let got = env.get(&format!("/v1/customers/{id}")).send().await.unwrap();
+        let got = env
+            .get(&format!("/v1/customers/{id}"))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(got.status().as_u16(), 200);
     }
 }
@@ -115,7 +127,14 @@ async fn documented_create_examples_are_answered_201_with_the_documented_shape()
 async fn direct_and_indirect_relationships_follow_the_examples() {
     let env = env().await;
     let (_, _) = post_seed(&env, "001").await;
-    let list: Value = env.get("/v1/customers").send().await.unwrap().json().await.unwrap();
+    let list: Value = env
+        .get("/v1/customers")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(list["items"][0]["relationshipToPartner"], "none");
 
     let env = env_with(Config::default()).await;
@@ -123,8 +142,14 @@ async fn direct_and_indirect_relationships_follow_the_examples() {
     let v: Value = resp.json().await.unwrap();
     assert_eq!(v["relationshipToPartner"], "reseller");
     assert_eq!(v["allowDelegatedAccess"], true);
-    assert_eq!(v["associatedPartnerId"], "484e548c-f5f3-4528-93a9-c16c6373cb59");
-    assert_eq!(v["billingProfile"]["language"], "En", "language is echoed, not normalised");
+    assert_eq!(
+        v["associatedPartnerId"],
+        "484e548c-f5f3-4528-93a9-c16c6373cb59"
+    );
+    assert_eq!(
+        v["billingProfile"]["language"], "En",
+        "language is echoed, not normalised"
+    );
 }
 
 #[tokio::test]
@@ -148,11 +173,18 @@ async fn camel_case_and_pascal_case_requests_are_equivalent() {
     assert_eq!(v["billingProfile"]["culture"], "fr-FR");
     assert_eq!(v["billingProfile"]["language"], "FR");
     assert_eq!(v["billingProfile"]["defaultAddress"]["country"], "FR");
-    assert_eq!(v["relationshipToPartner"], "none", "read-only field ignored");
+    assert_eq!(
+        v["relationshipToPartner"], "none",
+        "read-only field ignored"
+    );
     assert_eq!(v["userCredentials"]["userName"], "admin");
     assert_ne!(v["userCredentials"]["password"], "ignored");
     assert_ne!(v["id"], "ignored");
-    assert!(v["billingProfile"]["defaultAddress"].get("unknown").is_none());
+    assert!(
+        v["billingProfile"]["defaultAddress"]
+            .get("unknown")
+            .is_none()
+    );
     assert_no_nulls(&v, "");
     pascal["COMPANYPROFILE"]["DoMaIn"] = json!("other.onmicrosoft.com");
     env.create_ok(&pascal).await;
@@ -175,7 +207,11 @@ async fn replaying_a_create_with_the_same_request_id_returns_the_first_result() 
 
     let again = send(body.clone()).await.unwrap();
     assert_eq!(again.status().as_u16(), 201);
-    assert_eq!(again.json::<Value>().await.unwrap(), first, "identical body, same password");
+    assert_eq!(
+        again.json::<Value>().await.unwrap(),
+        first,
+        "identical body, same password"
+    );
 
     // Same document in another casing with nulls: canonically the same body.
     let mut pascal = json!({
@@ -236,35 +272,116 @@ async fn missing_and_malformed_fields_are_3000_naming_the_field() {
     let env = env().await;
     let cases: Vec<(Value, &str)> = vec![
         (json!({}), "companyProfile is required"),
-        (json!({"companyProfile": {}}), "companyProfile.domain is required"),
-        (json!({"companyProfile": 5, "billingProfile": {}}), "companyProfile must be an object"),
+        (
+            json!({"companyProfile": {}}),
+            "companyProfile.domain is required",
+        ),
+        (
+            json!({"companyProfile": 5, "billingProfile": {}}),
+            "companyProfile must be an object",
+        ),
     ];
     for (body, needle) in cases {
         let b = expect_error(env.create(&body).await, 400, 3000).await;
-        assert!(b["description"].as_str().unwrap().contains(needle), "{needle}: {b}");
+        assert!(
+            b["description"].as_str().unwrap().contains(needle),
+            "{needle}: {b}"
+        );
     }
 
     let base = customer("valid.onmicrosoft.com", "Valid");
     let long = "x".repeat(201);
     let mutations: Vec<(&str, Value, &str)> = vec![
-        ("/billingProfile/email", json!(null), "billingProfile.email is required"),
-        ("/billingProfile/email", json!("not-an-email"), "billingProfile.email"),
-        ("/billingProfile/culture", json!("english"), "billingProfile.culture"),
-        ("/billingProfile/culture", json!("en_US"), "billingProfile.culture"),
-        ("/billingProfile/language", json!("eng"), "billingProfile.language"),
-        ("/billingProfile/companyName", json!("  "), "billingProfile.companyName"),
-        ("/billingProfile/defaultAddress/addressLine1", json!(long), "addressLine1"),
-        ("/billingProfile/defaultAddress/addressLine1", json!(null), "addressLine1 is required"),
-        ("/billingProfile/defaultAddress/addressLine2", json!("y".repeat(201)), "addressLine2"),
-        ("/billingProfile/defaultAddress/firstName", json!("f".repeat(51)), "firstName"),
-        ("/billingProfile/defaultAddress/lastName", json!(""), "lastName"),
-        ("/billingProfile/defaultAddress/country", json!("USA"), "country"),
-        ("/billingProfile/defaultAddress/country", json!("QQ"), "country"),
-        ("/billingProfile/defaultAddress/state", json!("WAS"), "state"),
-        ("/billingProfile/defaultAddress/city", json!(12), "city must be a string"),
-        ("/companyProfile/domain", json!("not a domain"), "companyProfile.domain"),
-        ("/companyProfile/domain", json!("nodots"), "companyProfile.domain"),
-        ("/billingProfile/defaultAddress", json!(null), "defaultAddress is required"),
+        (
+            "/billingProfile/email",
+            json!(null),
+            "billingProfile.email is required",
+        ),
+        (
+            "/billingProfile/email",
+            json!("not-an-email"),
+            "billingProfile.email",
+        ),
+        (
+            "/billingProfile/culture",
+            json!("english"),
+            "billingProfile.culture",
+        ),
+        (
+            "/billingProfile/culture",
+            json!("en_US"),
+            "billingProfile.culture",
+        ),
+        (
+            "/billingProfile/language",
+            json!("eng"),
+            "billingProfile.language",
+        ),
+        (
+            "/billingProfile/companyName",
+            json!("  "),
+            "billingProfile.companyName",
+        ),
+        (
+            "/billingProfile/defaultAddress/addressLine1",
+            json!(long),
+            "addressLine1",
+        ),
+        (
+            "/billingProfile/defaultAddress/addressLine1",
+            json!(null),
+            "addressLine1 is required",
+        ),
+        (
+            "/billingProfile/defaultAddress/addressLine2",
+            json!("y".repeat(201)),
+            "addressLine2",
+        ),
+        (
+            "/billingProfile/defaultAddress/firstName",
+            json!("f".repeat(51)),
+            "firstName",
+        ),
+        (
+            "/billingProfile/defaultAddress/lastName",
+            json!(""),
+            "lastName",
+        ),
+        (
+            "/billingProfile/defaultAddress/country",
+            json!("USA"),
+            "country",
+        ),
+        (
+            "/billingProfile/defaultAddress/country",
+            json!("QQ"),
+            "country",
+        ),
+        (
+            "/billingProfile/defaultAddress/state",
+            json!("WAS"),
+            "state",
+        ),
+        (
+            "/billingProfile/defaultAddress/city",
+            json!(12),
+            "city must be a string",
+        ),
+        (
+            "/companyProfile/domain",
+            json!("not a domain"),
+            "companyProfile.domain",
+        ),
+        (
+            "/companyProfile/domain",
+            json!("nodots"),
+            "companyProfile.domain",
+        ),
+        (
+            "/billingProfile/defaultAddress",
+            json!(null),
+            "defaultAddress is required",
+        ),
     ];
     for (pointer, value, needle) in mutations {
         let mut body = base.clone();
@@ -301,13 +418,21 @@ fn russian(domain: &str) -> Value {
 async fn country_specific_registration_number_and_phone_rules() {
     let env = env().await;
     // 600049: missing in a listed country.
-    expect_error(env.create(&russian("ru1.onmicrosoft.com")).await, 400, 600049).await;
+    expect_error(
+        env.create(&russian("ru1.onmicrosoft.com")).await,
+        400,
+        600049,
+    )
+    .await;
 
     // 600050: wrong format; the description carries the expected pattern.
     let mut b = russian("ru2.onmicrosoft.com");
     b["companyProfile"]["organizationRegistrationNumber"] = json!("12345");
     let e = expect_error(env.create(&b).await, 400, 600050).await;
-    assert!(e["description"].as_str().unwrap().contains(r"\d{10}"), "{e}");
+    assert!(
+        e["description"].as_str().unwrap().contains(r"\d{10}"),
+        "{e}"
+    );
 
     // 600051: phone missing (empty counts as missing).
     b["companyProfile"]["organizationRegistrationNumber"] = json!("7707083893");
@@ -359,7 +484,12 @@ async fn duplicate_domain_is_409_case_insensitively() {
         3000,
     )
     .await;
-    assert!(e["description"].as_str().unwrap().contains("already exists"));
+    assert!(
+        e["description"]
+            .as_str()
+            .unwrap()
+            .contains("already exists")
+    );
 }
 
 #[tokio::test]
@@ -371,9 +501,18 @@ async fn sandbox_quota_is_enforced_and_freed_by_delete() {
     .await;
     let a = env.create_ok(&customer("q1.onmicrosoft.com", "Q1")).await;
     env.create_ok(&customer("q2.onmicrosoft.com", "Q2")).await;
-    expect_error(env.create(&customer("q3.onmicrosoft.com", "Q3")).await, 400, 800018).await;
+    expect_error(
+        env.create(&customer("q3.onmicrosoft.com", "Q3")).await,
+        400,
+        800018,
+    )
+    .await;
     let id = a["id"].as_str().unwrap();
-    let del = env.req(Method::DELETE, &format!("/v1/customers/{id}")).send().await.unwrap();
+    let del = env
+        .req(Method::DELETE, &format!("/v1/customers/{id}"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(del.status().as_u16(), 204);
     env.create_ok(&customer("q3.onmicrosoft.com", "Q3")).await;
 }
@@ -382,9 +521,15 @@ async fn sandbox_quota_is_enforced_and_freed_by_delete() {
 async fn default_quota_is_75() {
     let env = env().await;
     for i in 0..75 {
-        env.create_ok(&customer(&format!("c{i}.onmicrosoft.com"), "Q")).await;
+        env.create_ok(&customer(&format!("c{i}.onmicrosoft.com"), "Q"))
+            .await;
     }
-    expect_error(env.create(&customer("c75.onmicrosoft.com", "Q")).await, 400, 800018).await;
+    expect_error(
+        env.create(&customer("c75.onmicrosoft.com", "Q")).await,
+        400,
+        800018,
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -418,14 +563,25 @@ async fn indirect_resellers_are_known_by_configuration() {
         .unwrap();
     assert_eq!(rel["totalCount"], 1);
     assert_eq!(rel["items"][0]["id"], reseller);
-    assert_eq!(rel["items"][0]["relationshipType"], "is_indirect_reseller_of");
-    assert_eq!(rel["items"][0]["attributes"]["objectType"], "PartnerRelationship");
+    assert_eq!(
+        rel["items"][0]["relationshipType"],
+        "is_indirect_reseller_of"
+    );
+    assert_eq!(
+        rel["items"][0]["attributes"]["objectType"],
+        "PartnerRelationship"
+    );
     assert_eq!(rel["attributes"]["objectType"], "Collection");
 
     // A direct customer has none.
-    let d = env.create_ok(&customer("direct.onmicrosoft.com", "Direct")).await;
+    let d = env
+        .create_ok(&customer("direct.onmicrosoft.com", "Direct"))
+        .await;
     let rel: Value = env
-        .get(&format!("/v1/customers/{}/relationships", d["id"].as_str().unwrap()))
+        .get(&format!(
+            "/v1/customers/{}/relationships",
+            d["id"].as_str().unwrap()
+        ))
         .send()
         .await
         .unwrap()

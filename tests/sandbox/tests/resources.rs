@@ -19,7 +19,13 @@ async fn seeded(env: &Env, names: &[&str]) -> Vec<String> {
     let mut ids = Vec::new();
     for (i, name) in names.iter().enumerate() {
         let v = env
-            .create_ok(&customer(&format!("{}{i}.onmicrosoft.com", name.to_lowercase().replace(' ', "")), name))
+            .create_ok(&customer(
+                &format!(
+                    "{}{i}.onmicrosoft.com",
+                    name.to_lowercase().replace(' ', "")
+                ),
+                name,
+            ))
             .await;
         ids.push(v["id"].as_str().unwrap().to_string());
     }
@@ -79,7 +85,10 @@ async fn paging_with_seek_operation_and_the_continuation_header_reaches_the_end(
                 token = t.to_string();
             }
             None => {
-                assert!(page["links"].get("next").is_none(), "no next on the last page");
+                assert!(
+                    page["links"].get("next").is_none(),
+                    "no next on the last page"
+                );
                 assert_eq!(page["totalCount"], 1);
                 break;
             }
@@ -87,7 +96,10 @@ async fn paging_with_seek_operation_and_the_continuation_header_reaches_the_end(
         assert!(pages < 10, "paging must end");
     }
     assert_eq!(pages, 3);
-    assert_eq!(seen, ids, "stable creation order, nothing skipped or repeated");
+    assert_eq!(
+        seen, ids,
+        "stable creation order, nothing skipped or repeated"
+    );
 }
 
 #[tokio::test]
@@ -126,7 +138,10 @@ async fn size_zero_or_absent_returns_everything_and_deletes_do_not_break_cursors
     let (_, page) = json_of(env.get("/v1/customers?size=2").send().await.unwrap()).await;
     let token = page["continuationToken"].as_str().unwrap().to_string();
     // Delete the next customer in line: the cursor skips it, nothing else.
-    env.req(Method::DELETE, &format!("/v1/customers/{}", ids[2])).send().await.unwrap();
+    env.req(Method::DELETE, &format!("/v1/customers/{}", ids[2]))
+        .send()
+        .await
+        .unwrap();
     let (_, page) = json_of(
         env.get("/v1/customers?seekOperation=Next")
             .header("MS-ContinuationToken", token)
@@ -169,12 +184,26 @@ async fn filter_by_company_name_or_domain_starts_with_case_insensitively() {
             .as_array()
             .unwrap()
             .iter()
-            .map(|i| i["companyProfile"]["companyName"].as_str().unwrap().to_string())
+            .map(|i| {
+                i["companyProfile"]["companyName"]
+                    .as_str()
+                    .unwrap()
+                    .to_string()
+            })
             .collect()
     };
-    let (s, page) = json_of(env.get(&filter("CompanyName", "Cont")).send().await.unwrap()).await;
+    let (s, page) = json_of(
+        env.get(&filter("CompanyName", "Cont"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
     assert_eq!(s, 200);
-    assert_eq!(names(&page), ["Contoso Ltd", "contoso east", "CONTOSO West"]);
+    assert_eq!(
+        names(&page),
+        ["Contoso Ltd", "contoso east", "CONTOSO West"]
+    );
     assert_eq!(page["totalCount"], 3);
 
     let (_, page) = json_of(env.get(&filter("Domain", "FAB")).send().await.unwrap()).await;
@@ -235,9 +264,17 @@ async fn bad_list_queries_are_800002() {
 #[tokio::test]
 async fn get_delete_and_not_found() {
     let env = env().await;
-    let created = env.create_ok(&customer("life.onmicrosoft.com", "Life")).await;
+    let created = env
+        .create_ok(&customer("life.onmicrosoft.com", "Life"))
+        .await;
     let id = created["id"].as_str().unwrap();
-    let (s, full) = json_of(env.get(&format!("/v1/customers/{id}")).send().await.unwrap()).await;
+    let (s, full) = json_of(
+        env.get(&format!("/v1/customers/{id}"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
     assert_eq!(s, 200);
     assert_eq!(full["id"], id);
     assert_eq!(full["commerceId"], created["commerceId"]);
@@ -245,37 +282,67 @@ async fn get_delete_and_not_found() {
     assert_eq!(full["companyProfile"]["email"], "someone@example.com");
     assert_eq!(full["customDomains"], json!(["life.onmicrosoft.com"]));
     assert_eq!(full["links"]["self"]["uri"], format!("/v1/customers/{id}"));
-    assert!(full.get("userCredentials").is_none(), "password only on create");
+    assert!(
+        full.get("userCredentials").is_none(),
+        "password only on create"
+    );
     assert_eq!(
         full["billingProfile"]["attributes"]["etag"],
         created["billingProfile"]["attributes"]["etag"]
     );
     assert_no_nulls(&full, "");
 
-    let del = env.req(Method::DELETE, &format!("/v1/customers/{id}")).send().await.unwrap();
+    let del = env
+        .req(Method::DELETE, &format!("/v1/customers/{id}"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(del.status().as_u16(), 204);
     assert!(del.bytes().await.unwrap().is_empty());
-    expect_error(env.get(&format!("/v1/customers/{id}")).send().await.unwrap(), 404, 60003).await;
     expect_error(
-        env.req(Method::DELETE, &format!("/v1/customers/{id}")).send().await.unwrap(),
+        env.get(&format!("/v1/customers/{id}"))
+            .send()
+            .await
+            .unwrap(),
+        404,
+        60003,
+    )
+    .await;
+    expect_error(
+        env.req(Method::DELETE, &format!("/v1/customers/{id}"))
+            .send()
+            .await
+            .unwrap(),
         404,
         60003,
     )
     .await;
     for sub in ["profiles/company", "profiles/billing", "relationships"] {
         expect_error(
-            env.get(&format!("/v1/customers/{id}/{sub}")).send().await.unwrap(),
+            env.get(&format!("/v1/customers/{id}/{sub}"))
+                .send()
+                .await
+                .unwrap(),
             404,
             60003,
         )
         .await;
     }
     // The domain is free again.
-    env.create_ok(&customer("life.onmicrosoft.com", "Life again")).await;
+    env.create_ok(&customer("life.onmicrosoft.com", "Life again"))
+        .await;
     // Not a GUID.
-    expect_error(env.get("/v1/customers/not-a-guid").send().await.unwrap(), 400, 900118).await;
     expect_error(
-        env.get("/v1/customers/not-a-guid/profiles/billing").send().await.unwrap(),
+        env.get("/v1/customers/not-a-guid").send().await.unwrap(),
+        400,
+        900118,
+    )
+    .await;
+    expect_error(
+        env.get("/v1/customers/not-a-guid/profiles/billing")
+            .send()
+            .await
+            .unwrap(),
         400,
         900118,
     )
@@ -291,7 +358,9 @@ async fn patch_removes_the_reseller_relationship() {
     let id = v["id"].as_str().unwrap();
     let path = format!("/v1/customers/{id}");
 
-    let bad = env.req(Method::PATCH, &path).json(&json!({"relationshipToPartner": "reseller"}));
+    let bad = env
+        .req(Method::PATCH, &path)
+        .json(&json!({"relationshipToPartner": "reseller"}));
     expect_error(bad.send().await.unwrap(), 400, 3000).await;
     let empty = env.req(Method::PATCH, &path).json(&json!({}));
     expect_error(empty.send().await.unwrap(), 400, 3000).await;
@@ -300,28 +369,49 @@ async fn patch_removes_the_reseller_relationship() {
     let doc = json!({"Id": null, "CommerceId": null, "CompanyProfile": null, "BillingProfile": null,
         "RelationshipToPartner": "none", "AllowDelegatedAccess": null, "UserCredentials": null,
         "CustomDomains": null, "AssociatedPartnerId": null, "Attributes": {"ObjectType": "Customer"}});
-    let (s, patched) = json_of(env.req(Method::PATCH, &path).json(&doc).send().await.unwrap()).await;
+    let (s, patched) = json_of(
+        env.req(Method::PATCH, &path)
+            .json(&doc)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
     assert_eq!(s, 200, "{patched}");
     assert_eq!(patched["relationshipToPartner"], "none");
     assert!(patched.get("associatedPartnerId").is_none());
-    let rel: Value = env.get(&format!("{path}/relationships")).send().await.unwrap().json().await.unwrap();
+    let rel: Value = env
+        .get(&format!("{path}/relationships"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(rel["totalCount"], 0);
     let unknown = format!("/v1/customers/{}", uuid::Uuid::new_v4());
-    let r = env.req(Method::PATCH, &unknown).json(&json!({"relationshipToPartner": "none"}));
+    let r = env
+        .req(Method::PATCH, &unknown)
+        .json(&json!({"relationshipToPartner": "none"}));
     expect_error(r.send().await.unwrap(), 404, 60003).await;
 }
 
 #[tokio::test]
 async fn billing_profile_put_uses_etags_for_concurrency() {
     let env = env().await;
-    let v = env.create_ok(&customer("etag.onmicrosoft.com", "Etag")).await;
+    let v = env
+        .create_ok(&customer("etag.onmicrosoft.com", "Etag"))
+        .await;
     let id = v["id"].as_str().unwrap();
     let path = format!("/v1/customers/{id}/profiles/billing");
 
     let resp = env.get(&path).send().await.unwrap();
     let header_etag = resp.headers()["etag"].to_str().unwrap().to_string();
     let (_, profile) = json_of(resp).await;
-    assert_eq!(profile["attributes"]["objectType"], "CustomerBillingProfile");
+    assert_eq!(
+        profile["attributes"]["objectType"],
+        "CustomerBillingProfile"
+    );
     assert_eq!(profile["links"]["self"]["uri"], path);
     let etag0 = profile["attributes"]["etag"].as_str().unwrap().to_string();
     assert_eq!(header_etag, format!("\"{etag0}\""));
@@ -366,7 +456,9 @@ async fn billing_profile_put_uses_etags_for_concurrency() {
     assert_eq!((s, e["code"].clone()), (412, json!(2055)));
 
     // No etag at all → 400 3000.
-    let none = env.req(Method::PUT, &path).json(&json!({"email": "x@example.com"}));
+    let none = env
+        .req(Method::PUT, &path)
+        .json(&json!({"email": "x@example.com"}));
     expect_error(none.send().await.unwrap(), 400, 3000).await;
     // Invalid field → 400 3000 even with a good etag.
     let etag2 = p2["attributes"]["etag"].as_str().unwrap();
@@ -376,7 +468,13 @@ async fn billing_profile_put_uses_etags_for_concurrency() {
         .json(&json!({"culture": "english"}));
     expect_error(bad.send().await.unwrap(), 400, 3000).await;
     // GET by id shows the latest profile.
-    let (_, c) = json_of(env.get(&format!("/v1/customers/{id}")).send().await.unwrap()).await;
+    let (_, c) = json_of(
+        env.get(&format!("/v1/customers/{id}"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
     assert_eq!(c["billingProfile"]["email"], "sdk@example.com");
     assert_eq!(c["billingProfile"]["attributes"]["etag"], etag2);
 }
@@ -386,32 +484,53 @@ async fn company_profile_is_read_only_and_complete() {
     let env = env().await;
     let v = env.create_ok(&customer("co.onmicrosoft.com", "Co")).await;
     let id = v["id"].as_str().unwrap();
-    let (s, p) = json_of(env.get(&format!("/v1/customers/{id}/profiles/company")).send().await.unwrap()).await;
+    let (s, p) = json_of(
+        env.get(&format!("/v1/customers/{id}/profiles/company"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
     assert_eq!(s, 200);
     assert_eq!(p["tenantId"], id);
     assert_eq!(p["domain"], "co.onmicrosoft.com");
     assert_eq!(p["companyName"], "Co");
     assert_eq!(p["attributes"]["objectType"], "CustomerCompanyProfile");
-    assert_eq!(p["links"]["self"]["uri"], format!("/v1/customers/{id}/profiles/company"));
-    let put = env.req(Method::PUT, &format!("/v1/customers/{id}/profiles/company")).json(&p);
+    assert_eq!(
+        p["links"]["self"]["uri"],
+        format!("/v1/customers/{id}/profiles/company")
+    );
+    let put = env
+        .req(Method::PUT, &format!("/v1/customers/{id}/profiles/company"))
+        .json(&p);
     assert_eq!(put.send().await.unwrap().status().as_u16(), 405);
 }
 
 #[tokio::test]
 async fn domain_availability_head() {
     let env = env().await;
-    env.create_ok(&customer("exists.onmicrosoft.com", "E")).await;
+    env.create_ok(&customer("exists.onmicrosoft.com", "E"))
+        .await;
     for (domain, status) in [
         ("exists.onmicrosoft.com", 200),
         ("EXISTS.onmicrosoft.com", 200),
         ("free.onmicrosoft.com", 404),
         ("not_a_domain", 400),
     ] {
-        let r = env.req(Method::HEAD, &format!("/v1/domains/{domain}")).send().await.unwrap();
+        let r = env
+            .req(Method::HEAD, &format!("/v1/domains/{domain}"))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status().as_u16(), status, "{domain}");
         assert!(r.bytes().await.unwrap().is_empty());
     }
-    let r = env.client.head(format!("{}/v1/domains/exists.onmicrosoft.com", env.base)).send().await.unwrap();
+    let r = env
+        .client
+        .head(format!("{}/v1/domains/exists.onmicrosoft.com", env.base))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status().as_u16(), 401);
 }
 
@@ -429,9 +548,7 @@ async fn validate(env: &Env, body: Value) -> (u16, Value) {
 #[tokio::test]
 async fn address_validation_statuses_follow_the_documented_rules() {
     let env = env().await;
-    let us = |line1: &str, state: &str, zip: &str| {
-        json!({"AddressLine1": line1, "City": "Redmond", "State": state, "PostalCode": zip, "Country": "US"})
-    };
+    let us = |line1: &str, state: &str, zip: &str| json!({"AddressLine1": line1, "City": "Redmond", "State": state, "PostalCode": zip, "Country": "US"});
     let (s, v) = validate(&env, us("1 Microsoft Way", "WA", "98052")).await;
     assert_eq!(s, 200);
     assert_eq!(v["status"], "VerifiedShippable");
@@ -450,19 +567,44 @@ async fn address_validation_statuses_follow_the_documented_rules() {
     let sug = v["suggestedAddresses"].as_array().unwrap();
     assert!((1..=3).contains(&sug.len()));
     assert_eq!(sug[0]["addressLine1"], "1 Microsoft Way");
-    assert!(v["validationMessage"].as_str().unwrap().contains("AddressLine1"));
+    assert!(
+        v["validationMessage"]
+            .as_str()
+            .unwrap()
+            .contains("AddressLine1")
+    );
 
     let cases = [
         (us("1 Main St Suite", "WA", "98052"), "PremisesPartial", 3),
         (us("Main St Apt", "WA", "98052"), "Multiple", 3),
         (us("PO Box 123", "WA", "98052"), "Verified", 1),
-        (us("1 Main St", "Washington", "98052"), "InteractionRequired", 1),
+        (
+            us("1 Main St", "Washington", "98052"),
+            "InteractionRequired",
+            1,
+        ),
         (us("1 Main St", "ZZ", "98052"), "None", 0),
         (us("1 Main St", "WA", "ABCDE"), "None", 0),
-        (json!({"addressLine1": "1 Main St", "country": "US", "state": "WA", "postalCode": "98052"}), "None", 0),
-        (json!({"addressLine1": "1 Rue de Rivoli", "city": "Paris", "postalCode": "75001", "country": "FR"}), "NotValidated", 0),
-        (json!({"addressLine1": "1 Main St", "city": "X", "country": "XX"}), "NotValidated", 0),
-        (json!({"addressLine1": "10 Downing Street", "city": "London", "postalCode": "SW1A 2AA", "country": "gb"}), "VerifiedShippable", 1),
+        (
+            json!({"addressLine1": "1 Main St", "country": "US", "state": "WA", "postalCode": "98052"}),
+            "None",
+            0,
+        ),
+        (
+            json!({"addressLine1": "1 Rue de Rivoli", "city": "Paris", "postalCode": "75001", "country": "FR"}),
+            "NotValidated",
+            0,
+        ),
+        (
+            json!({"addressLine1": "1 Main St", "city": "X", "country": "XX"}),
+            "NotValidated",
+            0,
+        ),
+        (
+            json!({"addressLine1": "10 Downing Street", "city": "London", "postalCode": "SW1A 2AA", "country": "gb"}),
+            "VerifiedShippable",
+            1,
+        ),
     ];
     for (body, status, n) in cases {
         let (s, v) = validate(&env, body.clone()).await;
@@ -475,43 +617,104 @@ async fn address_validation_statuses_follow_the_documented_rules() {
     assert_eq!(v["suggestedAddresses"][0]["state"], "WA");
 
     // Required fields / malformed input.
-    let r = env.req(Method::POST, "/v1/validations/address").json(&json!({"city": "X"}));
+    let r = env
+        .req(Method::POST, "/v1/validations/address")
+        .json(&json!({"city": "X"}));
     expect_error(r.send().await.unwrap(), 400, 3000).await;
-    let r = env.req(Method::POST, "/v1/validations/address").json(&json!({"addressLine1": "1 A", "country": "USA"}));
+    let r = env
+        .req(Method::POST, "/v1/validations/address")
+        .json(&json!({"addressLine1": "1 A", "country": "USA"}));
     expect_error(r.send().await.unwrap(), 400, 3000).await;
 }
 
 #[tokio::test]
 async fn country_rules_for_the_modelled_countries() {
     let env = env().await;
-    for (iso, culture) in [("US", "en-US"), ("GB", "en-GB"), ("DE", "de-DE"), ("BR", "pt-BR"), ("IN", "en-IN"), ("RU", "ru-RU"), ("fr", "fr-FR")] {
-        let (s, v) = json_of(env.get(&format!("/v1/countryvalidationrules/{iso}")).send().await.unwrap()).await;
+    for (iso, culture) in [
+        ("US", "en-US"),
+        ("GB", "en-GB"),
+        ("DE", "de-DE"),
+        ("BR", "pt-BR"),
+        ("IN", "en-IN"),
+        ("RU", "ru-RU"),
+        ("fr", "fr-FR"),
+    ] {
+        let (s, v) = json_of(
+            env.get(&format!("/v1/countryvalidationrules/{iso}"))
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
         assert_eq!(s, 200, "{iso}");
         assert_eq!(v["iso2Code"], iso.to_uppercase());
         assert_eq!(v["defaultCulture"], culture);
-        assert!(v["supportedCulturesList"].as_array().unwrap().iter().any(|c| c == culture));
+        assert!(
+            v["supportedCulturesList"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|c| c == culture)
+        );
         assert!(v["supportedLanguagesList"].is_array());
         assert!(v["isStateRequired"].is_boolean() && v["isPostalCodeRequired"].is_boolean());
         assert_eq!(v["attributes"]["objectType"], "CountryValidationRules");
         assert_no_nulls(&v, "");
     }
-    let (_, us) = json_of(env.get("/v1/countryvalidationrules/US").send().await.unwrap()).await;
+    let (_, us) = json_of(
+        env.get("/v1/countryvalidationrules/US")
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
     assert_eq!(us["supportedStatesList"].as_array().unwrap().len(), 51);
     assert_eq!(us["postalCodeRegex"], r"^\d{5}(-\d{4})?$");
     assert_eq!(us["supportedLanguagesList"], json!(["en", "es"]));
     assert_eq!(us["customerOrganizationRegistrationNumberRequired"], false);
-    let (_, ru) = json_of(env.get("/v1/countryvalidationrules/RU").send().await.unwrap()).await;
+    let (_, ru) = json_of(
+        env.get("/v1/countryvalidationrules/RU")
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
     assert_eq!(ru["customerOrganizationRegistrationNumberRequired"], true);
     assert_eq!(ru["customerOrganizationPhoneNumberRequired"], true);
-    assert_eq!(ru["customerOrganizationRegistrationNumberRegex"], r"^(\d{10}|\d{12})$");
-    expect_error(env.get("/v1/countryvalidationrules/UK").send().await.unwrap(), 404, 1000).await;
-    expect_error(env.get("/v1/countryvalidationrules/USA").send().await.unwrap(), 404, 1000).await;
+    assert_eq!(
+        ru["customerOrganizationRegistrationNumberRegex"],
+        r"^(\d{10}|\d{12})$"
+    );
+    expect_error(
+        env.get("/v1/countryvalidationrules/UK")
+            .send()
+            .await
+            .unwrap(),
+        404,
+        1000,
+    )
+    .await;
+    expect_error(
+        env.get("/v1/countryvalidationrules/USA")
+            .send()
+            .await
+            .unwrap(),
+        404,
+        1000,
+    )
+    .await;
 }
 
 #[tokio::test]
 async fn relationship_request_link() {
     let env = env().await;
-    let (s, v) = json_of(env.get("/v1/customers/relationshiprequests").send().await.unwrap()).await;
+    let (s, v) = json_of(
+        env.get("/v1/customers/relationshiprequests")
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
     assert_eq!(s, 200);
     let url = v["url"].as_str().unwrap();
     assert!(url.starts_with("https://"));
@@ -527,18 +730,46 @@ async fn authorization_is_required() {
     assert!(r.headers().contains_key("www-authenticate"));
     expect_error(r, 401, 800001).await;
     for value in ["Basic abc", "Bearer", "Bearer ", "bearer a b", "token"] {
-        let r = env.client.get(&url).header("Authorization", value).send().await.unwrap();
+        let r = env
+            .client
+            .get(&url)
+            .header("Authorization", value)
+            .send()
+            .await
+            .unwrap();
         expect_error(r, 401, 800001).await;
     }
     // Scheme is case-insensitive; any token by default.
-    let r = env.client.get(&url).header("Authorization", "bearer anything").send().await.unwrap();
+    let r = env
+        .client
+        .get(&url)
+        .header("Authorization", "bearer anything")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status().as_u16(), 200);
 
-    let env = env_with(Config { token: Some("s3cret".into()), ..Config::default() }).await;
+    let env = env_with(Config {
+        token: Some("s3cret".into()),
+        ..Config::default()
+    })
+    .await;
     let url = format!("{}/v1/customers", env.base);
-    let r = env.client.get(&url).bearer_auth("wrong").send().await.unwrap();
+    let r = env
+        .client
+        .get(&url)
+        .bearer_auth("wrong")
+        .send()
+        .await
+        .unwrap();
     expect_error(r, 401, 400).await;
-    let r = env.client.get(&url).bearer_auth("s3cret").send().await.unwrap();
+    let r = env
+        .client
+        .get(&url)
+        .bearer_auth("s3cret")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status().as_u16(), 200);
     // The admin API needs no token.
     let r = env.admin(Method::GET, "/_sandbox/health", None).await;
@@ -565,7 +796,12 @@ async fn correlation_headers_are_echoed_or_generated() {
     assert_eq!(h["content-type"], "application/json; charset=utf-8");
 
     // Generated when absent — also on errors.
-    let r = env.client.get(format!("{}/v1/customers/x", env.base)).send().await.unwrap();
+    let r = env
+        .client
+        .get(format!("{}/v1/customers/x", env.base))
+        .send()
+        .await
+        .unwrap();
     let h = r.headers();
     assert!(is_guid(&json!(h["ms-requestid"].to_str().unwrap())));
     assert!(is_guid(&json!(h["ms-correlationid"].to_str().unwrap())));
@@ -574,7 +810,11 @@ async fn correlation_headers_are_echoed_or_generated() {
 
 #[tokio::test]
 async fn malformed_input_is_400_800002_never_5xx() {
-    let env = env_with(Config { max_body_bytes: 2048, ..Config::default() }).await;
+    let env = env_with(Config {
+        max_body_bytes: 2048,
+        ..Config::default()
+    })
+    .await;
     let post = |ct: Option<&str>, body: Vec<u8>| {
         let mut r = env.req(Method::POST, "/v1/customers").body(body);
         if let Some(ct) = ct {
@@ -591,7 +831,10 @@ async fn malformed_input_is_400_800002_never_5xx() {
         (Some("text/plain"), b"{}".to_vec()),
         (Some("application/xml"), b"<Customer/>".to_vec()),
         (None, b"{}".to_vec()),
-        (Some("application/json"), format!("{{\"x\":\"{}\"}}", "a".repeat(3000)).into_bytes()),
+        (
+            Some("application/json"),
+            format!("{{\"x\":\"{}\"}}", "a".repeat(3000)).into_bytes(),
+        ),
     ];
     for (ct, body) in cases {
         let preview = String::from_utf8_lossy(&body[..body.len().min(20)]).to_string();
@@ -601,7 +844,9 @@ async fn malformed_input_is_400_800002_never_5xx() {
     }
     // Charset parameters and +json types are fine.
     let body = serde_json::to_vec(&customer("ct.onmicrosoft.com", "CT")).unwrap();
-    let r = post(Some("application/json; charset=utf-8"), body).await.unwrap();
+    let r = post(Some("application/json; charset=utf-8"), body)
+        .await
+        .unwrap();
     assert_eq!(r.status().as_u16(), 201);
 
     // A chunked body (no Content-Length) over the limit, over a raw socket.
@@ -626,7 +871,15 @@ async fn malformed_input_is_400_800002_never_5xx() {
 
     // Unknown routes and methods.
     expect_error(env.get("/v1/nothing").send().await.unwrap(), 404, 1000).await;
-    expect_error(env.req(Method::DELETE, "/v1/customers").send().await.unwrap(), 405, 800002).await;
+    expect_error(
+        env.req(Method::DELETE, "/v1/customers")
+            .send()
+            .await
+            .unwrap(),
+        405,
+        800002,
+    )
+    .await;
     // The server is still fine.
     assert_eq!(env.customer_count().await, 1);
 }

@@ -207,11 +207,8 @@ fn evaluate(a: &Address) -> (&'static str, Vec<Address>, Option<String>) {
         invalid.push("City");
     }
     match a.postal_code.as_deref() {
-        p if blank(p) => {
-            if d.postal_required {
-                invalid.push("PostalCode");
-            }
-        }
+        p if blank(p) && d.postal_required => invalid.push("PostalCode"),
+        p if blank(p) => {}
         Some(p) if !countries::postal_code_valid(d.iso2, p) => invalid.push("PostalCode"),
         _ => {}
     }

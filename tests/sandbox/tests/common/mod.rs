@@ -15,9 +15,7 @@ pub struct Env {
 
 pub fn client() -> reqwest::Client {
     let _ = rustls::crypto::ring::default_provider().install_default();
-    reqwest::Client::builder()
-        .build()
-        .expect("reqwest client")
+    reqwest::Client::builder().build().expect("reqwest client")
 }
 
 pub async fn env() -> Env {
@@ -65,7 +63,9 @@ impl Env {
     }
 
     pub async fn admin(&self, method: Method, path: &str, body: Option<Value>) -> Response {
-        let mut r = self.client.request(method, format!("{}{}", self.base, path));
+        let mut r = self
+            .client
+            .request(method, format!("{}{}", self.base, path));
         if let Some(b) = body {
             r = r.json(&b);
         }
@@ -120,7 +120,10 @@ pub async fn expect_error(resp: Response, status: u16, code: i64) -> Value {
     let body: Value = resp.json().await.expect("error body is JSON");
     assert_eq!(got, status, "status; body {body}");
     assert_eq!(body["code"], json!(code), "code; body {body}");
-    assert!(body["description"].as_str().is_some_and(|d| !d.is_empty()), "{body}");
+    assert!(
+        body["description"].as_str().is_some_and(|d| !d.is_empty()),
+        "{body}"
+    );
     assert_eq!(body["source"], "PartnerFD");
     assert!(body["data"].is_array());
     assert_eq!(ct.as_deref(), Some("application/json; charset=utf-8"));
@@ -131,7 +134,9 @@ pub async fn expect_error(resp: Response, status: u16, code: i64) -> Value {
 pub fn assert_no_nulls(v: &Value, path: &str) {
     match v {
         Value::Null => panic!("null at {path}"),
-        Value::Object(m) => m.iter().for_each(|(k, v)| assert_no_nulls(v, &format!("{path}.{k}"))),
+        Value::Object(m) => m
+            .iter()
+            .for_each(|(k, v)| assert_no_nulls(v, &format!("{path}.{k}"))),
         Value::Array(a) => a
             .iter()
             .enumerate()
@@ -141,7 +146,6 @@ pub fn assert_no_nulls(v: &Value, path: &str) {
 }
 
 pub fn is_guid(v: &Value) -> bool {
-    v.as_str().is_some_and(|s| {
-        s.len() == 36 && uuid::Uuid::parse_str(s).is_ok() && s == s.to_lowercase()
-    })
+    v.as_str()
+        .is_some_and(|s| s.len() == 36 && uuid::Uuid::parse_str(s).is_ok() && s == s.to_lowercase())
 }
