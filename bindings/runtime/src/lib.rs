@@ -16,6 +16,7 @@ pub mod paging;
 pub mod response;
 pub mod retry;
 pub mod secret;
+pub mod support;
 pub mod transport;
 pub mod validate;
 
@@ -25,6 +26,7 @@ pub use paging::{Page, paginate};
 pub use response::{RawResponse, Response};
 pub use retry::{RetryPolicy, is_retryable_status, parse_retry_after};
 pub use secret::Secret;
+pub use support::{json_text, quote_etag};
 pub use transport::{
     Request, RequestOptions, Transport, TransportConfig, encode_path_segment,
     ensure_crypto_provider,

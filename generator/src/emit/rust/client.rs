@@ -39,7 +39,7 @@ pub fn emit(api: &Api) -> TokenStream {
         use std::sync::Arc;
         use std::time::Duration;
 
-        use sdk_runtime::{Error, RetryPolicy, StaticToken, TokenProvider, Transport, TransportConfig};
+        use sdk_runtime::{Error, RetryPolicy, Secret, StaticToken, TokenProvider, Transport, TransportConfig};
 
         use super::{models, operations};
 
@@ -120,7 +120,11 @@ fn method(op: &Operation, client: TokenStream) -> TokenStream {
         let id = ident(&p.name.snake);
         let ty = arg_type(&p.ty);
         args.push(quote!(#id: #ty));
-        values.push(quote!(#id.into()));
+        values.push(if super::operations::converts(&p.ty) {
+            quote!(#id.into())
+        } else {
+            quote!(#id)
+        });
     }
     if let Some(body) = op.body.as_ref().filter(|b| b.required) {
         let ty = super::operations::body_arg_type(body);
@@ -286,7 +290,7 @@ fn emit_builder(api: &Api) -> TokenStream {
 
             /// A fixed bearer token.
             pub fn token(mut self, token: impl Into<String>) -> Self {
-                self.token = Some(Arc::new(StaticToken::new(token)));
+                self.token = Some(Arc::new(StaticToken::new(Secret::new(token))));
                 self
             }
 

@@ -4,6 +4,7 @@
 //! known to parse) and printed with prettyplease. The crate scaffolding around it (`lib.rs`,
 //! and `Cargo.toml` for a standalone crate) is plain text from tera templates.
 
+mod access;
 mod client;
 mod models;
 mod operations;

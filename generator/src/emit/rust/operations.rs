@@ -7,6 +7,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
+use super::access::str_at;
 use super::syntax::{Models, doc_attrs, ident, rust_type, type_ident};
 use crate::model::{
     Api, BodyFormat, Operation, Param, ParamLocation, RequestBody, TypeKind, TypeRef,
@@ -35,6 +36,14 @@ pub fn arg_type(t: &TypeRef) -> TokenStream {
         }
         other => rust_type(other, Models::Module),
     }
+}
+
+/// Whether `arg_type` is an `impl Into<_>` that the builder converts.
+pub fn converts(t: &TypeRef) -> bool {
+    matches!(
+        t,
+        TypeRef::String | TypeRef::DateTime | TypeRef::Date | TypeRef::Secret | TypeRef::Named(_)
+    )
 }
 
 /// The type a parameter is stored as in the builder.
@@ -164,10 +173,15 @@ fn emit_builder(api: &Api, op: &Operation) -> TokenStream {
                 .as_deref()
                 .unwrap_or(&format!("`{}`", p.name.original)),
         ));
+        let value = if converts(&p.ty) {
+            quote!(value.into())
+        } else {
+            quote!(value)
+        };
         quote! {
             #doc
             pub fn #id(mut self, value: #ty) -> Self {
-                self.#id = Some(value.into());
+                self.#id = Some(#value);
                 self
             }
         }
@@ -414,7 +428,12 @@ fn emit_request_fn(api: &Api, op: &Operation) -> TokenStream {
         {
             let id = ident(&p.name.snake);
             let text = to_text(api, &p.ty, quote!(self.#id));
-            format_args.push(quote!(sdk_runtime::encode_path_segment(&#text)));
+            let text = if borrows(api, &p.ty) {
+                text
+            } else {
+                quote!(&#text)
+            };
+            format_args.push(quote!(sdk_runtime::encode_path_segment(#text)));
         }
         rest = &rest[end + 1..];
     }
@@ -425,13 +444,14 @@ fn emit_request_fn(api: &Api, op: &Operation) -> TokenStream {
         quote!(format!(#format_str, #(#format_args),*))
     };
     let mut start = quote!(Request::new(#op_id, Method::#method, #path));
-    if let Some(b) = &op.body {
+    // `json` can fail; it goes last so that without further steps its Result is the answer.
+    let mut json_body = false;
+    if let Some(b) = op.body.as_ref().filter(|b| b.required) {
         let ct = &b.content_type;
-        start = match (b.format, b.required) {
-            (BodyFormat::Json, true) => quote!(#start.json(self.body)?),
-            (_, true) => quote!(#start.header("Content-Type", #ct).body(self.body.clone())),
-            _ => start,
-        };
+        match b.format {
+            BodyFormat::Json => json_body = true,
+            _ => start = quote!(#start.header("Content-Type", #ct).body(self.body.clone())),
+        }
     }
     if let Some(e) = &op.exists {
         let s = e.false_status;
@@ -480,18 +500,20 @@ fn emit_request_fn(api: &Api, op: &Operation) -> TokenStream {
         let explicit = op.caller_params().find(|p| {
             p.location == ParamLocation::Header && p.name.original.eq_ignore_ascii_case(header)
         });
-        if let Some(chain) = body_field_chain(api, op, &m.body_field) {
-            let fill = quote! {
-                if let Some(etag) = #chain {
+        let body = op.body.as_ref().filter(|b| b.required);
+        let chain = match body.map(|b| &b.ty) {
+            Some(TypeRef::Named(root)) => str_at(api, quote!(self.body), root, &m.body_field),
+            _ => None,
+        };
+        if let Some(chain) = chain {
+            let guard = explicit.map(|p| {
+                let id = ident(&p.name.snake);
+                quote!(self.#id.is_none() &&)
+            });
+            steps.push(quote! {
+                if #guard let Some(etag) = #chain {
                     request = request.header(#header, sdk_runtime::quote_etag(etag));
                 }
-            };
-            steps.push(match explicit {
-                Some(p) => {
-                    let id = ident(&p.name.snake);
-                    quote!(if self.#id.is_none() { #fill })
-                }
-                None => fill,
             });
         }
     }
@@ -522,13 +544,20 @@ fn emit_request_fn(api: &Api, op: &Operation) -> TokenStream {
         }
     }
 
-    let build = if steps.is_empty() {
-        quote!(Ok(#start))
-    } else {
-        quote! {
-            let mut request = #start;
-            #(#steps)*
-            Ok(request)
+    let build = match (steps.is_empty(), json_body) {
+        (true, true) => quote!(#start.json(self.body)),
+        (true, false) => quote!(Ok(#start)),
+        (false, json) => {
+            let start = if json {
+                quote!(#start.json(self.body)?)
+            } else {
+                start
+            };
+            quote! {
+                let mut request = #start;
+                #(#steps)*
+                Ok(request)
+            }
         }
     };
     quote! {
@@ -564,6 +593,15 @@ fn query_push(api: &Api, p: &Param, wire: &str) -> TokenStream {
             let text = to_text(api, t, quote!(value));
             quote!(request = request.query(#wire, #text);)
         }
+    }
+}
+
+/// Whether `to_text` gives a `&str` (rather than an owned `String`).
+fn borrows(api: &Api, t: &TypeRef) -> bool {
+    match t {
+        TypeRef::String | TypeRef::DateTime | TypeRef::Date | TypeRef::Secret => true,
+        TypeRef::Named(n) => matches!(api.type_def(n).map(|d| &d.kind), Some(TypeKind::Enum(_))),
+        _ => false,
     }
 }
 
@@ -630,38 +668,4 @@ fn optf(v: Option<f64>) -> TokenStream {
         Some(n) => quote!(Some(#n)),
         None => quote!(None),
     }
-}
-
-/// `Option<&str>` for a dotted path into the JSON body (for If-Match).
-fn body_field_chain(api: &Api, op: &Operation, path: &[String]) -> Option<TokenStream> {
-    let body = op.body.as_ref()?;
-    let TypeRef::Named(root) = &body.ty else {
-        return None;
-    };
-    let mut expr = if body.required {
-        quote!(Some(self.body))
-    } else {
-        quote!(self.body)
-    };
-    let mut current = root.clone();
-    for (i, segment) in path.iter().enumerate() {
-        let TypeKind::Struct(s) = &api.type_def(&current)?.kind else {
-            return None;
-        };
-        let f = s.fields.iter().find(|f| f.name.original == *segment)?;
-        let id = ident(&f.name.snake);
-        expr = if f.optional() {
-            quote!(#expr.and_then(|x| x.#id.as_ref()))
-        } else {
-            quote!(#expr.map(|x| &x.#id))
-        };
-        if i + 1 == path.len() {
-            expr = quote!(#expr.map(|x| x.as_str()));
-        } else if let TypeRef::Named(n) = &f.ty {
-            current = n.clone();
-        } else {
-            return None;
-        }
-    }
-    Some(expr)
 }

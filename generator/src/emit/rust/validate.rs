@@ -6,7 +6,8 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::syntax::{Models, ident, rust_type, type_ident};
+use super::access::str_at;
+use super::syntax::{ident, type_ident};
 use crate::model::{
     Api, Constraints, CountryRule, Field, Struct, TypeDef, TypeKind, TypeRef, Union, VariantBody,
 };
@@ -109,9 +110,14 @@ fn field_check(f: &Field, access: TokenStream) -> TokenStream {
     let wire = &f.name.original;
     let value_checks = value_checks(&f.ty, &f.constraints);
     let descend = needs_descent(&f.ty);
-    if value_checks.is_empty() && !descend && (f.optional() || !f.required) {
-        // A required read-only field is the server's to fill; nothing to check in a request.
-        return quote!();
+    let must_be_present = f.optional() && f.required && !f.read_only && !f.nullable;
+    if value_checks.is_empty() && !descend {
+        // Nothing to check inside the value: only that it is there, when it must be.
+        return if must_be_present {
+            quote!(if #access #id.is_none() { v.missing(#wire); })
+        } else {
+            quote!()
+        };
     }
     let inner = quote! {
         #value_checks
@@ -196,8 +202,8 @@ fn value_checks(t: &TypeRef, c: &Constraints) -> TokenStream {
 /// A country rule: walk to the country and to the field through the typed model, and report
 /// at the field's path when the country needs it and it is missing or blank.
 fn country_rule(api: &Api, def: &TypeDef, rule: &CountryRule) -> Option<TokenStream> {
-    let country = access_chain(api, &def.name.original, &rule.country_field)?;
-    let target = access_chain(api, &def.name.original, &rule.field)?;
+    let country = str_at(api, quote!(self), &def.name.original, &rule.country_field)?;
+    let target = str_at(api, quote!(self), &def.name.original, &rule.field)?;
     let countries = &rule.countries;
     let code = rule
         .error_code
@@ -207,17 +213,12 @@ fn country_rule(api: &Api, def: &TypeDef, rule: &CountryRule) -> Option<TokenStr
         "is required when {} is one of the countries that need it{code}",
         rule.country_field.join(".")
     );
+    // Reported at the field's own path, with a message that says why it is required.
     let (last, parents) = rule.field.split_last()?;
-    let mut report = quote!(v.missing(#last););
+    let mut report = quote!(v.field(#last, |v| v.error(#message)););
     for parent in parents.iter().rev() {
         report = quote!(v.field(#parent, |v| { #report }););
     }
-    // `missing` says "is required"; the rule says more, so report the full message instead.
-    let mut report_full = quote!(v.field(#last, |v| v.error(#message)););
-    for parent in parents.iter().rev() {
-        report_full = quote!(v.field(#parent, |v| { #report_full }););
-    }
-    let _ = report;
     Some(quote! {
         {
             const COUNTRIES: &[&str] = &[#(#countries),*];
@@ -225,44 +226,9 @@ fn country_rule(api: &Api, def: &TypeDef, rule: &CountryRule) -> Option<TokenStr
             if country.is_some_and(|c| COUNTRIES.iter().any(|k| k.eq_ignore_ascii_case(c))) {
                 let present = #target.is_some_and(|value| !value.trim().is_empty());
                 if !present {
-                    #report_full
+                    #report
                 }
             }
         }
     })
-}
-
-/// An expression of type `Option<&str>` reaching `path` from `self`.
-fn access_chain(api: &Api, root: &str, path: &[String]) -> Option<TokenStream> {
-    let mut expr = quote!(Some(self));
-    let mut current = root.to_string();
-    for (i, segment) in path.iter().enumerate() {
-        let TypeKind::Struct(s) = &api.type_def(&current)?.kind else {
-            return None;
-        };
-        let field = s.fields.iter().find(|f| f.name.original == *segment)?;
-        let id = ident(&field.name.snake);
-        let last = i + 1 == path.len();
-        expr = match (field.optional(), field.boxed) {
-            (true, true) => quote!(#expr.and_then(|x| x.#id.as_deref())),
-            (true, false) => quote!(#expr.and_then(|x| x.#id.as_ref())),
-            (false, _) => quote!(#expr.map(|x| &x.#id)),
-        };
-        if last {
-            let to_str = match &field.ty {
-                TypeRef::Secret => quote!(.map(|x| x.expose())),
-                TypeRef::Named(_) => quote!(.map(|x| x.as_str())),
-                TypeRef::String | TypeRef::DateTime | TypeRef::Date => quote!(.map(|x| x.as_str())),
-                _ => return None,
-            };
-            expr = quote!(#expr #to_str);
-        } else {
-            current = match &field.ty {
-                TypeRef::Named(n) => n.clone(),
-                _ => return None,
-            };
-        }
-    }
-    let _ = rust_type(&TypeRef::String, Models::Module);
-    Some(expr)
 }
