@@ -79,6 +79,9 @@ async fn guarded(
 ) -> (Response, bool) {
     match authorize(app, req.headers()) {
         Ok(token) => {
+            if let Err(e) = check_ids(req.headers()) {
+                return (e.into_response(), false);
+            }
             if let Err(secs) = app.throttle.check(token) {
                 return (ApiError::throttled(secs).into_response(), false);
             }
@@ -124,6 +127,20 @@ fn authorize<'h>(app: &App, headers: &'h HeaderMap) -> Result<&'h str, ApiError>
         Some(expected) if expected != token => Err(ApiError::access_denied()),
         _ => Ok(token),
     }
+}
+
+/// `MS-RequestId` and `MS-CorrelationId` are documented as GUIDs (reference §2.1) and the
+/// spec types them `format: uuid`; a value that is present but not a GUID is refused so a
+/// client that sends a malformed id finds out here rather than in production.
+fn check_ids(headers: &HeaderMap) -> Result<(), ApiError> {
+    for name in [&MS_REQUEST_ID, &MS_CORRELATION_ID] {
+        if let Some(v) = headers.get(name)
+            && !v.to_str().is_ok_and(|s| Uuid::try_parse(s.trim()).is_ok())
+        {
+            return Err(ApiError::bad_input(format!("{name} must be a GUID")));
+        }
+    }
+    Ok(())
 }
 
 fn id_header(headers: &HeaderMap, name: &HeaderName) -> HeaderValue {

@@ -133,6 +133,12 @@ pub fn check_address(r: &mut Reader<'_>, a: &Address, path: &str) {
             .push(format!("{path}.addressLine1 must not be empty")),
         Some(l) => r.length(Some(l), 1, 200, &format!("{path}.addressLine1")),
     }
+    check_optional_lengths(r, a, path);
+    check_country(r, a, path);
+}
+
+/// The reference §4.4 limits of the optional members (shared with address validation).
+pub fn check_optional_lengths(r: &mut Reader<'_>, a: &Address, path: &str) {
     r.length(
         a.address_line2.as_deref(),
         0,
@@ -153,6 +159,9 @@ pub fn check_address(r: &mut Reader<'_>, a: &Address, path: &str) {
         &format!("{path}.middleName"),
     );
     r.length(a.last_name.as_deref(), 1, 50, &format!("{path}.lastName"));
+}
+
+fn check_country(r: &mut Reader<'_>, a: &Address, path: &str) {
     match a.country.as_deref() {
         None => r.errors.push(format!("{path}.country is required")),
         Some(c) if c.chars().count() != 2 => r
@@ -177,19 +186,29 @@ fn check_billing_fields(
     language: Option<&str>,
     path: &str,
 ) -> Option<String> {
+    let p = |name: &str| {
+        if path.is_empty() {
+            name.to_string()
+        } else {
+            format!("{path}.{name}")
+        }
+    };
     if let Some(e) = email
         && !e.trim().is_empty()
         && !email_valid(e.trim())
     {
-        r.errors
-            .push(format!("{path}.email '{e}' is not a valid e-mail address"));
+        r.errors.push(format!(
+            "{} '{e}' is not a valid e-mail address",
+            p("email")
+        ));
     }
     if let Some(l) = language
         && !l.trim().is_empty()
         && !language_valid(l)
     {
         r.errors.push(format!(
-            "{path}.language must be a two-letter language code such as 'en'"
+            "{} must be a two-letter language code such as 'en'",
+            p("language")
         ));
     }
     let culture = culture.filter(|c| !c.trim().is_empty())?;
@@ -197,7 +216,8 @@ fn check_billing_fields(
         Some(c) => Some(c),
         None => {
             r.errors.push(format!(
-                "{path}.culture must be a culture name such as 'en-US'"
+                "{} must be a culture name such as 'en-US'",
+                p("culture")
             ));
             None
         }
@@ -390,7 +410,7 @@ pub fn parse_billing_update(body: &Value) -> Result<BillingUpdate, ApiError> {
         u.email.as_deref(),
         culture.as_deref(),
         u.language.as_deref(),
-        "billingProfile",
+        "",
     );
     if let Some(a) = r.object(body, "defaultaddress", "defaultAddress") {
         let addr = read_address(&mut r, a, "defaultAddress");

@@ -73,7 +73,7 @@ fn binary_prints_its_address_logs_requests_and_stops_on_sigterm() {
         let r = client
             .get(format!("{base}/v1/customers"))
             .bearer_auth("cli-secret-token")
-            .header("MS-RequestId", "cli-request-1")
+            .header("MS-RequestId", "5b1f3a6e-8d7c-4e2a-9f10-0000000000c1")
             .send()
             .await
             .unwrap();
@@ -114,9 +114,9 @@ fn binary_prints_its_address_logs_requests_and_stops_on_sigterm() {
         .read_to_string(&mut log)
         .unwrap();
     assert!(
-        log.lines().any(
-            |l| l.starts_with("GET /v1/customers 200 rid=cli-request-1 ") && l.ends_with("ms")
-        ),
+        log.lines().any(|l| l
+            .starts_with("GET /v1/customers 200 rid=5b1f3a6e-8d7c-4e2a-9f10-0000000000c1 ")
+            && l.ends_with("ms")),
         "log:\n{log}"
     );
     assert!(log.contains("GET /v1/customers 401"), "log:\n{log}");

@@ -249,7 +249,7 @@ async fn concurrent_replays_create_exactly_one_customer() {
     for _ in 0..16 {
         let req = env
             .req(Method::POST, "/v1/customers")
-            .header("MS-RequestId", "race-request-id")
+            .header("MS-RequestId", "5b1f3a6e-8d7c-4e2a-9f10-aaaaaaaaaaaa")
             .json(&body);
         tasks.push(tokio::spawn(async move {
             let r = req.send().await.unwrap();

@@ -206,7 +206,7 @@ async fn drop_after_commit_gives_a_connection_error_but_the_customer_exists() {
     let body = customer("dropped.onmicrosoft.com", "Dropped");
     let send = || {
         env.req(Method::POST, "/v1/customers")
-            .header("MS-RequestId", "drop-1")
+            .header("MS-RequestId", "5b1f3a6e-8d7c-4e2a-9f10-00000000d401")
             .json(&body)
             .send()
     };

@@ -625,6 +625,19 @@ async fn address_validation_statuses_follow_the_documented_rules() {
         .req(Method::POST, "/v1/validations/address")
         .json(&json!({"addressLine1": "1 A", "country": "USA"}));
     expect_error(r.send().await.unwrap(), 400, 3000).await;
+    let r = env
+        .req(Method::POST, "/v1/validations/address")
+        .json(&json!({"addressLine1": "1 A", "country": "00"}));
+    expect_error(r.send().await.unwrap(), 400, 3000).await;
+    // Address length limits apply here too (found by schemathesis: never echo an invalid Address).
+    let r = env
+        .req(Method::POST, "/v1/validations/address")
+        .json(&json!({"addressLine1": "1 A", "country": "US", "lastName": "0".repeat(51)}));
+    let e = expect_error(r.send().await.unwrap(), 400, 3000).await;
+    assert!(
+        e["description"].as_str().unwrap().contains("lastName"),
+        "{e}"
+    );
 }
 
 #[tokio::test]
@@ -720,6 +733,18 @@ async fn relationship_request_link() {
     assert!(url.starts_with("https://"));
     assert!(url.contains(sandbox::config::DEFAULT_PARTNER_ID), "{url}");
     assert_eq!(v["attributes"]["objectType"], "CustomerRelationshipRequest");
+    let ok = env
+        .get("/v1/customers/relationshiprequests?dualRoleIndirectRelationship=TRUE")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ok.status().as_u16(), 200);
+    let bad = env
+        .get("/v1/customers/relationshiprequests?dualRoleIndirectRelationship=null")
+        .send()
+        .await
+        .unwrap();
+    expect_error(bad, 400, 800002).await;
 }
 
 #[tokio::test]
@@ -781,19 +806,33 @@ async fn correlation_headers_are_echoed_or_generated() {
     let env = env().await;
     let r = env
         .get("/v1/customers")
-        .header("MS-RequestId", "req-1")
-        .header("MS-CorrelationId", "corr-1")
+        .header("MS-RequestId", "5b1f3a6e-8d7c-4e2a-9f10-000000000001")
+        .header("MS-CorrelationId", "5b1f3a6e-8d7c-4e2a-9f10-000000000002")
         .header("MS-CV", "abc.1")
         .header("X-Locale", "de-DE")
         .send()
         .await
         .unwrap();
     let h = r.headers();
-    assert_eq!(h["ms-requestid"], "req-1");
-    assert_eq!(h["ms-correlationid"], "corr-1");
+    assert_eq!(h["ms-requestid"], "5b1f3a6e-8d7c-4e2a-9f10-000000000001");
+    assert_eq!(
+        h["ms-correlationid"],
+        "5b1f3a6e-8d7c-4e2a-9f10-000000000002"
+    );
     assert_eq!(h["ms-cv"], "abc.1");
     assert_eq!(h["x-locale"], "de-DE");
     assert_eq!(h["content-type"], "application/json; charset=utf-8");
+
+    // Documented as GUIDs: anything else is refused.
+    for (name, value) in [("MS-RequestId", "not-a-guid"), ("MS-CorrelationId", "")] {
+        let r = env
+            .get("/v1/customers")
+            .header(name, value)
+            .send()
+            .await
+            .unwrap();
+        expect_error(r, 400, 800002).await;
+    }
 
     // Generated when absent — also on errors.
     let r = env

@@ -22,8 +22,24 @@ struct RelationshipRequest {
     attributes: Attributes,
 }
 
-pub async fn relationship_request(State(app): State<Arc<App>>) -> Response {
-    json_response(
+pub async fn relationship_request(
+    State(app): State<Arc<App>>,
+    RawQuery(query): RawQuery,
+) -> Result<Response, ApiError> {
+    // The swagger's optional parameters (reference §5.11) do not change the link, but a
+    // malformed boolean is still bad input.
+    let params = paging::parse_query(query.as_deref());
+    for (k, v) in &params {
+        if k.eq_ignore_ascii_case("dualroleindirectrelationship")
+            && !v.eq_ignore_ascii_case("true")
+            && !v.eq_ignore_ascii_case("false")
+        {
+            return Err(ApiError::bad_input(
+                "dualRoleIndirectRelationship must be true or false",
+            ));
+        }
+    }
+    Ok(json_response(
         StatusCode::OK,
         &RelationshipRequest {
             url: format!(
@@ -33,7 +49,7 @@ pub async fn relationship_request(State(app): State<Arc<App>>) -> Response {
             // Seed 003's object type (the reference model calls it RelationshipRequest).
             attributes: Attributes::of("CustomerRelationshipRequest"),
         },
-    )
+    ))
 }
 
 #[derive(Serialize)]

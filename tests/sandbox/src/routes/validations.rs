@@ -62,8 +62,12 @@ pub async fn address(
     }
     match address.country.as_deref() {
         None => r.errors.push("address.country is required".into()),
-        Some(c) => r.length(Some(c), 2, 2, "address.country"),
+        Some(c) if c.len() != 2 || !c.bytes().all(|b| b.is_ascii_alphabetic()) => r
+            .errors
+            .push("address.country must be a two-letter ISO 3166 alpha-2 code".into()),
+        Some(_) => {}
     }
+    crate::validation::check_optional_lengths(&mut r, &address, "address");
     if !errors.is_empty() {
         return Err(ApiError::invalid_properties(errors));
     }
