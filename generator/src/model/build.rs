@@ -206,9 +206,7 @@ impl<'a> Builder<'a> {
             if merged.properties.is_empty() && merged.non_object.is_some() {
                 return Ok(None);
             }
-            return Ok(Some(TypeKind::Struct(
-                self.lower_merged(merged, at, name, obj)?,
-            )));
+            return Ok(Some(TypeKind::Struct(self.lower_merged(merged, name)?)));
         }
         for key in ["oneOf", "anyOf"] {
             if let Some(Value::Array(variants)) = obj.get(key) {
@@ -374,16 +372,10 @@ impl<'a> Builder<'a> {
     ) -> Result<Struct, GenError> {
         let mut merged = MergedObject::default();
         merged.absorb(obj, at);
-        self.lower_merged(merged, at, name, obj)
+        self.lower_merged(merged, name)
     }
 
-    fn lower_merged(
-        &mut self,
-        merged: MergedObject<'a>,
-        at: &str,
-        name: &str,
-        outer: &Map<String, Value>,
-    ) -> Result<Struct, GenError> {
+    fn lower_merged(&mut self, merged: MergedObject<'a>, name: &str) -> Result<Struct, GenError> {
         let mut scope = Scope::new();
         let mut fields = Vec::new();
         for (wire, (schema, prop_at)) in &merged.properties {
@@ -403,18 +395,18 @@ impl<'a> Builder<'a> {
                 constraints: facts.constraints,
             });
         }
-        let country_rules = match outer.get("x-pc-country-required") {
-            Some(v) => extensions::read::<Vec<CountryRuleExt>>(v, at, "x-pc-country-required")?
-                .into_iter()
-                .map(|r| CountryRule {
-                    field: split_path(&r.field),
-                    country_field: split_path(&r.country_field),
-                    countries: r.countries,
-                    error_code: r.error_code,
-                })
-                .collect(),
-            None => Vec::new(),
-        };
+        // Rules come with the objects that declare them, including those merged by `allOf`.
+        let mut country_rules = Vec::new();
+        for (rules, rules_at) in &merged.country_rules {
+            let rules: Vec<CountryRuleExt> =
+                extensions::read(rules, rules_at, "x-pc-country-required")?;
+            country_rules.extend(rules.into_iter().map(|r| CountryRule {
+                field: split_path(&r.field),
+                country_field: split_path(&r.country_field),
+                countries: r.countries,
+                error_code: r.error_code,
+            }));
+        }
         Ok(Struct {
             fields,
             country_rules,
@@ -1197,6 +1189,8 @@ struct MergedObject<'a> {
     properties: indexmap::IndexMap<String, (&'a Value, String)>,
     required: BTreeSet<&'a str>,
     non_object: Option<(&'a Value, String)>,
+    /// `x-pc-country-required` of each merged object, with the object's pointer.
+    country_rules: Vec<(&'a Value, String)>,
 }
 
 impl<'a> MergedObject<'a> {
@@ -1209,6 +1203,11 @@ impl<'a> MergedObject<'a> {
         }
         if let Some(Value::Array(req)) = obj.get("required") {
             self.required.extend(req.iter().filter_map(Value::as_str));
+        }
+        if let Some(rules) = obj.get("x-pc-country-required")
+            && !self.country_rules.iter().any(|(_, a)| a == at)
+        {
+            self.country_rules.push((rules, at.to_string()));
         }
     }
 }

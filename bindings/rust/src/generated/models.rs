@@ -1332,7 +1332,12 @@ pub struct ResourceAttributes {
 /// Links of a resource (`self`) or of a collection page (`self`, `next`, `previous`).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ResourceLinks {
-    #[serde(alias = "Self", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "self",
+        alias = "Self",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
     pub self_: Option<Link>,
     #[serde(alias = "Next", default, skip_serializing_if = "Option::is_none")]
     pub next: Option<Link>,

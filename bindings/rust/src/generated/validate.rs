@@ -568,6 +568,122 @@ impl Validate for models::NewCustomer {
                 },
             );
         }
+        {
+            const COUNTRIES: &[&str] = &[
+                "AM",
+                "AZ",
+                "BY",
+                "HU",
+                "KZ",
+                "KG",
+                "MD",
+                "RU",
+                "TJ",
+                "UZ",
+                "UA",
+                "TH",
+                "VN",
+                "TR",
+                "PL",
+                "ZA",
+                "IN",
+                "BR",
+                "IQ",
+                "MM",
+                "SS",
+                "SA",
+                "AE",
+                "VE",
+            ];
+            let country = Some(&self.billing_profile)
+                .map(|x| &x.default_address)
+                .map(|x| &x.country)
+                .map(String::as_str);
+            if country
+                .is_some_and(|c| COUNTRIES.iter().any(|k| k.eq_ignore_ascii_case(c)))
+            {
+                let present = Some(&self.company_profile)
+                    .and_then(|x| x.organization_registration_number.as_deref())
+                    .is_some_and(|value| !value.trim().is_empty());
+                if !present {
+                    v.field(
+                        "companyProfile",
+                        |v| {
+                            v.field(
+                                "organizationRegistrationNumber",
+                                |v| {
+                                    v
+                                        .error(
+                                            "is required when billingProfile.defaultAddress.country is one of the countries that need it (Partner Center code 600049)",
+                                        )
+                                },
+                            );
+                        },
+                    );
+                }
+            }
+        }
+        {
+            const COUNTRIES: &[&str] = &[
+                "AM",
+                "AZ",
+                "BY",
+                "HU",
+                "KZ",
+                "KG",
+                "MD",
+                "RU",
+                "TJ",
+                "UZ",
+                "UA",
+                "TH",
+                "VN",
+                "TR",
+                "PL",
+                "ZA",
+                "IN",
+                "BR",
+                "IQ",
+                "MM",
+                "SS",
+                "SA",
+                "AE",
+                "VE",
+            ];
+            let country = Some(&self.billing_profile)
+                .map(|x| &x.default_address)
+                .map(|x| &x.country)
+                .map(String::as_str);
+            if country
+                .is_some_and(|c| COUNTRIES.iter().any(|k| k.eq_ignore_ascii_case(c)))
+            {
+                let present = Some(&self.billing_profile)
+                    .map(|x| &x.default_address)
+                    .and_then(|x| x.phone_number.as_deref())
+                    .is_some_and(|value| !value.trim().is_empty());
+                if !present {
+                    v.field(
+                        "billingProfile",
+                        |v| {
+                            v.field(
+                                "defaultAddress",
+                                |v| {
+                                    v.field(
+                                        "phoneNumber",
+                                        |v| {
+                                            v
+                                                .error(
+                                                    "is required when billingProfile.defaultAddress.country is one of the countries that need it (Partner Center code 600051)",
+                                                )
+                                        },
+                                    );
+                                },
+                            );
+                        },
+                    );
+                }
+            }
+        }
     }
 }
 

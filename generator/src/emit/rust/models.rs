@@ -71,7 +71,9 @@ fn field(f: &Field, siblings: &BTreeSet<&str>, public: bool) -> TokenStream {
         push_note(&mut doc_text, &format!("The server's default: `{d}`."));
     }
     let doc = doc_attrs(Some(&doc_text));
-    let rename = (*wire != f.name.snake).then(|| quote!(rename = #wire,));
+    // serde names a field after its Rust identifier (without `r#`); rename when that differs.
+    let rust_name = id.to_string();
+    let rename = (rust_name.trim_start_matches("r#") != wire).then(|| quote!(rename = #wire,));
     let alias = pascal_alias(wire)
         .filter(|a| !siblings.contains(a.as_str()))
         .map(|a| quote!(alias = #a,));
