@@ -44,6 +44,7 @@ fn base_context(api: &Api, marker: &str) -> Context {
 pub fn render_lib_rs(api: &Api) -> Result<String, GenError> {
     let mut context = base_context(api, "//");
     context.insert("has_clouds", &!api.clouds().is_empty());
+    context.insert("has_models", &!api.types.is_empty());
     render("lib.rs", &context)
 }
 

@@ -243,11 +243,11 @@ impl ClientBuilder {
 
 /// Per-country rules for addresses, cultures, languages, phone numbers and tax identifiers.
 #[derive(Clone, Copy, Debug)]
-pub struct CountryValidationRules<'a> {
-    client: &'a Client,
+pub struct CountryValidationRules<'c> {
+    client: &'c Client,
 }
 
-impl<'a> CountryValidationRules<'a> {
+impl CountryValidationRules<'_> {
     /// Get the validation rules of a country
     ///
     /// Returns what the service checks for customers in the country: required address parts, states,
@@ -265,11 +265,11 @@ impl<'a> CountryValidationRules<'a> {
 
 /// Create, list, read, delete (sandbox only) customers and manage their reseller relationships.
 #[derive(Clone, Copy, Debug)]
-pub struct Customers<'a> {
-    client: &'a Client,
+pub struct Customers<'c> {
+    client: &'c Client,
 }
 
-impl<'a> Customers<'a> {
+impl Customers<'_> {
     /// List, page through or filter the partner's customers
     ///
     /// Returns the partner's customers as a seek-based collection. Items are the reduced list form of
@@ -311,7 +311,7 @@ impl<'a> Customers<'a> {
     /// sandbox customer created with an invalid address cannot be deleted.
     ///
     /// `POST /v1/customers` · idempotent: a replay with the same request id returns the first result
-    pub fn create(
+    pub fn create<'a>(
         &self,
         body: &'a models::NewCustomer,
     ) -> operations::CreateCustomer<'a> {
@@ -363,7 +363,7 @@ impl<'a> Customers<'a> {
     /// instance orders must be cancelled and all active subscriptions suspended beforehand. App+User only.
     ///
     /// `PATCH /v1/customers/{customer-tenant-id}` · needs an App+User token
-    pub fn remove_reseller_relationship(
+    pub fn remove_reseller_relationship<'a>(
         &self,
         customer_tenant_id: ::uuid::Uuid,
         body: &'a models::Customer,
@@ -394,11 +394,11 @@ impl<'a> Customers<'a> {
 
 /// Whether an `onmicrosoft.com` (or sandbox) domain is already taken.
 #[derive(Clone, Copy, Debug)]
-pub struct Domains<'a> {
-    client: &'a Client,
+pub struct Domains<'c> {
+    client: &'c Client,
 }
 
-impl<'a> Domains<'a> {
+impl Domains<'_> {
     /// Check whether a domain is already taken
     ///
     /// 200 means the domain exists (it cannot be used for a new customer); 404 means it is available.
@@ -413,11 +413,11 @@ impl<'a> Domains<'a> {
 
 /// A customer's company profile (read only) and billing profile (read and replace with an ETag).
 #[derive(Clone, Copy, Debug)]
-pub struct Profiles<'a> {
-    client: &'a Client,
+pub struct Profiles<'c> {
+    client: &'c Client,
 }
 
-impl<'a> Profiles<'a> {
+impl Profiles<'_> {
     /// Get a customer's company profile
     ///
     /// Returns the company profile. There is no update operation for it. Without DAP/GDAP access the
@@ -453,7 +453,7 @@ impl<'a> Profiles<'a> {
     /// request with no etag at all with 400. Each successful update yields a new etag.
     ///
     /// `PUT /v1/customers/{customer-tenant-id}/profiles/billing`
-    pub fn update_billing(
+    pub fn update_billing<'a>(
         &self,
         customer_tenant_id: ::uuid::Uuid,
         body: &'a models::CustomerBillingProfile,
@@ -468,11 +468,11 @@ impl<'a> Profiles<'a> {
 
 /// Address pre-validation, used before creating a customer or updating a billing profile.
 #[derive(Clone, Copy, Debug)]
-pub struct Validations<'a> {
-    client: &'a Client,
+pub struct Validations<'c> {
+    client: &'c Client,
 }
 
-impl<'a> Validations<'a> {
+impl Validations<'_> {
     /// Validate an address
     ///
     /// Checks an address and suggests corrections. Since June 2021 every outcome is a 200 with an
@@ -484,7 +484,7 @@ impl<'a> Validations<'a> {
     /// and billing-profile updates do not depend on this call.
     ///
     /// `POST /v1/validations/address`
-    pub fn validate_address(
+    pub fn validate_address<'a>(
         &self,
         body: &'a models::Address,
     ) -> operations::ValidateAddress<'a> {

@@ -10,8 +10,6 @@ use sdk_runtime::{
 };
 
 use super::client::Client;
-
-#[allow(unused_imports)]
 use super::models;
 
 /// `GET /v1/countryvalidationrules/{country}` (`getCountryValidationRules`): built by the client's `get` method. Await it to send it, or call [`send_with_response`](Self::send_with_response) for status and headers too.

@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::operations::{arg_type, builder_name, has_lifetime};
-use super::syntax::{doc_attrs, ident, type_ident};
+use super::syntax::{doc_attrs, ident, mentions, type_ident};
 use crate::model::{Api, Group, Operation};
 
 pub fn emit(api: &Api) -> TokenStream {
@@ -34,6 +34,21 @@ pub fn emit(api: &Api) -> TokenStream {
         .filter(|g| g.name.is_some())
         .map(emit_group);
     let title_doc = format!(" A client for {} {}.", api.title, api.version);
+    let root_methods: Vec<TokenStream> = root_methods.collect();
+    let groups: Vec<TokenStream> = groups.collect();
+    let uses_models = root_methods
+        .iter()
+        .chain(&groups)
+        .any(|t| mentions(t, "models"));
+    let models_import = if uses_models {
+        quote!(
+            use super::{models, operations};
+        )
+    } else {
+        quote!(
+            use super::operations;
+        )
+    };
     quote! {
         //! The client: how to build one, and one accessor per resource group.
         use std::sync::Arc;
@@ -41,7 +56,7 @@ pub fn emit(api: &Api) -> TokenStream {
 
         use sdk_runtime::{Error, RetryPolicy, Secret, StaticToken, TokenProvider, Transport, TransportConfig};
 
-        use super::{models, operations};
+        #models_import
 
         #[doc = #title_doc]
         ///
@@ -99,11 +114,11 @@ fn emit_group(g: &Group) -> TokenStream {
     quote! {
         #doc
         #[derive(Clone, Copy, Debug)]
-        pub struct #ty<'a> {
-            client: &'a Client,
+        pub struct #ty<'c> {
+            client: &'c Client,
         }
 
-        impl<'a> #ty<'a> {
+        impl #ty<'_> {
             #(#methods)*
         }
     }
@@ -146,7 +161,7 @@ fn method(op: &Operation, client: TokenStream) -> TokenStream {
     let doc = doc_attrs(Some(&doc_text));
     quote! {
         #doc
-        pub fn #name(&self, #(#args),*) -> operations::#builder #lifetime {
+        pub fn #name #lifetime(&self, #(#args),*) -> operations::#builder #lifetime {
             operations::#builder::new(#client, #(#values),*)
         }
     }

@@ -79,8 +79,10 @@ fn field(f: &Field, siblings: &BTreeSet<&str>, public: bool) -> TokenStream {
         .map(|a| quote!(alias = #a,));
     let vis = public.then(|| quote!(pub));
     if f.optional() {
-        // A required-but-nullable field is always written, as null when `None`.
-        let skip = (!f.required).then(|| quote!(skip_serializing_if = "Option::is_none",));
+        // Only a required-but-nullable field is written as null when `None`; anything else that
+        // is `None` (absent, or assigned by the server) is left out.
+        let write_null = f.required && f.nullable && !f.read_only;
+        let skip = (!write_null).then(|| quote!(skip_serializing_if = "Option::is_none",));
         quote! {
             #doc
             #[serde(#rename #alias default, #skip)]

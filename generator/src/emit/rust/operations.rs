@@ -8,7 +8,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::access::str_at;
-use super::syntax::{Models, doc_attrs, ident, rust_type, type_ident};
+use super::syntax::{Models, doc_attrs, ident, mentions, rust_type, type_ident};
 use crate::model::{
     Api, BodyFormat, Operation, Param, ParamLocation, RequestBody, TypeKind, TypeRef,
 };
@@ -77,17 +77,25 @@ fn body_stored_type(body: &RequestBody) -> TokenStream {
 }
 
 pub fn emit(api: &Api) -> TokenStream {
-    let builders = api.operations().map(|op| emit_builder(api, op));
+    let builders: Vec<TokenStream> = api.operations().map(|op| emit_builder(api, op)).collect();
+    let validation = builders
+        .iter()
+        .any(|b| mentions(b, "Validator"))
+        .then(|| quote!(Validate, Validator,));
+    let models = builders.iter().any(|b| mentions(b, "models")).then(|| {
+        quote!(
+            use super::models;
+        )
+    });
     quote! {
         //! Request builders, one per operation. Await one to send it.
         use std::future::IntoFuture;
 
         use sdk_runtime::reqwest::Method;
-        use sdk_runtime::{BoxFuture, Error, Request, RequestOptions, Response, Validate, Validator};
+        use sdk_runtime::{BoxFuture, Error, Request, RequestOptions, Response, #validation};
 
         use super::client::Client;
-        #[allow(unused_imports)]
-        use super::models;
+        #models
 
         #(#builders)*
     }

@@ -101,6 +101,16 @@ pub fn doc_attrs(doc: Option<&str>) -> TokenStream {
     quote!(#(#[doc = #lines])*)
 }
 
+/// Whether emitted code mentions `name` as a path segment (e.g. `models` in `models::Node`), so
+/// that imports are only written when something uses them.
+pub fn mentions(tokens: &TokenStream, name: &str) -> bool {
+    tokens.clone().into_iter().any(|t| match t {
+        proc_macro2::TokenTree::Ident(i) => i == name,
+        proc_macro2::TokenTree::Group(g) => mentions(&g.stream(), name),
+        _ => false,
+    })
+}
+
 /// Parse emitted tokens and print them as formatted Rust source.
 pub fn render(tokens: TokenStream, header: &str) -> Result<String, String> {
     let file: syn::File =

@@ -4,7 +4,7 @@
 //! the JSON path of the field (wire names).
 
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::{ToTokens, quote};
 
 use super::access::str_at;
 use super::syntax::{ident, type_ident};
@@ -13,36 +13,46 @@ use crate::model::{
 };
 
 pub fn emit(api: &Api) -> TokenStream {
-    let impls = api.types.iter().filter_map(|def| match &def.kind {
-        TypeKind::Struct(s) => Some(struct_impl(api, def, s)),
-        TypeKind::Enum(e) => {
-            let name = type_ident(&def.name.pascal);
-            let other = type_ident(&e.other.pascal);
-            let body = if e.closed {
-                quote! {
-                    if let Self::#other(value) = self {
-                        v.one_of(value, Self::VALUES);
+    let impls: Vec<TokenStream> = api
+        .types
+        .iter()
+        .filter_map(|def| match &def.kind {
+            TypeKind::Struct(s) => Some(struct_impl(api, def, s)),
+            TypeKind::Enum(e) => {
+                let name = type_ident(&def.name.pascal);
+                let other = type_ident(&e.other.pascal);
+                let body = if e.closed {
+                    quote! {
+                        if let Self::#other(value) = self {
+                            v.one_of(value, Self::VALUES);
+                        }
                     }
-                }
-            } else {
-                quote! { let _ = v; }
-            };
-            Some(quote! {
-                impl Validate for models::#name {
-                    fn validate_into(&self, v: &mut Validator) {
-                        #body
+                } else {
+                    quote! { let _ = v; }
+                };
+                Some(quote! {
+                    impl Validate for models::#name {
+                        fn validate_into(&self, v: &mut Validator) {
+                            #body
+                        }
                     }
-                }
-            })
+                })
+            }
+            TypeKind::Union(u) => Some(union_impl(def, u)),
+            // An alias is the aliased type, which has its own impl.
+            TypeKind::Alias(_) => None,
+        })
+        .collect();
+    let imports = (!impls.is_empty()).then(|| {
+        quote! {
+            use sdk_runtime::{Validate, Validator};
+
+            use super::models;
         }
-        TypeKind::Union(u) => Some(union_impl(def, u)),
-        // An alias is the aliased type, which has its own impl.
-        TypeKind::Alias(_) => None,
     });
     quote! {
         //! Client-side validation: `Validate` for every model, from the spec's constraints.
-        use sdk_runtime::{Validate, Validator};
-        use super::models;
+        #imports
         #(#impls)*
     }
 }
@@ -52,7 +62,10 @@ fn struct_impl(api: &Api, def: &TypeDef, s: &Struct) -> TokenStream {
     let checks: Vec<TokenStream> = s
         .fields
         .iter()
-        .map(|f| field_check(f, quote!(self.)))
+        .map(|f| {
+            let id = ident(&f.name.snake);
+            field_check(f, quote!(&self.#id))
+        })
         .collect();
     let rules: Vec<TokenStream> = s
         .country_rules
@@ -82,7 +95,9 @@ fn union_impl(def: &TypeDef, u: &Union) -> TokenStream {
             VariantBody::Value(_) => quote!(Self::#vname(value) => value.validate_into(v),),
             VariantBody::Fields { fields, .. } => {
                 let ids: Vec<_> = fields.iter().map(|f| ident(&f.name.snake)).collect();
-                let checks = fields.iter().map(|f| field_check(f, quote!()));
+                let checks = fields
+                    .iter()
+                    .map(|f| field_check(f, ident(&f.name.snake).into_token_stream()));
                 quote! {
                     Self::#vname { #(#ids,)* } => {
                         let _ = (#(&#ids,)*);
@@ -103,10 +118,9 @@ fn union_impl(def: &TypeDef, u: &Union) -> TokenStream {
     }
 }
 
-/// Checks for one field. `access` is `self.` for struct fields and empty for bindings made by a
-/// match on a struct variant (which are already references).
-fn field_check(f: &Field, access: TokenStream) -> TokenStream {
-    let id = ident(&f.name.snake);
+/// Checks for one field. `place` is an expression of type `&T` for the field's value:
+/// `&self.field` in a struct, the binding itself in a match on a struct variant.
+fn field_check(f: &Field, place: TokenStream) -> TokenStream {
     let wire = &f.name.original;
     let value_checks = value_checks(&f.ty, &f.constraints);
     let descend = needs_descent(&f.ty);
@@ -114,7 +128,7 @@ fn field_check(f: &Field, access: TokenStream) -> TokenStream {
     if value_checks.is_empty() && !descend {
         // Nothing to check inside the value: only that it is there, when it must be.
         return if must_be_present {
-            quote!(if #access #id.is_none() { v.missing(#wire); })
+            quote!(if #place.is_none() { v.missing(#wire); })
         } else {
             quote!()
         };
@@ -128,14 +142,14 @@ fn field_check(f: &Field, access: TokenStream) -> TokenStream {
         let missing =
             (f.required && !f.read_only && !f.nullable).then(|| quote!(else { v.missing(#wire); }));
         quote! {
-            if let Some(value) = &#access #id {
+            if let Some(value) = #place {
                 v.field(#wire, |v| { #inner });
             } #missing
         }
     } else {
         quote! {
             {
-                let value = &#access #id;
+                let value = #place;
                 v.field(#wire, |v| { #inner });
             }
         }

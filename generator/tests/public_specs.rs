@@ -1,0 +1,101 @@
+//! Every spec in ../shared/specs/public (plus the tricky fixture and our own spec) becomes a
+//! standalone crate through the CLI (`--spec FILE --out DIR`), and that crate builds.
+//!
+//! Slow (it compiles the runtime's dependencies once into its own target directory), so it is
+//! `#[ignore]`d in a plain `cargo test` and run by `tests/run` with `--ignored`.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+fn specs() -> Vec<PathBuf> {
+    let root = repo_root();
+    let public = std::env::var_os("PC_SHARED_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("../shared"))
+        .join("specs/public");
+    let mut specs: Vec<PathBuf> = std::fs::read_dir(&public)
+        .unwrap_or_else(|e| {
+            panic!(
+                "{}: {e} (the shared folder sits beside the repository)",
+                public.display()
+            )
+        })
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            matches!(
+                p.extension().and_then(|e| e.to_str()),
+                Some("yaml" | "json")
+            )
+        })
+        .collect();
+    specs.sort();
+    assert!(
+        specs.len() >= 9,
+        "expected the public specs, found {specs:?}"
+    );
+    specs.push(root.join("generator/tests/specs/tricky.yaml"));
+    specs.push(root.join("spec/partner-center-customers.yaml"));
+    specs
+}
+
+#[test]
+#[ignore = "slow: builds a crate per spec; run by tests/run"]
+fn every_spec_becomes_a_crate_that_builds() {
+    let root = repo_root();
+    let work = root.join("target/public-specs");
+    let target_dir = work.join("target");
+    let mut failures = Vec::new();
+    for spec in specs() {
+        let stem = spec
+            .file_stem()
+            .unwrap()
+            .to_string_lossy()
+            .replace('.', "-");
+        let out = work.join("crates").join(&stem);
+        let _ = std::fs::remove_dir_all(&out);
+        let generated = Command::new(env!("CARGO_BIN_EXE_generator"))
+            .args([
+                "--spec".as_ref(),
+                spec.as_os_str(),
+                "--out".as_ref(),
+                out.as_os_str(),
+            ])
+            .args(["--crate", &format!("client-{stem}")])
+            .current_dir(&root)
+            .output()
+            .unwrap();
+        if !generated.status.success() {
+            failures.push(format!(
+                "{stem}: generator failed:\n{}",
+                String::from_utf8_lossy(&generated.stderr)
+            ));
+            continue;
+        }
+        // Same dependency versions as the workspace, so one target directory serves every crate.
+        std::fs::copy(root.join("Cargo.lock"), out.join("Cargo.lock")).unwrap();
+        let built = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+            .args(["build", "--quiet", "--manifest-path"])
+            .arg(out.join("Cargo.toml"))
+            .env("CARGO_TARGET_DIR", &target_dir)
+            .env("RUSTFLAGS", "-D warnings")
+            .current_dir(&root)
+            .output()
+            .unwrap();
+        if !built.status.success() {
+            failures.push(format!(
+                "{stem}: cargo build failed:\n{}",
+                String::from_utf8_lossy(&built.stderr)
+            ));
+        } else {
+            println!("{stem}: builds");
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
