@@ -185,10 +185,18 @@ fn scalar_text(v: &Value) -> String {
 
 /// Every `$ref` must be local and resolve, and no `$ref` may lead back to itself through refs alone.
 fn check_refs(raw: &Value) -> Result<(), GenError> {
-    let mut refs = Vec::new();
-    collect_refs(raw, String::new(), &mut refs);
-    for (at, target) in &refs {
-        resolve_ref(raw, target).map_err(|message| GenError::at(at.clone(), message))?;
+    let mut found = Vec::new();
+    collect_refs(raw, String::new(), &mut found);
+    let mut refs = Vec::with_capacity(found.len());
+    for (at, target) in found {
+        let Some(target) = target else {
+            return Err(GenError::at(
+                at,
+                "`$ref` must be a string such as '#/components/schemas/Name'",
+            ));
+        };
+        resolve_ref(raw, &target).map_err(|message| GenError::at(at.clone(), message))?;
+        refs.push((at, target));
     }
     for (at, target) in &refs {
         let mut seen = BTreeSet::new();
@@ -215,15 +223,15 @@ fn check_refs(raw: &Value) -> Result<(), GenError> {
     Ok(())
 }
 
-fn collect_refs(v: &Value, at: String, out: &mut Vec<(String, String)>) {
+/// Every `$ref` with its pointer; `None` when the `$ref` is not a string.
+fn collect_refs(v: &Value, at: String, out: &mut Vec<(String, Option<String>)>) {
     match v {
         Value::Object(map) => {
             for (key, value) in map {
                 let child = format!("{at}/{}", escape_token(key));
-                if key == "$ref"
-                    && let Value::String(target) = value
-                {
-                    out.push((child, target.clone()));
+                // (A property may be *named* `$ref`; that one is a schema, not a reference.)
+                if key == "$ref" && !at.ends_with("/properties") {
+                    out.push((child, value.as_str().map(str::to_string)));
                     continue;
                 }
                 // Example values are data, not schema: a `$ref` key inside one is just a key.

@@ -193,6 +193,14 @@ fn specs_it_cannot_handle_get_one_message_with_a_pointer_and_exit_2() {
         "no supported media type",
     );
     expect_spec_error(
+        "ref-not-a-string",
+        &format!(
+            "{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    A:\n      allOf:\n        - $ref: {{}}\n"
+        ),
+        "/components/schemas/A/allOf/0/$ref",
+        "must be a string",
+    );
+    expect_spec_error(
         "yaml",
         "openapi: 3.0.3\ninfo: [unclosed\n",
         "spec.yaml:",

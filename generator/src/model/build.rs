@@ -203,8 +203,15 @@ impl<'a> Builder<'a> {
             }
             let mut merged = MergedObject::default();
             self.merge_all_of(obj, at, &mut merged, &mut BTreeSet::new())?;
-            if merged.properties.is_empty() && merged.non_object.is_some() {
-                return Ok(None);
+            // An allOf with no properties is the one non-object schema it combines (constraints
+            // on a string, say), or nothing in particular. Resolved here, once: handing the allOf
+            // back to `lower_type` would come straight back to this merge.
+            if merged.properties.is_empty() {
+                let ty = match merged.non_object {
+                    Some((node, node_at)) => self.lower_type(node, &node_at, name)?,
+                    None => TypeRef::Any,
+                };
+                return Ok(Some(TypeKind::Alias(ty)));
             }
             return Ok(Some(TypeKind::Struct(self.lower_merged(merged, name)?)));
         }
@@ -322,8 +329,23 @@ impl<'a> Builder<'a> {
                 format!("`$ref: {target}` must point to a schema under /components/schemas"),
             ));
         }
+        // Name the target before lowering it, as components are named, so that a schema that
+        // reaches itself through this reference becomes a recursive type, not endless recursion.
         let hint = ptr.rsplit('/').next().unwrap_or("Schema").to_string();
-        self.lower_type(node, ptr, &hint)
+        let name = self.type_names.claim(Name::new(&hint)).pascal;
+        self.components.insert(ptr.to_string(), name.clone());
+        let facts = self.facts(node);
+        let kind = self.lower_named(node, ptr, &name)?;
+        self.types.insert(
+            name.clone(),
+            TypeDef {
+                name: Name::with_base(&name, &name),
+                doc: facts.doc,
+                kind,
+                pointer: ptr.to_string(),
+            },
+        );
+        Ok(TypeRef::Named(name))
     }
 
     fn lower_enum(&mut self, obj: &Map<String, Value>, at: &str) -> Result<TypeKind, GenError> {
