@@ -34,7 +34,7 @@ import yaml
 from openapi_spec_validator import validate as validate_openapi
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from seeds import REPO_ROOT, all_seed_examples, seeds_dir
+from seeds import REPO_ROOT, all_seed_examples, seeds_dir, shared_dir
 
 SPEC_PATH = REPO_ROOT / "spec" / "partner-center-customers.yaml"
 CONTRACT_PATH = REPO_ROOT / "docs" / "contract.md"
@@ -579,7 +579,12 @@ def test_extension_values():
         ("components", "schemas", "UserCredentials", "properties", "password")
     ]
     closed = sorted(p[2] for k, p, _n in _extension_uses() if k == "x-pc-closed-enum")
-    assert closed == ["CustomerSearchField", "FieldFilterOperation", "SeekOperation"]
+    assert closed == [
+        "CustomerRelationshipRemoval",
+        "CustomerSearchField",
+        "FieldFilterOperation",
+        "SeekOperation",
+    ]
 
 
 COUNTRIES_24 = {
@@ -1069,3 +1074,228 @@ def test_required_component_schemas_exist():
         "continuationToken",
         "attributes",
     }
+
+
+# ---------------------------------------------------------------------------------------------------
+# 6. value forms, the PATCH body, paging examples, links, statuses outside the operations
+#
+# The forms below must agree with what the emulator accepts (tests/sandbox/src/validation.rs):
+# schemathesis generates from these patterns, and the emulator must not reject what they admit.
+
+_SCHEMAS = SPEC["components"]["schemas"]
+
+
+def _pattern(schema: str, prop: str) -> re.Pattern:
+    return re.compile(_SCHEMAS[schema]["properties"][prop]["pattern"])
+
+
+def _reference_cultures() -> set[str]:
+    text = (shared_dir() / "reference" / "partner-center-api.md").read_text(
+        encoding="utf-8"
+    )
+    block = text.split("Full mapping (ISO2", 1)[1].split("```", 2)[1]
+    cultures = set(re.findall(r"[A-Za-z]{2,3}(?:-[A-Za-z]{4})?-[A-Za-z]{2}", block))
+    assert len(cultures) > 100, len(cultures)
+    return cultures
+
+
+def test_culture_and_language_forms():
+    culture = _pattern("CustomerBillingProfile", "culture")
+    language = _pattern("CustomerBillingProfile", "language")
+    ref = shared_dir() / "reference" / "partner-center-api.md"
+    if ref.is_file():
+        cultures = _reference_cultures()
+        assert {"az-Latn-AZ", "sr-Cyrl-RS", "en-US", "pt-PT"} <= cultures
+        for c in cultures:
+            assert culture.search(c), c
+    for ok in ("EN-US", "en-us", "az-latn-az", "AZ-LATN-az"):
+        assert culture.search(ok), ok
+    for bad in (
+        "0",
+        "en",
+        "en_US",
+        "en-USA",
+        "e-US",
+        "en-Latn",
+        "en-US-x",
+        "é-US",
+        " en-US",
+    ):
+        assert not culture.search(bad), bad
+    for ok in ("en", "En", "FR"):
+        assert language.search(ok), ok
+    for bad in ("0", "e", "eng", "en-US", "é1"):
+        assert not language.search(bad), bad
+
+
+def test_domain_form():
+    domain = _pattern("CustomerCompanyProfile", "domain")
+    head = next(
+        p
+        for p in SPEC["paths"]["/v1/domains/{domain}"]["head"]["parameters"]
+        if p.get("name") == "domain"
+    )
+    assert head["schema"]["pattern"] == domain.pattern
+    assert head["schema"]["maxLength"] == 253
+    assert (
+        _SCHEMAS["CustomerCompanyProfile"]["properties"]["domain"]["maxLength"] == 253
+    )
+    for ok in (
+        "SampleApplication1047419322.onmicrosoft.com",
+        "xyz.ccsctp.net",
+        "WingtipToys678152504.onmicrosoft.com",
+        "a-b.c-d.example",
+        "a.bc",
+    ):
+        assert domain.search(ok), ok
+    # the emulator's own unit-test cases (validation.rs `domains`) plus "0" from schemathesis
+    for bad in (
+        "0",
+        "nodot",
+        "-a.com",
+        "a-.com",
+        "a..com",
+        "a.c0m",
+        "a b.com",
+        "a.c",
+        ".a.com",
+        "a.com.",
+    ):
+        assert not domain.search(bad), bad
+    assert not domain.search("a" * 64 + ".com")
+
+
+def test_email_form():
+    places = [
+        ("CustomerBillingProfile", "email"),
+        ("CustomerCompanyProfile", "email"),
+        ("Address", "emailAddress"),
+    ]
+    for schema, prop in places:
+        node = _SCHEMAS[schema]["properties"][prop]
+        assert node["format"] == "email" and node["maxLength"] == 254, (schema, prop)
+        email = re.compile(node["pattern"])
+        for ok in ("marshall@fourthcoffee.com", "SomeEmail@Outlook.com", "a.b+c@d.e"):
+            assert email.search(ok), ok
+        for bad in ("0", "a@b", "a b@c.d", "a@b@c.d", "@b.c", "a@.", "a@b.c "):
+            assert not email.search(bad), bad
+
+
+def test_request_id_headers_are_guids():
+    for name in ("MsRequestId", "MsCorrelationId"):
+        param = SPEC["components"]["parameters"][name]
+        assert param["schema"] == {"type": "string", "format": "uuid"}, name
+        assert "400 / 800002" in param["description"], name
+
+
+def _patch_body():
+    op = SPEC["paths"]["/v1/customers/{customer-tenant-id}"]["patch"]
+    return op["requestBody"]["content"]["application/json"]
+
+
+def test_patch_body_accepts_only_none():
+    media = _patch_body()
+    assert media["schema"] == {
+        "$ref": "#/components/schemas/CustomerRelationshipUpdate"
+    }
+    update = _SCHEMAS["CustomerRelationshipUpdate"]
+    # generator-friendly: `allOf: [single $ref]` without `properties` is lowered to that reference,
+    # so the generated body type stays `Customer`; the restriction lives in the anyOf branch.
+    assert update["allOf"] == [{"$ref": "#/components/schemas/Customer"}]
+    assert "properties" not in update
+    assert _SCHEMAS["CustomerRelationshipRemoval"]["enum"] == ["none"]
+    check = validator_for(media["schema"], "request")
+    check({"relationshipToPartner": "none"})
+    for bad in (
+        {},
+        {"relationshipToPartner": "reseller"},
+        {"relationshipToPartner": "unknown"},
+        {"relationshipToPartner": None},
+    ):
+        with pytest.raises(fastjsonschema.JsonSchemaException):
+            check(bad)
+            pytest.fail(f"accepted {bad}")
+    names = set(media["examples"])
+    assert {"removeRelationship", "sdkForm"} <= names
+
+
+def test_paging_examples_follow_x_pc_paging():
+    op = SPEC["paths"]["/v1/customers"]["get"]
+    params = {p["name"]: p for p in _params(op, SPEC["paths"]["/v1/customers"])}
+    # Parameter examples are combined into one request by tools (schemathesis's example phase):
+    # only first-page parameters may carry one, never seekOperation or the continuation token.
+    assert "example" in params["size"]
+    for name in ("seekOperation", "MS-ContinuationToken", "filter"):
+        assert "example" not in params[name], name
+    examples = op["responses"]["200"]["content"]["application/json"]["examples"]
+    for name, ex in examples.items():
+        page = ex["value"]
+        nxt = page.get("links", {}).get("next")
+        assert ("continuationToken" in page) == (nxt is not None), name
+        if nxt:
+            assert nxt["uri"].split("?", 1)[1] == "seekOperation=Next", name
+            assert nxt["headers"] == [
+                {"key": "MS-ContinuationToken", "value": page["continuationToken"]}
+            ], name
+            # plausible: the composite shape of the only documented token (reference §4.8)
+            token = page["continuationToken"]
+            assert re.fullmatch(
+                r"[0-9a-f-]{36}(,[0-9a-f-]{36}_[A-Za-z0-9+/]+={0,2})+", token
+            ), token
+
+
+def test_create_links_to_customer_scoped_operations():
+    links = SPEC["paths"]["/v1/customers"]["post"]["responses"]["201"]["links"]
+    ops = _ops_by_id()
+    targets = {link["operationId"] for link in links.values()}
+    scoped = {
+        op_id for op_id, (path, *_rest) in ops.items() if "{customer-tenant-id}" in path
+    }
+    assert targets == scoped, scoped ^ targets
+    for name, link in links.items():
+        assert link["parameters"]["customer-tenant-id"] == "$response.body#/id", name
+    put = links["UpdateBillingProfile"]["parameters"]
+    assert (
+        put["header.If-Match"] == '"{$response.body#/billingProfile/attributes/etag}"'
+    )
+
+
+# Situations the emulator answers outside the per-operation lists, and where the spec says so.
+UNLISTED = {
+    "unknown route": ("404", "1000", "info"),
+    "wrong method": ("405", "800002", "info"),
+    "MS-RequestId / MS-CorrelationId not a GUID": ("400", "800002", "info"),
+}
+
+
+def test_statuses_outside_operations_are_documented():
+    info = SPEC["info"]["description"]
+    for situation, (status, code, _where) in UNLISTED.items():
+        assert status in info and code in info, situation
+    contract = CONTRACT_PATH.read_text(encoding="utf-8")
+    table = contract.split("## 2.", 1)[1].split("\n## ", 1)[0]
+    rows = [
+        [c.strip() for c in line.strip().strip("|").split("|")]
+        for line in table.splitlines()
+        if line.startswith("|") and not line.startswith("|---")
+    ]
+    for marker, status, code in CONTRACT_ROWS:
+        assert any(
+            marker in r[0] and r[1] == status and r[2].startswith(code) for r in rows
+        ), (marker, status, code)
+
+
+# (text in the situation column, status, start of the code column) of docs/contract.md §2
+CONTRACT_ROWS = [
+    ("unknown route", "404", "1000"),
+    ("method the path does not have", "405", "800002"),
+    ("not a GUID, an empty value included", "400", "800002"),
+    ("`size` not a non-negative integer", "400", "800002"),
+    ("`seekOperation=Next` without `MS-ContinuationToken`", "400", "800002"),
+    ("`seekOperation` other than `Next`", "400", "800002"),
+    ("`dualRoleIndirectRelationship`", "400", "800002"),
+    ("`relationship_type`", "400", "800002"),
+    ("not a host name", "400", "none"),
+    ("address `country` that is unknown", "400", "3000"),
+    ("address validation with a country", "200", "none: `status: NotValidated`"),
+]

@@ -310,6 +310,11 @@ impl Customers<'_> {
     /// first with `checkDomainExists`; a taken domain is rejected. Use a valid physical address: a
     /// sandbox customer created with an invalid address cannot be deleted.
     ///
+    /// Field errors are reported together as 400 / 3000 (the description names every wire path): a
+    /// missing required member, a length, e-mail, culture, language or domain violation, an address
+    /// `country` that is not a known ISO 3166 alpha-2 code (the reference's culture table), and a US or
+    /// CA `state` longer than two characters.
+    ///
     /// `POST /v1/customers` · idempotent: a replay with the same request id returns the first result
     pub fn create<'a>(
         &self,
@@ -359,14 +364,15 @@ impl Customers<'_> {
     /// Remove the reseller relationship with a customer
     ///
     /// Ends the partner's reseller relationship with the customer. The body is a `Customer` whose
-    /// `relationshipToPartner` is `none`; any other value is rejected with 400. All Azure reserved VM
-    /// instance orders must be cancelled and all active subscriptions suspended beforehand. App+User only.
+    /// `relationshipToPartner` is `none` (`CustomerRelationshipUpdate`); any other value, or none, is
+    /// rejected with 400 / 3000. Other members are ignored. All Azure reserved VM instance orders must be
+    /// cancelled and all active subscriptions suspended beforehand. App+User only.
     ///
     /// `PATCH /v1/customers/{customer-tenant-id}` · needs an App+User token
     pub fn remove_reseller_relationship<'a>(
         &self,
         customer_tenant_id: ::uuid::Uuid,
-        body: &'a models::Customer,
+        body: &'a models::CustomerRelationshipUpdate,
     ) -> operations::RemoveResellerRelationship<'a> {
         operations::RemoveResellerRelationship::new(
             self.client.clone(),
@@ -482,6 +488,11 @@ impl Validations<'_> {
     /// `city`, `state`, `postalCode` and `country` as required inputs; which of city, state and postal
     /// code a country really needs is in its country validation rules. Only for pre-validation: create
     /// and billing-profile updates do not depend on this call.
+    ///
+    /// A country the validation service has no data for (any two letters, even one that is not a
+    /// country) is not an error: the answer is 200 with status `NotValidated` and no suggestions. A
+    /// missing `addressLine1` or `country`, a `country` that is not two letters, or a broken length limit
+    /// is 400 / 3000.
     ///
     /// `POST /v1/validations/address`
     pub fn validate_address<'a>(

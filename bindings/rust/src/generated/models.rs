@@ -20,7 +20,9 @@ pub struct Address {
     /// Set by the server; ignored in requests.
     #[serde(alias = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// ISO 3166-1 alpha-2 country code, e.g. `US`.
+    /// ISO 3166-1 alpha-2 country code, e.g. `US` (any case; stored upper-case). On create and on the
+    /// billing-profile PUT a code that is not a country (`AA`) is rejected with 400 / 3000; address
+    /// validation answers `NotValidated` instead.
     #[serde(alias = "Country")]
     pub country: String,
     /// Region.
@@ -548,14 +550,16 @@ pub struct CustomerBillingProfile {
         skip_serializing_if = "Option::is_none",
     )]
     pub last_name: Option<String>,
-    /// The customer's billing e-mail address.
+    /// The customer's billing e-mail address (`local@domain.tld`: no spaces, one `@`, a dot after it;
+    /// 400 / 3000 otherwise).
     #[serde(alias = "Email")]
     pub email: String,
-    /// Preferred culture for communication and currency, `language-COUNTRY` such as `en-US`; see the
-    /// country's `supportedCulturesList`. The service normalizes its case (`EN-US` -> `en-US`).
+    /// Preferred culture for communication and currency, `language-COUNTRY` or
+    /// `language-Script-COUNTRY` such as `en-US` or `az-Latn-AZ`; see the country's
+    /// `supportedCulturesList`. Any letter case: the service normalizes it (`EN-US` -> `en-US`).
     #[serde(alias = "Culture")]
     pub culture: String,
-    /// Default language, a two-letter code such as `en` or `fr`. Not normalized by the service.
+    /// Default language, a two-letter code such as `en` or `fr` (any case). Not normalized by the service.
     #[serde(alias = "Language")]
     pub language: String,
     /// The registered company or organization name.
@@ -606,7 +610,10 @@ pub struct CustomerCompanyProfile {
     )]
     pub tenant_id: Option<::uuid::Uuid>,
     /// The customer's initial domain, e.g. `contoso.onmicrosoft.com` (sandbox accounts use other
-    /// suffixes). Fixed at creation.
+    /// suffixes, e.g. `xyz.ccsctp.net`). Fixed at creation. A host name with at least one dot: labels
+    /// of letters, digits and inner hyphens (at most 63 characters each), an alphabetic top-level
+    /// label, at most 253 characters. No 17..43 length rule (that is PowerShell's). A malformed
+    /// domain is rejected with 400 / 3000.
     #[serde(alias = "Domain")]
     pub domain: String,
     /// The company name.
@@ -619,7 +626,8 @@ pub struct CustomerCompanyProfile {
     pub company_name: Option<String>,
     #[serde(alias = "Address", default, skip_serializing_if = "Option::is_none")]
     pub address: Option<Address>,
-    /// The company e-mail address. Left out without DAP/GDAP access.
+    /// The company e-mail address (`local@domain.tld`: no spaces, one `@`, a dot after it). Left out
+    /// without DAP/GDAP access.
     #[serde(alias = "Email", default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// The organization's registration number (INN in some countries). Required for customers located
@@ -759,6 +767,86 @@ impl<'de> serde::Deserialize<'de> for CustomerPartnerRelationship {
     }
 }
 
+/// The one `relationshipToPartner` value `removeResellerRelationship` accepts. Closed for requests;
+/// like every enum it is open if it ever appears in a response (responses use
+/// `CustomerPartnerRelationship`).
+///
+/// Requests may only carry the listed values; client-side validation rejects the others.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CustomerRelationshipRemoval {
+    /// `none`
+    None,
+    /// A value this version of the client does not know, kept as sent.
+    Unknown(String),
+}
+
+impl CustomerRelationshipRemoval {
+    /// Every value the spec lists, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &["none"];
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::None => "none",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+
+    /// Whether the spec lists this value.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
+}
+
+impl From<&str> for CustomerRelationshipRemoval {
+    fn from(value: &str) -> Self {
+        match value {
+            "none" => Self::None,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+
+impl From<String> for CustomerRelationshipRemoval {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "none" => Self::None,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl std::str::FromStr for CustomerRelationshipRemoval {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for CustomerRelationshipRemoval {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for CustomerRelationshipRemoval {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CustomerRelationshipRemoval {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self::from)
+    }
+}
+
+/// The body of `removeResellerRelationship`: a `Customer` whose `relationshipToPartner` is present and
+/// `none` (the only value the service accepts there). The restriction sits in a single `anyOf` branch
+/// so that generated clients keep typing the body as `Customer` (the branch is a constraint for
+/// validators and test tools, not a new shape); the service ignores every other member.
+pub type CustomerRelationshipUpdate = Customer;
 /// Field a customer filter applies to. Closed for requests (only these are accepted); like every enum
 /// it is open if it ever appears in a response. `IndirectReseller` needs an App+User token.
 ///

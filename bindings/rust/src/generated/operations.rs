@@ -107,7 +107,8 @@ impl ListCustomers {
         }
     }
 
-    /// Page size for the first page. 0 asks for an unpaged result (SDK behaviour).
+    /// Page size for the first page only (a continuation never sends it). 0 asks for an unpaged result
+    /// (SDK behaviour). A value that is not a non-negative integer is rejected with 400 / 800002.
     pub fn size(mut self, value: i32) -> Self {
         self.size = Some(value);
         self
@@ -120,8 +121,10 @@ impl ListCustomers {
         self
     }
 
-    /// Seek direction for the following pages; send it together with `MS-ContinuationToken` and
-    /// nothing else. Clients send `Next`.
+    /// Seek direction for the following pages: `Next`, sent together with `MS-ContinuationToken` and
+    /// no other query parameter (see `x-pc-paging`). `Next` without the header, or a malformed or
+    /// expired token, is rejected with 400 / 800002. The other values are the SDK's; whether the
+    /// service supports them for customers is not documented (the emulator answers 400 / 800002).
     pub fn seek_operation(mut self, value: impl Into<models::SeekOperation>) -> Self {
         self.seek_operation = Some(value.into());
         self
@@ -318,7 +321,8 @@ impl GetRelationshipRequest {
         self
     }
 
-    /// Whether the relationship is for a dual-role (provider and reseller) partner (service swagger only).
+    /// Whether the relationship is for a dual-role (provider and reseller) partner (service swagger
+    /// only). Anything but `true` / `false` is rejected with 400 / 800002.
     pub fn dual_role_indirect_relationship(mut self, value: bool) -> Self {
         self.dual_role_indirect_relationship = Some(value);
         self
@@ -485,14 +489,14 @@ pub struct RemoveResellerRelationship<'a> {
     client: Client,
     options: RequestOptions,
     customer_tenant_id: ::uuid::Uuid,
-    body: &'a models::Customer,
+    body: &'a models::CustomerRelationshipUpdate,
 }
 
 impl<'a> RemoveResellerRelationship<'a> {
     pub(crate) fn new(
         client: Client,
         customer_tenant_id: ::uuid::Uuid,
-        body: &'a models::Customer,
+        body: &'a models::CustomerRelationshipUpdate,
     ) -> Self {
         Self {
             client,
@@ -641,7 +645,11 @@ impl CheckDomainExists {
                 v.field(
                     "domain",
                     |v| {
-                        v.length(value.as_str(), Some(1usize), None);
+                        v.length(value.as_str(), None, Some(253usize));
+                        v.pattern(
+                            value.as_str(),
+                            "^([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+[A-Za-z]{2,63}$",
+                        );
                     },
                 );
             }

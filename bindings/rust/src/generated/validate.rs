@@ -59,6 +59,15 @@ impl Validate for models::Address {
                 },
             );
         }
+        if let Some(value) = &self.email_address {
+            v.field(
+                "emailAddress",
+                |v| {
+                    v.length(value.as_str(), None, Some(254usize));
+                    v.pattern(value.as_str(), "^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$");
+                },
+            );
+        }
     }
 }
 
@@ -314,7 +323,8 @@ impl Validate for models::CustomerBillingProfile {
             v.field(
                 "email",
                 |v| {
-                    v.length(value.as_str(), Some(1usize), None);
+                    v.length(value.as_str(), Some(1usize), Some(254usize));
+                    v.pattern(value.as_str(), "^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$");
                 },
             );
         }
@@ -323,7 +333,10 @@ impl Validate for models::CustomerBillingProfile {
             v.field(
                 "culture",
                 |v| {
-                    v.length(value.as_str(), Some(1usize), None);
+                    v.pattern(
+                        value.as_str(),
+                        "^[A-Za-z]{2,3}(-[A-Za-z]{4})?-[A-Za-z]{2}$",
+                    );
                 },
             );
         }
@@ -332,7 +345,7 @@ impl Validate for models::CustomerBillingProfile {
             v.field(
                 "language",
                 |v| {
-                    v.length(value.as_str(), Some(1usize), None);
+                    v.pattern(value.as_str(), "^[A-Za-z]{2}$");
                 },
             );
         }
@@ -419,7 +432,11 @@ impl Validate for models::CustomerCompanyProfile {
             v.field(
                 "domain",
                 |v| {
-                    v.length(value.as_str(), Some(1usize), None);
+                    v.length(value.as_str(), None, Some(253usize));
+                    v.pattern(
+                        value.as_str(),
+                        "^([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+[A-Za-z]{2,63}$",
+                    );
                 },
             );
         }
@@ -428,6 +445,15 @@ impl Validate for models::CustomerCompanyProfile {
                 "address",
                 |v| {
                     value.validate_into(v);
+                },
+            );
+        }
+        if let Some(value) = &self.email {
+            v.field(
+                "email",
+                |v| {
+                    v.length(value.as_str(), None, Some(254usize));
+                    v.pattern(value.as_str(), "^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$");
                 },
             );
         }
@@ -476,6 +502,14 @@ impl Validate for models::CustomerFilter {
 impl Validate for models::CustomerPartnerRelationship {
     fn validate_into(&self, v: &mut Validator) {
         let _ = v;
+    }
+}
+
+impl Validate for models::CustomerRelationshipRemoval {
+    fn validate_into(&self, v: &mut Validator) {
+        if let Self::Unknown(value) = self {
+            v.one_of(value, Self::VALUES);
+        }
     }
 }
 
