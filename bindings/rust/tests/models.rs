@@ -95,6 +95,17 @@ fn every_seed_example_round_trips_without_losing_a_field() {
 }
 
 #[test]
+fn the_relationship_request_example_round_trips() {
+    // Seed 003's response body.
+    let json = serde_json::json!({
+        "url": "https://portal.office.com/partner/partnersignup.aspx?type=ResellerRelationship&id=3b33e682-00c3-41ee-9dd2-a548adf56438&csp=1&msppid=0",
+        "attributes": {"objectType": "CustomerRelationshipRequest"}
+    });
+    let parsed: models::RelationshipRequest = serde_json::from_value(json.clone()).unwrap();
+    assert_eq!(serde_json::to_value(&parsed).unwrap(), json);
+}
+
+#[test]
 fn unknown_enum_values_are_kept_and_sent_back() {
     let json = serde_json::json!({"relationshipToPartner": "something_new", "companyProfile": {"domain": "a.onmicrosoft.com"}});
     let customer: models::Customer = serde_json::from_value(json.clone()).unwrap();

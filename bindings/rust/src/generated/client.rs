@@ -193,6 +193,8 @@ impl ClientBuilder {
     }
 
     /// Use this HTTP client (its pool, proxy and TLS settings) instead of a new one.
+    /// Call `sdk_runtime::ensure_crypto_provider()` before building it: the runtime's
+    /// reqwest uses rustls with the crypto provider chosen at run time.
     pub fn http_client(mut self, client: sdk_runtime::reqwest::Client) -> Self {
         self.http = Some(client);
         self
