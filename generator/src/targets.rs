@@ -12,10 +12,18 @@ pub const SPEC: &str = "spec/partner-center-customers.yaml";
 
 /// Every generated file of the workspace, grouped by target.
 pub fn workspace_targets(api: &Api, root: &Path) -> Result<Vec<TargetOutput>, GenError> {
-    Ok(vec![TargetOutput {
-        name: "rust".to_string(),
-        root: root.join("bindings/rust"),
-        files: emit::rust::emit_sources(api)?,
-        owned_dirs: vec![PathBuf::from("src/generated")],
-    }])
+    Ok(vec![
+        TargetOutput {
+            name: "rust".to_string(),
+            root: root.join("bindings/rust"),
+            files: emit::rust::emit_sources(api)?,
+            owned_dirs: vec![PathBuf::from("src/generated")],
+        },
+        TargetOutput {
+            name: "python".to_string(),
+            root: root.join("bindings/python"),
+            files: emit::python::emit(api)?,
+            owned_dirs: Vec::new(),
+        },
+    ])
 }

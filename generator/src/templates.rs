@@ -10,20 +10,31 @@ use crate::model::Api;
 const TEMPLATES: &[(&str, &str)] = &[
     ("lib.rs", include_str!("../templates/lib.rs.tera")),
     ("Cargo.toml", include_str!("../templates/Cargo.toml.tera")),
+    (
+        "models.py",
+        include_str!("../templates/python/models.py.tera"),
+    ),
+    (
+        "client.py",
+        include_str!("../templates/python/client.py.tera"),
+    ),
+    (
+        "method.py",
+        include_str!("../templates/python/method.py.tera"),
+    ),
+    (
+        "__init__.py",
+        include_str!("../templates/python/__init__.py.tera"),
+    ),
 ];
 
 fn render(name: &str, context: &Context) -> Result<String, GenError> {
     let mut tera = Tera::default();
     // Generated Rust and TOML are not HTML.
     tera.autoescape_on(Vec::<&'static str>::new());
-    for (template, source) in TEMPLATES {
-        tera.add_raw_template(template, source).map_err(|e| {
-            GenError::io(
-                format!("templates/{template}.tera"),
-                format!("bad template: {e}"),
-            )
-        })?;
-    }
+    // All at once: a template may include another (client.py includes method.py).
+    tera.add_raw_templates(TEMPLATES.iter().copied())
+        .map_err(|e| GenError::io("generator/templates", format!("bad template: {e}")))?;
     tera.render(name, context).map_err(|e| {
         GenError::io(
             format!("templates/{name}.tera"),
@@ -39,6 +50,11 @@ fn base_context(api: &Api, marker: &str) -> Context {
     context.insert("version", &api.version);
     context.insert("source", &api.source);
     context
+}
+
+/// A Python module from `templates/python/`, with a context the Python emitter built.
+pub fn render_python(name: &str, context: &Context) -> Result<String, GenError> {
+    render(name, context)
 }
 
 pub fn render_lib_rs(api: &Api) -> Result<String, GenError> {

@@ -33,6 +33,10 @@ const BUILDER_RESERVED: &[&str] = &[
     "retry",
     "continuation_token",
     "new",
+    // Python: method parameters beside the call options and the receiver.
+    "headers",
+    "self",
+    "cls",
 ];
 
 /// Type names that would shadow what generated code uses unqualified (Rust's prelude, the

@@ -7,8 +7,8 @@
 mod access;
 mod client;
 mod models;
-mod operations;
-mod syntax;
+pub(crate) mod operations;
+pub(crate) mod syntax;
 mod validate;
 
 use crate::emit::{GeneratedFile, header};

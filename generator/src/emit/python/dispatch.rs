@@ -1,0 +1,133 @@
+//! `bindings/python/src/generated.rs`: from an operation id and its JSON arguments to a call of
+//! the typed Rust client. The Python side stays generic; this is the one per-operation piece.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::emit::rust::syntax::{Models, ident, mentions, rust_type};
+use crate::model::{Api, BodyFormat, Operation, TypeRef};
+
+pub fn emit(api: &Api) -> TokenStream {
+    let ids: Vec<&str> = api.operations().map(|op| op.id.as_str()).collect();
+    let arms: Vec<TokenStream> = api
+        .groups
+        .iter()
+        .flat_map(|g| {
+            let group = g.name.as_ref().map(|n| {
+                let accessor = ident(&n.snake);
+                quote!(.#accessor())
+            });
+            g.operations.iter().map(move |op| arm(op, group.clone()))
+        })
+        .collect();
+    // Import only the argument helpers some arm uses.
+    let helpers = ["body", "opt_param", "param"]
+        .into_iter()
+        .filter(|h| arms.iter().any(|a| mentions(a, h)))
+        .map(ident);
+    let models = arms.iter().any(|a| mentions(a, "models")).then(|| {
+        quote!(
+            use partner_center::models;
+        )
+    });
+    quote! {
+        //! Dispatch from an operation id to the typed Rust client (one arm per operation).
+        #models
+        use sdk_runtime::Error;
+
+        use crate::{Call, Outcome, outcome, #(#helpers),*};
+
+        /// Every operation id the package can call.
+        pub const OPERATIONS: &[&str] = &[#(#ids),*];
+
+        /// Call `operation` with the arguments in `call`: parameters are checked and converted to
+        /// their Rust types here, so a wrong type is a validation error, not a request.
+        pub async fn dispatch(client: &partner_center::Client, operation: &str, call: Call) -> Result<Outcome, Error> {
+            match operation {
+                #(#arms)*
+                other => Err(Error::Config(format!("unknown operation `{other}`"))),
+            }
+        }
+    }
+}
+
+fn arm(op: &Operation, group: Option<TokenStream>) -> TokenStream {
+    let id = &op.id;
+    let method = ident(&op.name.snake);
+    let mut prelude = Vec::new();
+    let mut args = Vec::new();
+    for p in op.required_params() {
+        let wire = &p.name.original;
+        let ty = param_type(&p.ty);
+        args.push(quote!(param::<#ty>(&call, #wire)?));
+    }
+    if let Some(b) = op.body.as_ref().filter(|b| b.required) {
+        match b.format {
+            BodyFormat::Json => {
+                let ty = rust_type(&b.ty, Models::Module);
+                prelude.push(quote!(let request_body: #ty = body(&call)?;));
+                args.push(quote!(&request_body));
+            }
+            BodyFormat::Text => args.push(quote!(
+                String::from_utf8_lossy(call.body.as_deref().unwrap_or_default()).into_owned()
+            )),
+            BodyFormat::Binary => args.push(quote!(call.body.clone().unwrap_or_default())),
+        }
+    }
+    let mut setters = Vec::new();
+    for p in op.optional_params() {
+        let wire = &p.name.original;
+        let setter = ident(&p.name.snake);
+        let ty = param_type(&p.ty);
+        setters.push(quote! {
+            if let Some(value) = opt_param::<#ty>(&call, #wire)? {
+                request = request.#setter(value);
+            }
+        });
+    }
+    if let Some(b) = op.body.as_ref().filter(|b| !b.required) {
+        match b.format {
+            BodyFormat::Json => {
+                let ty = rust_type(&b.ty, Models::Module);
+                prelude.push(quote!(let request_body: Option<#ty> = if call.body.is_some() { Some(body(&call)?) } else { None };));
+                setters.push(quote!(if let Some(b) = &request_body { request = request.body(b); }));
+            }
+            BodyFormat::Text => setters.push(quote! {
+                if let Some(b) = &call.body { request = request.body(String::from_utf8_lossy(b).into_owned()); }
+            }),
+            BodyFormat::Binary => setters.push(quote!(if let Some(b) = &call.body { request = request.body(b.clone()); })),
+        }
+    }
+    if op.paging.is_some() {
+        setters.push(quote! {
+            if let Some(token) = &call.continuation_token {
+                request = request.continuation_token(token.as_str());
+            }
+        });
+    }
+    let receiver = match group {
+        Some(g) => quote!(client #g),
+        None => quote!(client),
+    };
+    let binding = if setters.is_empty() {
+        quote!(let request)
+    } else {
+        quote!(let mut request)
+    };
+    quote! {
+        #id => {
+            #(#prelude)*
+            #binding = #receiver.#method(#(#args),*).options(call.options.clone());
+            #(#setters)*
+            outcome(request.send_with_response().await?)
+        }
+    }
+}
+
+/// The Rust type a parameter arrives as (what the generated builder's setter accepts).
+fn param_type(t: &TypeRef) -> TokenStream {
+    match t {
+        TypeRef::Secret | TypeRef::DateTime | TypeRef::Date => quote!(String),
+        other => rust_type(other, Models::Module),
+    }
+}

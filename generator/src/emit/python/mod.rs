@@ -1,0 +1,474 @@
+//! The Python target: the native dispatch (Rust, via `quote!`) and the Python modules (tera).
+//!
+//! Python models and clients are plain Python: the model decides every name, type and
+//! conversion here, and the templates in `templates/python/` only lay them out.
+
+mod dispatch;
+
+use serde_json::{Value, json};
+
+use crate::emit::rust::syntax;
+use crate::emit::{GeneratedFile, clean_doc, header};
+use crate::error::GenError;
+use crate::model::{Api, BodyFormat, Operation, Param, TypeKind, TypeRef};
+use crate::templates;
+
+const KEYWORDS: &[&str] = &[
+    "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue",
+    "def", "del", "elif", "else", "except", "finally", "for", "from", "global", "if", "import",
+    "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while",
+    "with", "yield", "self", "cls",
+];
+
+/// Every file of the Python package that comes from the spec, relative to `bindings/python`.
+pub fn emit(api: &Api) -> Result<Vec<GeneratedFile>, GenError> {
+    let rust = syntax::render(dispatch::emit(api), &header(api, "//")).map_err(|m| {
+        GenError::io(
+            "bindings/python/src/generated.rs",
+            format!("internal error: {m}"),
+        )
+    })?;
+    let context = context(api);
+    let package = "python/partner_center";
+    Ok(vec![
+        GeneratedFile::new("src/generated.rs", rust),
+        GeneratedFile::new(
+            format!("{package}/_models.py"),
+            templates::render_python("models.py", &context)?,
+        ),
+        GeneratedFile::new(
+            format!("{package}/_client.py"),
+            templates::render_python("client.py", &context)?,
+        ),
+        GeneratedFile::new(
+            format!("{package}/__init__.py"),
+            templates::render_python("__init__.py", &context)?,
+        ),
+    ])
+}
+
+/// A Python identifier: keywords and the receiver names get a trailing underscore.
+pub fn py_ident(snake: &str) -> String {
+    if KEYWORDS.contains(&snake) {
+        format!("{snake}_")
+    } else {
+        snake.to_string()
+    }
+}
+
+/// Text for a docstring indented by `indent` spaces: no triple quotes, no stray backslashes.
+fn docstring(doc: Option<&str>, indent: usize) -> String {
+    let text = clean_doc(doc)
+        .unwrap_or_default()
+        .replace('\\', "\\\\")
+        .replace("\"\"\"", "\\\"\\\"\\\"");
+    let pad = " ".repeat(indent);
+    let mut out = String::with_capacity(text.len());
+    for (i, line) in text.lines().enumerate() {
+        if i > 0 {
+            out.push('\n');
+            if !line.is_empty() {
+                out.push_str(&pad);
+            }
+        }
+        out.push_str(line);
+    }
+    out
+}
+
+/// A one-line summary of a doc (its lines joined), for an `Attributes:` entry.
+fn one_line(doc: Option<&str>) -> String {
+    clean_doc(doc)
+        .map(|d| d.lines().map(str::trim).collect::<Vec<_>>().join(" "))
+        .unwrap_or_default()
+}
+
+/// Look through aliases to the type a value really has.
+fn resolve<'a>(api: &'a Api, t: &'a TypeRef) -> &'a TypeRef {
+    match t {
+        TypeRef::Named(n) => match api.type_def(n).map(|d| &d.kind) {
+            Some(TypeKind::Alias(inner)) => resolve(api, inner),
+            _ => t,
+        },
+        _ => t,
+    }
+}
+
+/// The annotation of a value of this type.
+fn py_type(api: &Api, t: &TypeRef) -> String {
+    match resolve(api, t) {
+        TypeRef::String | TypeRef::DateTime | TypeRef::Date | TypeRef::Secret | TypeRef::Uuid => {
+            "str".into()
+        }
+        TypeRef::Integer(_) => "int".into(),
+        TypeRef::Number => "float".into(),
+        TypeRef::Boolean => "bool".into(),
+        TypeRef::Bytes => "bytes".into(),
+        TypeRef::Any => "Any".into(),
+        TypeRef::Array(inner) => format!("list[{}]", py_type(api, inner)),
+        TypeRef::Map(inner) => format!("dict[str, {}]", py_type(api, inner)),
+        TypeRef::Named(n) => match api.type_def(n).map(|d| &d.kind) {
+            Some(TypeKind::Struct(_)) | Some(TypeKind::Enum(_)) => n.clone(),
+            // Unions stay as the JSON they are (no Python class models them yet).
+            _ => "Any".into(),
+        },
+    }
+}
+
+/// What a caller may pass for a value of this type (models also as dicts, enums as strings).
+fn py_arg_type(api: &Api, t: &TypeRef) -> String {
+    match resolve(api, t) {
+        TypeRef::Uuid => "str | uuid.UUID".into(),
+        TypeRef::Named(n) => match api.type_def(n).map(|d| &d.kind) {
+            Some(TypeKind::Struct(_)) => format!("{n} | Mapping[str, Any]"),
+            Some(TypeKind::Enum(_)) => format!("{n} | str"),
+            _ => "Any".into(),
+        },
+        other => py_type(api, other),
+    }
+}
+
+/// The `_base` converter of a value of this type, as Python source.
+fn py_conv(api: &Api, t: &TypeRef) -> String {
+    match resolve(api, t) {
+        TypeRef::Array(inner) => match py_conv(api, inner).as_str() {
+            "SCALAR" => "SCALAR".into(),
+            c => format!("list_of({c})"),
+        },
+        TypeRef::Map(inner) => match py_conv(api, inner).as_str() {
+            "SCALAR" => "SCALAR".into(),
+            c => format!("map_of({c})"),
+        },
+        TypeRef::Named(n) => match api.type_def(n).map(|d| &d.kind) {
+            Some(TypeKind::Struct(_)) => format!("model({n})"),
+            Some(TypeKind::Enum(_)) => format!("enum_of({n})"),
+            _ => "SCALAR".into(),
+        },
+        _ => "SCALAR".into(),
+    }
+}
+
+fn models(api: &Api) -> (Vec<Value>, Vec<Value>, Vec<Value>) {
+    let mut enums = Vec::new();
+    let mut structs = Vec::new();
+    let mut aliases = Vec::new();
+    for def in &api.types {
+        let name = &def.name.pascal;
+        match &def.kind {
+            TypeKind::Enum(e) => enums.push(json!({
+                "name": name,
+                "doc": docstring(def.doc.as_deref().or(Some("An open enum: values the spec does not list are kept.")), 4),
+                "members": e.values.iter().map(|v| json!({
+                    "name": py_ident(&v.name.shouty),
+                    "value": serde_json::to_string(&v.name.original).unwrap_or_default(),
+                })).collect::<Vec<_>>(),
+            })),
+            TypeKind::Struct(s) => {
+                let fields: Vec<Value> = s
+                    .fields
+                    .iter()
+                    .map(|f| {
+                        let annotation = py_type(api, &f.ty);
+                        json!({
+                            "name": py_ident(&f.name.snake),
+                            "wire": f.name.original,
+                            "annotation": if f.optional() { format!("{annotation} | None") } else { annotation },
+                            "required": !f.optional(),
+                            "conv": py_conv(api, &f.ty),
+                            "secret": f.secret || matches!(f.ty, TypeRef::Secret),
+                            "doc": one_line(f.doc.as_deref()),
+                        })
+                    })
+                    .collect();
+                structs.push(json!({ "name": name, "doc": docstring(def.doc.as_deref(), 4), "fields": fields }));
+            }
+            TypeKind::Alias(t) => {
+                if let TypeRef::Named(target) = resolve(api, t)
+                    && matches!(api.type_def(target).map(|d| &d.kind), Some(TypeKind::Struct(_) | TypeKind::Enum(_))) {
+                        aliases.push(json!({ "name": name, "target": target }));
+                    }
+            }
+            TypeKind::Union(_) => {}
+        }
+    }
+    (enums, structs, aliases)
+}
+
+/// A method's parameters, the code that collects them into the `params` dict, and the call.
+fn operation(api: &Api, op: &Operation) -> Value {
+    let mut positional = Vec::new();
+    let mut keyword = Vec::new();
+    let mut forward_positional = Vec::new();
+    let mut forward_keyword = Vec::new();
+    let mut collect = Vec::new();
+    let add_param = |p: &Param, collect: &mut Vec<String>| {
+        let id = py_ident(&p.name.snake);
+        let wire = &p.name.original;
+        if p.required {
+            collect.push(format!("params[{wire:?}] = {id}"));
+        } else {
+            collect.push(format!(
+                "if {id} is not None:\n            params[{wire:?}] = {id}"
+            ));
+        }
+    };
+    for p in op.required_params() {
+        let id = py_ident(&p.name.snake);
+        positional.push(format!("{id}: {}", py_arg_type(api, &p.ty)));
+        forward_positional.push(id.clone());
+        add_param(p, &mut collect);
+    }
+    let mut body_expr = "None".to_string();
+    if let Some(b) = &op.body {
+        let (annotation, encode) = match b.format {
+            BodyFormat::Json => {
+                let cls = match resolve(api, &b.ty) {
+                    TypeRef::Named(n)
+                        if matches!(
+                            api.type_def(n).map(|d| &d.kind),
+                            Some(TypeKind::Struct(_))
+                        ) =>
+                    {
+                        Some(n.clone())
+                    }
+                    _ => None,
+                };
+                match cls {
+                    Some(cls) => (
+                        format!("{cls} | Mapping[str, Any]"),
+                        format!("encode_body(body, {cls})"),
+                    ),
+                    None => (py_arg_type(api, &b.ty), "encode_body(body)".to_string()),
+                }
+            }
+            BodyFormat::Text => ("str".to_string(), "body.encode()".to_string()),
+            BodyFormat::Binary => ("bytes".to_string(), "bytes(body)".to_string()),
+        };
+        if b.required {
+            positional.push(format!("body: {annotation}"));
+            forward_positional.push("body".to_string());
+            body_expr = encode;
+        } else {
+            keyword.push(format!("body: {annotation} | None = None"));
+            forward_keyword.push("body=body".to_string());
+            body_expr = format!("None if body is None else {encode}");
+        }
+    }
+    for p in op.optional_params() {
+        let id = py_ident(&p.name.snake);
+        keyword.push(format!("{id}: {} | None = None", py_arg_type(api, &p.ty)));
+        forward_keyword.push(format!("{id}={id}"));
+        add_param(p, &mut collect);
+    }
+    let (result, decode) = match (&op.exists, &op.response.body) {
+        (Some(_), _) => ("bool".to_string(), "json.loads(raw[3]) is True".to_string()),
+        (None, None) => ("None".to_string(), "None".to_string()),
+        (None, Some((_, BodyFormat::Text))) => {
+            ("str".to_string(), "json.loads(raw[3])".to_string())
+        }
+        (None, Some((_, BodyFormat::Binary))) => {
+            ("bytes".to_string(), "bytes(json.loads(raw[3]))".to_string())
+        }
+        (None, Some((t, BodyFormat::Json))) => match resolve(api, t) {
+            TypeRef::Named(n)
+                if matches!(api.type_def(n).map(|d| &d.kind), Some(TypeKind::Struct(_))) =>
+            {
+                (n.clone(), format!("decode_model(raw, {n})"))
+            }
+            other => (
+                py_type(api, other),
+                format!("{}.decode(json.loads(raw[3]))", py_conv(api, other)),
+            ),
+        },
+    };
+    let paging = op.paging.as_ref().map(|p| {
+        let collection = match &op.response.body {
+            Some((TypeRef::Named(n), _)) => n.clone(),
+            _ => String::new(),
+        };
+        let fields = match api.type_def(&collection).map(|d| &d.kind) {
+            Some(TypeKind::Struct(s)) => s.fields.clone(),
+            _ => Vec::new(),
+        };
+        let attr = |wire: &str| {
+            fields
+                .iter()
+                .find(|f| f.name.original == wire)
+                .map(|f| py_ident(&f.name.snake))
+        };
+        json!({
+            "item": py_type(api, &p.item),
+            "items": attr(&p.items_field).unwrap_or_else(|| "items".into()),
+            "token": attr(&p.token_field).unwrap_or_else(|| "continuation_token".into()),
+            "total": p.total_count_field.as_deref().and_then(attr),
+        })
+    });
+    let mut doc = op.doc().unwrap_or_default();
+    doc.push_str(&format!("\n\n``{} {}``", op.method.as_str(), op.path));
+    if op.idempotent {
+        doc.push_str(
+            " — idempotent: a replay with the same ``request_id`` returns the first result.",
+        );
+    }
+    if op.requires_app_user {
+        doc.push_str(" Needs an App+User token.");
+    }
+    json!({
+        "id": op.id,
+        "name": py_ident(&op.name.snake),
+        "doc": docstring(Some(&doc), 8),
+        "positional_comma": positional.iter().map(|p| format!("{p}, ")).collect::<String>(),
+        "keyword": keyword.iter().map(|k| format!("{k}, ")).collect::<String>(),
+        "forward_positional": forward_positional.iter().map(|k| format!("{k}, ")).collect::<String>(),
+        "forward_keyword": forward_keyword.iter().map(|k| format!("{k}, ")).collect::<String>(),
+        "collect": collect,
+        "body": body_expr,
+        "result": result,
+        "decode": decode,
+        "paging": paging,
+    })
+}
+
+/// The import lines of `_client.py`: only what the generated methods use.
+fn client_imports(
+    groups: &[Value],
+    enums: &[Value],
+    structs: &[Value],
+    aliases: &[Value],
+    clouds: bool,
+) -> Vec<String> {
+    let text = serde_json::to_string(groups).unwrap_or_default();
+    let has = |needle: &str| text.contains(needle);
+    let word = |name: &str| {
+        text.match_indices(name).any(|(i, _)| {
+            let before = text[..i]
+                .chars()
+                .next_back()
+                .is_none_or(|c| !c.is_alphanumeric() && c != '_');
+            let after = text[i + name.len()..]
+                .chars()
+                .next()
+                .is_none_or(|c| !c.is_alphanumeric() && c != '_');
+            before && after
+        })
+    };
+    let mut lines = Vec::new();
+    if has("json.") {
+        lines.push("import json".to_string());
+    }
+    if has("uuid.") {
+        lines.push("import uuid".to_string());
+    }
+    let paging = has("\"item\"");
+    let mut typing = vec!["Any"];
+    if paging {
+        typing.extend(["AsyncIterator", "Iterator"]);
+    }
+    if clouds {
+        typing.push("Literal");
+    }
+    typing.push("Mapping");
+    lines.push(format!("from typing import {}", typing.join(", ")));
+    lines.push(String::new());
+    let mut models: Vec<&str> = enums
+        .iter()
+        .chain(structs)
+        .chain(aliases)
+        .filter_map(|v| v["name"].as_str())
+        .filter(|n| word(n))
+        .collect();
+    models.sort();
+    if !models.is_empty() {
+        lines.push(format!("from ._models import {}", models.join(", ")));
+    }
+    lines.push("from ._native import NativeClient".to_string());
+    let mut runtime: Vec<&str> = vec!["Response", "call", "call_async"];
+    if paging {
+        runtime.extend(["Page", "apages", "pages"]);
+    }
+    if has("decode_model(") {
+        runtime.push("decode_model");
+    }
+    if has("encode_body(") {
+        runtime.push("encode_body");
+    }
+    runtime.sort_by_key(|n| (n.chars().next().is_some_and(char::is_lowercase), *n));
+    lines.push(format!("from ._runtime import {}", runtime.join(", ")));
+    lines
+}
+
+fn context(api: &Api) -> tera::Context {
+    let (enums, structs, aliases) = models(api);
+    let groups: Vec<Value> = api
+        .groups
+        .iter()
+        .map(|g| {
+            let (attr, class) = match &g.name {
+                // `Resource`: a group may share its tag's name with a model (CountryValidationRules).
+                Some(n) => (py_ident(&n.snake), format!("{}Resource", n.pascal)),
+                None => (String::new(), String::new()),
+            };
+            json!({
+                "attr": attr,
+                "class": class,
+                "doc": docstring(g.doc.as_deref().or(g.name.as_ref().map(|n| n.original.as_str())), 4),
+                "operations": g.operations.iter().map(|op| operation(api, op)).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let h = &api.client_headers;
+    let clouds: Vec<String> = api
+        .clouds()
+        .into_iter()
+        .map(|(n, _)| format!("{:?}", n.original))
+        .collect();
+    let mut context = tera::Context::new();
+    context.insert("header", header(api, "#").trim_end());
+    context.insert("title", &api.title);
+    context.insert("version", &api.version);
+    context.insert("enums", &enums);
+    context.insert("models", &structs);
+    context.insert("aliases", &aliases);
+    context.insert("groups", &groups);
+    context.insert("clouds", &clouds.join(", "));
+    context.insert("has_locale", &h.locale.is_some());
+    context.insert("has_application", &h.application.is_some());
+    context.insert("has_correlation", &h.correlation_id.is_some());
+    context.insert(
+        "options",
+        "request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None",
+    );
+    let model_text = serde_json::to_string(&structs).unwrap_or_default();
+    context.insert("uses_any", &model_text.contains("Any"));
+    let mut base = vec!["Field", "Model"];
+    if !enums.is_empty() {
+        base.push("OpenEnum");
+    }
+    for (needle, name) in [
+        ("SCALAR", "SCALAR"),
+        ("enum_of(", "enum_of"),
+        ("list_of(", "list_of"),
+        ("map_of(", "map_of"),
+        ("\"model(", "model"),
+    ] {
+        if model_text.contains(needle) || (name == "model" && model_text.contains("model(")) {
+            base.push(name);
+        }
+    }
+    base.sort_by_key(|n| (n.chars().next().is_some_and(char::is_lowercase), *n));
+    base.dedup();
+    context.insert("base_imports", &base.join(", "));
+    context.insert(
+        "client_imports",
+        &client_imports(&groups, &enums, &structs, &aliases, !clouds.is_empty()),
+    );
+    let mut exports: Vec<String> = enums
+        .iter()
+        .chain(&structs)
+        .chain(&aliases)
+        .filter_map(|v| v["name"].as_str().map(str::to_string))
+        .collect();
+    exports.sort();
+    context.insert("model_exports", &exports);
+    context
+}
