@@ -1,0 +1,292 @@
+//! One call as the Python side describes it ([`Call`]), its answer ([`Outcome`]), and the helpers
+//! the generated `dispatch` uses to read arguments and build the answer (docs/contract.md §4).
+
+use std::time::Duration;
+
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyTuple};
+use sdk_runtime::{Error, FieldError, RequestOptions, Response, ValidationError};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
+
+/// The arguments of one operation call, as the generated Python code passes them.
+#[derive(Debug, Default)]
+pub struct Call {
+    /// Wire names → values (JSON), only the ones given.
+    pub params: Map<String, Value>,
+    /// The request body as JSON, wire form.
+    pub body: Option<bytes::Bytes>,
+    /// Request id, timeout, extra headers.
+    pub options: RequestOptions,
+    /// Paged operations only: the token of the page to fetch.
+    pub continuation_token: Option<String>,
+}
+
+/// What a call returns to Python: `(status, headers, request_id, body)`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    pub status: u16,
+    /// Lower-case header names, in the order received (a repeated header appears more than once).
+    pub headers: Vec<(String, String)>,
+    pub request_id: String,
+    /// The decoded answer re-encoded as JSON (`null` for none).
+    pub body: Vec<u8>,
+}
+
+impl<'py> IntoPyObject<'py> for Outcome {
+    type Target = PyTuple;
+    type Output = Bound<'py, PyTuple>;
+    type Error = PyErr;
+
+    fn into_pyobject(self, py: Python<'py>) -> Result<Self::Output, Self::Error> {
+        let body = PyBytes::new(py, &self.body);
+        (self.status, self.headers, self.request_id, body).into_pyobject(py)
+    }
+}
+
+fn invalid(path: &str, message: impl Into<String>) -> Error {
+    Error::Validation(ValidationError {
+        errors: vec![FieldError {
+            path: path.to_string(),
+            message: message.into(),
+        }],
+    })
+}
+
+/// A required parameter; missing or of the wrong type → `Error::Validation` at `wire`.
+pub fn param<T: DeserializeOwned>(call: &Call, wire: &str) -> Result<T, Error> {
+    match call.params.get(wire) {
+        None | Some(Value::Null) => Err(invalid(wire, "is required")),
+        Some(value) => T::deserialize(value).map_err(|e| invalid(wire, e.to_string())),
+    }
+}
+
+/// An optional parameter; absent or null → `None`, wrong type → `Error::Validation` at `wire`.
+pub fn opt_param<T: DeserializeOwned>(call: &Call, wire: &str) -> Result<Option<T>, Error> {
+    match call.params.get(wire) {
+        None | Some(Value::Null) => Ok(None),
+        Some(value) => T::deserialize(value)
+            .map(Some)
+            .map_err(|e| invalid(wire, e.to_string())),
+    }
+}
+
+/// The request body; missing or not the operation's shape → `Error::Validation` at the failing path
+/// (wire names: `billingProfile.defaultAddress.city`, `items[2].id`).
+pub fn body<T: DeserializeOwned>(call: &Call) -> Result<T, Error> {
+    let Some(raw) = &call.body else {
+        return Err(invalid("body", "is required"));
+    };
+    let de = &mut serde_json::Deserializer::from_slice(raw);
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        let (path, message) = body_error(if path == "." { "" } else { &path }, &e.into_inner());
+        invalid(&path, message)
+    })
+}
+
+/// A serde error at `parent` as the runtime's validator would word it: `missing field `x`` becomes
+/// "is required" at `parent.x`; JSON line/column positions (meaningless to a caller) are left out.
+fn body_error(parent: &str, err: &serde_json::Error) -> (String, String) {
+    let text = err.to_string();
+    let text = match text.rfind(" at line ") {
+        Some(i) if err.line() > 0 => text[..i].to_string(),
+        _ => text,
+    };
+    let join = |name: &str| match parent {
+        "" => name.to_string(),
+        p => format!("{p}.{name}"),
+    };
+    if let Some(name) = text
+        .strip_prefix("missing field `")
+        .and_then(|rest| rest.strip_suffix('`'))
+    {
+        return (join(name), "is required".to_string());
+    }
+    let path = if parent.is_empty() {
+        "body".to_string()
+    } else {
+        parent.to_string()
+    };
+    (path, text)
+}
+
+/// The answer for Python: status, headers, request id, and the data as JSON.
+pub fn outcome<T: Serialize>(response: Response<T>) -> Result<Outcome, Error> {
+    let body = serde_json::to_vec(&response.data).map_err(|e| Error::Decode {
+        status: response.status,
+        message: format!("could not re-encode the answer: {e}"),
+        body_excerpt: String::new(),
+        request_id: Some(response.request_id.clone()),
+    })?;
+    let headers = response
+        .headers
+        .iter()
+        .map(|(name, value)| {
+            (
+                name.as_str().to_ascii_lowercase(),
+                String::from_utf8_lossy(value.as_bytes()).into_owned(),
+            )
+        })
+        .collect();
+    Ok(Outcome {
+        status: response.status,
+        headers,
+        request_id: response.request_id,
+        body,
+    })
+}
+
+/// Builds a [`Call`] from the arguments of `NativeClient.call` (checked before any request).
+pub fn build_call(
+    params: &[u8],
+    body: Option<&[u8]>,
+    request_id: Option<String>,
+    timeout: Option<f64>,
+    headers: Option<Vec<(String, String)>>,
+    continuation_token: Option<String>,
+) -> Result<Call, Error> {
+    let params = if params.is_empty() {
+        Map::new()
+    } else {
+        match serde_json::from_slice::<Value>(params) {
+            Ok(Value::Object(map)) => map,
+            Ok(Value::Null) => Map::new(),
+            Ok(_) => return Err(invalid("params", "must be a JSON object")),
+            Err(e) => return Err(invalid("params", format!("is not JSON: {e}"))),
+        }
+    };
+    let timeout = timeout
+        .map(|secs| {
+            seconds(secs).ok_or_else(|| invalid("timeout", "must be a positive number of seconds"))
+        })
+        .transpose()?;
+    Ok(Call {
+        params,
+        body: body.map(bytes::Bytes::copy_from_slice),
+        options: RequestOptions {
+            request_id,
+            timeout,
+            retry: None,
+            headers: headers.unwrap_or_default(),
+        },
+        continuation_token,
+    })
+}
+
+/// A positive, finite number of seconds as a `Duration`.
+pub fn seconds(secs: f64) -> Option<Duration> {
+    if secs.is_finite() && secs > 0.0 {
+        Duration::try_from_secs_f64(secs).ok()
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    fn call_with(params: Value, body: Option<&str>) -> Call {
+        build_call(
+            params.to_string().as_bytes(),
+            body.map(str::as_bytes),
+            None,
+            None,
+            None,
+            None,
+        )
+        .unwrap()
+    }
+
+    fn first_error(err: Error) -> (String, String) {
+        match err {
+            Error::Validation(v) => (v.errors[0].path.clone(), v.errors[0].message.clone()),
+            other => panic!("not a validation error: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn params_required_optional_and_typed() {
+        let call = call_with(
+            serde_json::json!({"size": 40, "name": "x", "gone": null}),
+            None,
+        );
+        assert_eq!(param::<i32>(&call, "size").unwrap(), 40);
+        assert_eq!(
+            opt_param::<String>(&call, "name").unwrap().as_deref(),
+            Some("x")
+        );
+        assert_eq!(opt_param::<String>(&call, "gone").unwrap(), None);
+        assert_eq!(opt_param::<String>(&call, "absent").unwrap(), None);
+        assert_eq!(
+            first_error(param::<String>(&call, "absent").unwrap_err()).0,
+            "absent"
+        );
+        let (path, _) = first_error(param::<i32>(&call, "name").unwrap_err());
+        assert_eq!(path, "name");
+    }
+
+    #[derive(Deserialize, Debug)]
+    #[serde(rename_all = "camelCase")]
+    struct Inner {
+        #[allow(dead_code)]
+        city: String,
+    }
+    #[derive(Deserialize, Debug)]
+    #[serde(rename_all = "camelCase")]
+    struct Outer {
+        #[allow(dead_code)]
+        default_address: Inner,
+    }
+
+    #[test]
+    fn body_errors_name_the_wire_path() {
+        let call = call_with(Value::Null, Some(r#"{"defaultAddress": {"city": 5}}"#));
+        let (path, _) = first_error(body::<Outer>(&call).unwrap_err());
+        assert_eq!(path, "defaultAddress.city");
+        let call = call_with(Value::Null, Some(r#"{"defaultAddress": {}}"#));
+        let err = first_error(body::<Outer>(&call).unwrap_err());
+        assert_eq!(
+            err,
+            ("defaultAddress.city".to_string(), "is required".to_string())
+        );
+        let call = call_with(Value::Null, None);
+        assert_eq!(first_error(body::<Outer>(&call).unwrap_err()).0, "body");
+        let call = call_with(Value::Null, Some(r#""text""#));
+        assert_eq!(first_error(body::<Outer>(&call).unwrap_err()).0, "body");
+    }
+
+    #[test]
+    fn bad_params_and_timeouts_are_refused() {
+        assert!(build_call(b"[1]", None, None, None, None, None).is_err());
+        assert!(build_call(b"{", None, None, None, None, None).is_err());
+        for bad in [0.0, -1.0, f64::NAN, f64::INFINITY] {
+            assert!(build_call(b"{}", None, None, Some(bad), None, None).is_err());
+        }
+        let call = build_call(b"", None, Some("r".into()), Some(0.25), None, None).unwrap();
+        assert_eq!(call.options.timeout, Some(Duration::from_millis(250)));
+        assert_eq!(call.options.request_id.as_deref(), Some("r"));
+    }
+
+    #[test]
+    fn outcome_lowercases_headers_and_encodes_unit_as_null() {
+        let mut headers = sdk_runtime::reqwest::header::HeaderMap::new();
+        headers.insert("MS-RequestId", "abc".parse().unwrap());
+        let response = Response {
+            status: 204,
+            headers,
+            request_id: "abc".into(),
+            correlation_id: None,
+            data: (),
+        };
+        let out = outcome(response).unwrap();
+        assert_eq!(out.body, b"null");
+        assert_eq!(
+            out.headers,
+            vec![("ms-requestid".to_string(), "abc".to_string())]
+        );
+    }
+}

@@ -1,0 +1,166 @@
+"""Fixtures: the Partner Center emulator (tests/sandbox) as a real HTTP server, and clients for it.
+
+The emulator binary is built with `cargo build -p sandbox --release` (set PC_SANDBOX_BIN to use a
+prebuilt one) and started on a free port with throttling off; every test starts from an empty
+emulator (`reset`). `faults(...)` scripts injected failures (tests/sandbox/README.md).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import threading
+import urllib.request
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import partner_center as pc
+
+ROOT = Path(__file__).resolve().parents[3]
+TOKEN = "sandbox-token-7Hq2pX9w"
+#: A known indirect reseller of the emulator (seed 004).
+RESELLER_ID = "484e548c-f5f3-4528-93a9-c16c6373cb59"
+
+_binary: str | None = None
+
+
+def sandbox_binary() -> str:
+    """The emulator executable, built once per session (cargo reports its path)."""
+    global _binary
+    if _binary is None:
+        _binary = os.environ.get("PC_SANDBOX_BIN") or _build_sandbox()
+    return _binary
+
+
+def _build_sandbox() -> str:
+    out = subprocess.run(
+        ["cargo", "build", "-q", "-p", "sandbox", "--release", "--bin", "sandbox", "--message-format=json"],
+        cwd=ROOT,
+        check=True,
+        stdout=subprocess.PIPE,
+        text=True,
+    ).stdout
+    for line in out.splitlines():
+        try:
+            msg = json.loads(line)
+        except ValueError:
+            continue
+        if msg.get("reason") == "compiler-artifact" and msg.get("executable") and msg["target"]["name"] == "sandbox":
+            return str(msg["executable"])
+    raise RuntimeError("cargo did not report the sandbox executable")
+
+
+class Emulator:
+    """One running emulator process."""
+
+    def __init__(self, *args: str) -> None:
+        cmd = [sandbox_binary(), "--port", "0", "--quiet", "--throttle-per-minute", "0", *args]
+        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        first: list[str] = []
+        reader = threading.Thread(target=lambda: first.append(self.proc.stdout.readline() if self.proc.stdout else ""))
+        reader.start()
+        reader.join(30)
+        line = first[0] if first else ""
+        if not line.startswith("listening on "):
+            self.stop()
+            raise RuntimeError(f"the emulator did not start: {line!r}")
+        self.url = line.split()[-1].strip()
+
+    def admin(self, method: str, path: str, body: Any = None) -> Any:
+        data = None if body is None else json.dumps(body).encode()
+        req = urllib.request.Request(self.url + path, data=data, method=method)
+        if data is not None:
+            req.add_header("Content-Type", "application/json")
+        with urllib.request.urlopen(req, timeout=10) as resp:
+            raw = resp.read()
+        return json.loads(raw) if raw else None
+
+    def reset(self) -> None:
+        self.admin("POST", "/_sandbox/reset")
+
+    def faults(self, **config: Any) -> None:
+        """Replaces the fault configuration, e.g. faults(script=[{"method": "GET", "fault": "status", "status": 503}])."""
+        self.admin("POST", "/_sandbox/faults", config)
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        for stream in (self.proc.stdout, self.proc.stderr):
+            if stream:
+                stream.close()
+
+
+@contextmanager
+def emulator_with(*args: str) -> Iterator[Emulator]:
+    """A second, separately configured emulator for one test (e.g. `--token`)."""
+    emu = Emulator(*args)
+    try:
+        yield emu
+    finally:
+        emu.stop()
+
+
+@pytest.fixture(scope="session")
+def emulator() -> Iterator[Emulator]:
+    emu = Emulator("--quota", "100000")
+    yield emu
+    emu.stop()
+
+
+@pytest.fixture
+def reset(emulator: Emulator) -> Emulator:
+    """An empty emulator with no faults."""
+    emulator.reset()
+    return emulator
+
+
+@pytest.fixture
+def base_url(reset: Emulator) -> str:
+    return reset.url
+
+
+@pytest.fixture
+def client(base_url: str) -> Iterator[pc.Client]:
+    with pc.Client(token=TOKEN, base_url=base_url, locale="en-US") as c:
+        yield c
+
+
+def unique_domain(prefix: str = "contoso") -> str:
+    return f"{prefix}{uuid.uuid4().hex[:12]}.onmicrosoft.com"
+
+
+def new_customer(domain: str | None = None, company_name: str = "Contoso", **extra: Any) -> pc.NewCustomer:
+    return pc.NewCustomer(
+        company_profile=pc.CustomerCompanyProfile(domain=domain or unique_domain()),
+        billing_profile=pc.CustomerBillingProfile(
+            email="admin@contoso.example",
+            culture="en-US",
+            language="en",
+            company_name=company_name,
+            default_address=us_address(),
+        ),
+        **extra,
+    )
+
+
+def us_address(**overrides: Any) -> pc.Address:
+    fields: dict[str, Any] = {
+        "address_line1": "1 Microsoft Way",
+        "city": "Redmond",
+        "state": "WA",
+        "postal_code": "98052",
+        "country": "US",
+    }
+    fields.update(overrides)
+    return pc.Address(**fields)

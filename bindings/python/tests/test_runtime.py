@@ -1,0 +1,118 @@
+"""How calls run: the GIL is released during sync calls, Ctrl-C interrupts them, the async client
+runs many calls at once without blocking the event loop."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import threading
+import time
+
+import pytest
+
+import partner_center as pc
+
+from conftest import TOKEN, Emulator, new_customer
+
+
+def test_sync_calls_release_the_gil(reset: Emulator) -> None:
+    client = pc.Client(token=TOKEN, base_url=reset.url)
+    reset.faults(latencyMs=300)
+    ticks = 0
+    stop = threading.Event()
+
+    def spin() -> None:
+        nonlocal ticks
+        while not stop.is_set():
+            ticks += 1
+
+    spinner = threading.Thread(target=spin)
+    spinner.start()
+    try:
+        time.sleep(0.05)
+        before = ticks
+        client.domains.exists("contoso.onmicrosoft.com")  # >= 300 ms in the native call
+        during = ticks - before
+    finally:
+        stop.set()
+        spinner.join()
+    # Holding the GIL for 300 ms would leave the spinner at (almost) zero.
+    assert during > 10_000
+
+
+@pytest.mark.skipif(threading.current_thread() is not threading.main_thread(), reason="signals go to the main thread")
+def test_ctrl_c_interrupts_a_sync_call(reset: Emulator) -> None:
+    client = pc.Client(token=TOKEN, base_url=reset.url, max_retries=0)
+    reset.faults(latencyMs=10_000)
+    timer = threading.Timer(0.3, lambda: os.kill(os.getpid(), signal.SIGINT))
+    started = time.monotonic()
+    timer.start()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            client.domains.exists("contoso.onmicrosoft.com")
+    finally:
+        timer.cancel()
+    assert time.monotonic() - started < 2.0
+    reset.faults()
+    assert client.domains.exists("contoso.onmicrosoft.com") is False  # the client still works
+
+
+async def test_async_client_runs_100_calls_concurrently(reset: Emulator) -> None:
+    async with pc.AsyncClient(token=TOKEN, base_url=reset.url) as client:
+        created = await client.customers.create(new_customer())
+        assert created.id is not None
+        reset.faults(latencyMs=200)
+        started = time.monotonic()
+        got = await asyncio.gather(*[client.customers.get(created.id) for _ in range(100)])
+        elapsed = time.monotonic() - started
+    assert [c.id for c in got] == [created.id] * 100
+    assert elapsed < 5.0  # 100 x 200 ms one after the other would take 20 s
+
+
+async def test_async_calls_do_not_block_the_event_loop(reset: Emulator) -> None:
+    async with pc.AsyncClient(token=TOKEN, base_url=reset.url) as client:
+        reset.faults(latencyMs=500)
+        ticks = 0
+
+        async def ticker() -> None:
+            nonlocal ticks
+            while True:
+                await asyncio.sleep(0.01)
+                ticks += 1
+
+        task = asyncio.ensure_future(ticker())
+        try:
+            assert await client.domains.exists("contoso.onmicrosoft.com") is False
+        finally:
+            task.cancel()
+    assert ticks >= 20
+
+
+async def test_cancelling_an_async_call(reset: Emulator) -> None:
+    async with pc.AsyncClient(token=TOKEN, base_url=reset.url, max_retries=0) as client:
+        reset.faults(latencyMs=5000)
+        with pytest.raises(asyncio.TimeoutError):
+            await asyncio.wait_for(client.domains.exists("contoso.onmicrosoft.com"), 0.2)
+        reset.faults()
+        assert await client.domains.exists("contoso.onmicrosoft.com") is False
+
+
+def test_one_client_shared_by_threads(client: pc.Client) -> None:
+    results: list[bool] = []
+    errors: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            for _ in range(5):
+                results.append(client.domains.exists("contoso.onmicrosoft.com"))
+        except BaseException as e:  # noqa: BLE001 - reported below
+            errors.append(e)
+
+    threads = [threading.Thread(target=work) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    assert results == [False] * 40
