@@ -9,9 +9,21 @@ from __future__ import annotations
 
 import enum
 import uuid
-from typing import Any, Callable, ClassVar, Mapping, TypeVar
+from collections.abc import Mapping
+from typing import Any, Callable, ClassVar, TypeVar, cast
 
-__all__ = ["Field", "Model", "OpenEnum", "model", "enum_of", "list_of", "map_of", "SCALAR", "to_wire"]
+__all__ = [
+    "SCALAR",
+    "Field",
+    "Model",
+    "OpenEnum",
+    "define_fields",
+    "enum_of",
+    "list_of",
+    "map_of",
+    "model",
+    "to_wire",
+]
 
 M = TypeVar("M", bound="Model")
 
@@ -35,7 +47,7 @@ SCALAR = Conv(_same, _same)
 
 def model(cls: type[Model]) -> Conv:
     def decode(value: Any) -> Any:
-        return cls.from_dict(value) if isinstance(value, Mapping) else value
+        return cls.from_dict(cast("Mapping[str, Any]", value)) if isinstance(value, Mapping) else value
 
     return Conv(decode, to_wire)
 
@@ -49,20 +61,22 @@ def enum_of(cls: type[OpenEnum]) -> Conv:
 
 def list_of(item: Conv) -> Conv:
     def decode(value: Any) -> Any:
-        return [item.decode(v) for v in value] if isinstance(value, list) else value
+        return [item.decode(v) for v in cast("list[Any]", value)] if isinstance(value, list) else value
 
     def encode(value: Any) -> Any:
-        return [item.encode(v) for v in value]
+        return [item.encode(v) for v in cast("list[Any]", value)]
 
     return Conv(decode, encode)
 
 
 def map_of(item: Conv) -> Conv:
     def decode(value: Any) -> Any:
-        return {k: item.decode(v) for k, v in value.items()} if isinstance(value, Mapping) else value
+        if not isinstance(value, Mapping):
+            return value
+        return {k: item.decode(v) for k, v in cast("Mapping[str, Any]", value).items()}
 
     def encode(value: Any) -> Any:
-        return {k: item.encode(v) for k, v in value.items()}
+        return {k: item.encode(v) for k, v in cast("Mapping[str, Any]", value).items()}
 
     return Conv(decode, encode)
 
@@ -70,7 +84,7 @@ def map_of(item: Conv) -> Conv:
 class Field:
     """One attribute of a model: its Python name, wire name, conversion, and secrecy."""
 
-    __slots__ = ("name", "wire", "conv", "secret")
+    __slots__ = ("conv", "name", "secret", "wire")
 
     def __init__(self, name: str, wire: str, conv: Conv = SCALAR, secret: bool = False) -> None:
         self.name = name
@@ -88,10 +102,24 @@ def to_wire(value: Any) -> Any:
     if isinstance(value, uuid.UUID):
         return str(value)
     if isinstance(value, (list, tuple)):
-        return [to_wire(v) for v in value]  # type: ignore[misc]
+        return [to_wire(v) for v in cast("list[Any]", value)]
     if isinstance(value, Mapping):
-        return {str(k): to_wire(v) for k, v in value.items()}  # type: ignore[misc]
+        return {str(k): to_wire(v) for k, v in cast("Mapping[Any, Any]", value).items()}
     return value
+
+
+def define_fields(cls: type[Model], *fields: Field) -> None:
+    """Give a generated class its field table, and the key lookup ``from_dict`` uses.
+
+    Called once per class at import, after every class exists (a table may name a class that
+    is defined further down the module).
+    """
+    lookup: dict[str, Field] = {}
+    for f in fields:
+        lookup[_fold(f.wire)] = f
+        lookup[_fold(f.name)] = f
+    setattr(cls, "_FIELDS", fields)  # noqa: B010 (set from outside the class, by design)
+    setattr(cls, "_LOOKUP", lookup)  # noqa: B010
 
 
 def _fold(key: str) -> str:
@@ -105,8 +133,8 @@ class Model:
 
     __slots__ = ()
     _FIELDS: ClassVar[tuple[Field, ...]] = ()
-    # Filled lazily per class: folded key (wire or Python name) → field.
-    _LOOKUP: ClassVar[dict[str, Field]]
+    # Folded key (wire or Python name) → field; set with the table by `define_fields`.
+    _LOOKUP: ClassVar[dict[str, Field]] = {}
 
     def to_dict(self) -> dict[str, Any]:
         """The wire form (the service's camelCase names); fields that are ``None`` are left out."""
@@ -118,16 +146,10 @@ class Model:
         return out
 
     @classmethod
-    def from_dict(cls: type[M], data: Mapping[str, Any]) -> M:
+    def from_dict(cls: type[M], data: Mapping[str, Any]) -> M:  # noqa: PYI019 (typing.Self is 3.11+)
         """Build from a dict with wire (camelCase or PascalCase) or snake_case keys. Unknown keys
         and nulls are ignored, as the service ignores them."""
-        lookup = cls.__dict__.get("_LOOKUP")
-        if lookup is None:
-            lookup = {}
-            for f in cls._FIELDS:
-                lookup[_fold(f.wire)] = f
-                lookup[_fold(f.name)] = f
-            cls._LOOKUP = lookup
+        lookup = cls._LOOKUP
         obj = cls.__new__(cls)
         for f in cls._FIELDS:
             object.__setattr__(obj, f.name, None)

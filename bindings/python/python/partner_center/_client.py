@@ -10,13 +10,38 @@ from __future__ import annotations
 
 import json
 import uuid
-from typing import Any, AsyncIterator, Iterator, Literal, Mapping
+from collections.abc import AsyncIterator, Iterator, Mapping
+from typing import Any, Literal
 
-from ._models import Address, AddressValidationResponse, CountryValidationRules, Customer, CustomerBillingProfile, CustomerCollection, CustomerCompanyProfile, CustomerFilter, CustomerRelationshipUpdate, NewCustomer, PartnerRelationshipCollection, RelationshipRequest, SeekOperation
+from ._models import (
+    Address,
+    AddressValidationResponse,
+    CountryValidationRules,
+    Customer,
+    CustomerBillingProfile,
+    CustomerCollection,
+    CustomerCompanyProfile,
+    CustomerFilter,
+    NewCustomer,
+    PartnerRelationshipCollection,
+    RelationshipRequest,
+    SeekOperation,
+)
 from ._native import NativeClient
-from ._runtime import Page, Response, apages, call, call_async, decode_model, encode_body, pages
+from ._runtime import (
+    Page,
+    Response,
+    apages,
+    as_model,
+    call,
+    call_async,
+    decode_model,
+    encode_body,
+    pages,
+    respond,
+)
 
-__all__ = ["Client", "AsyncClient"]
+__all__ = ["AsyncClient", "Client"]
 
 
 
@@ -46,7 +71,7 @@ class CountryValidationRulesResource:
         params: dict[str, Any] = {}
         params["country"] = country
         raw = call(self._native, "getCountryValidationRules", params, None, request_id, timeout, headers)
-        return Response.of(raw, decode_model(raw, CountryValidationRules))
+        return respond(raw, decode_model(raw, CountryValidationRules))
 
 
 
@@ -82,7 +107,7 @@ class CustomersResource:
         if size is not None:
             params["size"] = size
         if filter is not None:
-            params["filter"] = filter
+            params["filter"] = as_model(filter, CustomerFilter)
         if seek_operation is not None:
             params["seekOperation"] = seek_operation
         raw = call(self._native, "listCustomers", params, None, request_id, timeout, headers, continuation_token)
@@ -91,7 +116,7 @@ class CustomersResource:
             collection.items or [],
             collection.continuation_token,
             collection.total_count,
-            Response.of(raw, None),
+            respond(raw, None),
         )
 
     def list(self, *, size: int | None = None, filter: CustomerFilter | Mapping[str, Any] | None = None, seek_operation: SeekOperation | str | None = None, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> Iterator[Customer]:
@@ -116,7 +141,11 @@ class CustomersResource:
         """
         return pages(
             lambda token: self.list_page(
-                size=size, filter=filter, seek_operation=seek_operation, continuation_token=token, request_id=request_id, timeout=timeout, headers=headers
+                size=size, filter=filter, seek_operation=seek_operation, continuation_token=token,
+                # The caller's request id names the first call; every next page is a new call.
+                request_id=request_id if token is None else None,
+                timeout=timeout,
+                headers=headers,
             )
         )
 
@@ -157,7 +186,7 @@ class CustomersResource:
         """Like ``create``, with the response's status and headers."""
         params: dict[str, Any] = {}
         raw = call(self._native, "createCustomer", params, encode_body(body, NewCustomer), request_id, timeout, headers)
-        return Response.of(raw, decode_model(raw, Customer))
+        return respond(raw, decode_model(raw, Customer))
 
 
     def get_relationship_request(self, *, indirect_cloud_solution_provider_id: str | None = None, indirect_reseller_id: str | None = None, dual_role_indirect_relationship: bool | None = None, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> RelationshipRequest:
@@ -183,7 +212,7 @@ class CustomersResource:
         if dual_role_indirect_relationship is not None:
             params["dualRoleIndirectRelationship"] = dual_role_indirect_relationship
         raw = call(self._native, "getRelationshipRequest", params, None, request_id, timeout, headers)
-        return Response.of(raw, decode_model(raw, RelationshipRequest))
+        return respond(raw, decode_model(raw, RelationshipRequest))
 
 
     def get(self, customer_tenant_id: str | uuid.UUID, *, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> Customer:
@@ -205,7 +234,7 @@ class CustomersResource:
         params: dict[str, Any] = {}
         params["customer-tenant-id"] = customer_tenant_id
         raw = call(self._native, "getCustomer", params, None, request_id, timeout, headers)
-        return Response.of(raw, decode_model(raw, Customer))
+        return respond(raw, decode_model(raw, Customer))
 
 
     def delete(self, customer_tenant_id: str | uuid.UUID, *, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> None:
@@ -227,7 +256,7 @@ class CustomersResource:
         params: dict[str, Any] = {}
         params["customer-tenant-id"] = customer_tenant_id
         raw = call(self._native, "deleteCustomer", params, None, request_id, timeout, headers)
-        return Response.of(raw, None)
+        return respond(raw, None)
 
 
     def remove_reseller_relationship(self, customer_tenant_id: str | uuid.UUID, body: Customer | Mapping[str, Any], *, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> Customer:
@@ -249,7 +278,7 @@ class CustomersResource:
         params: dict[str, Any] = {}
         params["customer-tenant-id"] = customer_tenant_id
         raw = call(self._native, "removeResellerRelationship", params, encode_body(body, Customer), request_id, timeout, headers)
-        return Response.of(raw, decode_model(raw, Customer))
+        return respond(raw, decode_model(raw, Customer))
 
 
     def list_relationships(self, customer_tenant_id: str | uuid.UUID, *, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> PartnerRelationshipCollection:
@@ -269,7 +298,7 @@ class CustomersResource:
         params: dict[str, Any] = {}
         params["customer-tenant-id"] = customer_tenant_id
         raw = call(self._native, "listCustomerRelationships", params, None, request_id, timeout, headers)
-        return Response.of(raw, decode_model(raw, PartnerRelationshipCollection))
+        return respond(raw, decode_model(raw, PartnerRelationshipCollection))
 
 
 
@@ -299,7 +328,7 @@ class DomainsResource:
         params: dict[str, Any] = {}
         params["domain"] = domain
         raw = call(self._native, "checkDomainExists", params, None, request_id, timeout, headers)
-        return Response.of(raw, json.loads(raw[3]) is True)
+        return respond(raw, json.loads(raw[3]) is True)
 
 
 
@@ -328,7 +357,7 @@ class ProfilesResource:
         params: dict[str, Any] = {}
         params["customer-tenant-id"] = customer_tenant_id
         raw = call(self._native, "getCompanyProfile", params, None, request_id, timeout, headers)
-        return Response.of(raw, decode_model(raw, CustomerCompanyProfile))
+        return respond(raw, decode_model(raw, CustomerCompanyProfile))
 
 
     def get_billing(self, customer_tenant_id: str | uuid.UUID, *, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> CustomerBillingProfile:
@@ -348,7 +377,7 @@ class ProfilesResource:
         params: dict[str, Any] = {}
         params["customer-tenant-id"] = customer_tenant_id
         raw = call(self._native, "getBillingProfile", params, None, request_id, timeout, headers)
-        return Response.of(raw, decode_model(raw, CustomerBillingProfile))
+        return respond(raw, decode_model(raw, CustomerBillingProfile))
 
 
     def update_billing(self, customer_tenant_id: str | uuid.UUID, body: CustomerBillingProfile | Mapping[str, Any], *, if_match: str | None = None, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> CustomerBillingProfile:
@@ -373,7 +402,7 @@ class ProfilesResource:
         if if_match is not None:
             params["If-Match"] = if_match
         raw = call(self._native, "updateBillingProfile", params, encode_body(body, CustomerBillingProfile), request_id, timeout, headers)
-        return Response.of(raw, decode_model(raw, CustomerBillingProfile))
+        return respond(raw, decode_model(raw, CustomerBillingProfile))
 
 
 
@@ -411,7 +440,7 @@ class ValidationsResource:
         """Like ``validate_address``, with the response's status and headers."""
         params: dict[str, Any] = {}
         raw = call(self._native, "validateAddress", params, encode_body(body, Address), request_id, timeout, headers)
-        return Response.of(raw, decode_model(raw, AddressValidationResponse))
+        return respond(raw, decode_model(raw, AddressValidationResponse))
 
 
 
@@ -441,7 +470,7 @@ class AsyncCountryValidationRulesResource:
         params: dict[str, Any] = {}
         params["country"] = country
         raw = await call_async(self._native, "getCountryValidationRules", params, None, request_id, timeout, headers)
-        return Response.of(raw, decode_model(raw, CountryValidationRules))
+        return respond(raw, decode_model(raw, CountryValidationRules))
 
 
 
@@ -477,7 +506,7 @@ class AsyncCustomersResource:
         if size is not None:
             params["size"] = size
         if filter is not None:
-            params["filter"] = filter
+            params["filter"] = as_model(filter, CustomerFilter)
         if seek_operation is not None:
             params["seekOperation"] = seek_operation
         raw = await call_async(self._native, "listCustomers", params, None, request_id, timeout, headers, continuation_token)
@@ -486,7 +515,7 @@ class AsyncCustomersResource:
             collection.items or [],
             collection.continuation_token,
             collection.total_count,
-            Response.of(raw, None),
+            respond(raw, None),
         )
 
     def list(self, *, size: int | None = None, filter: CustomerFilter | Mapping[str, Any] | None = None, seek_operation: SeekOperation | str | None = None, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> AsyncIterator[Customer]:
@@ -511,7 +540,11 @@ class AsyncCustomersResource:
         """
         return apages(
             lambda token: self.list_page(
-                size=size, filter=filter, seek_operation=seek_operation, continuation_token=token, request_id=request_id, timeout=timeout, headers=headers
+                size=size, filter=filter, seek_operation=seek_operation, continuation_token=token,
+                # The caller's request id names the first call; every next page is a new call.
+                request_id=request_id if token is None else None,
+                timeout=timeout,
+                headers=headers,
             )
         )
 
@@ -552,7 +585,7 @@ class AsyncCustomersResource:
         """Like ``create``, with the response's status and headers."""
         params: dict[str, Any] = {}
         raw = await call_async(self._native, "createCustomer", params, encode_body(body, NewCustomer), request_id, timeout, headers)
-        return Response.of(raw, decode_model(raw, Customer))
+        return respond(raw, decode_model(raw, Customer))
 
 
     async def get_relationship_request(self, *, indirect_cloud_solution_provider_id: str | None = None, indirect_reseller_id: str | None = None, dual_role_indirect_relationship: bool | None = None, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> RelationshipRequest:
@@ -578,7 +611,7 @@ class AsyncCustomersResource:
         if dual_role_indirect_relationship is not None:
             params["dualRoleIndirectRelationship"] = dual_role_indirect_relationship
         raw = await call_async(self._native, "getRelationshipRequest", params, None, request_id, timeout, headers)
-        return Response.of(raw, decode_model(raw, RelationshipRequest))
+        return respond(raw, decode_model(raw, RelationshipRequest))
 
 
     async def get(self, customer_tenant_id: str | uuid.UUID, *, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> Customer:
@@ -600,7 +633,7 @@ class AsyncCustomersResource:
         params: dict[str, Any] = {}
         params["customer-tenant-id"] = customer_tenant_id
         raw = await call_async(self._native, "getCustomer", params, None, request_id, timeout, headers)
-        return Response.of(raw, decode_model(raw, Customer))
+        return respond(raw, decode_model(raw, Customer))
 
 
     async def delete(self, customer_tenant_id: str | uuid.UUID, *, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> None:
@@ -622,7 +655,7 @@ class AsyncCustomersResource:
         params: dict[str, Any] = {}
         params["customer-tenant-id"] = customer_tenant_id
         raw = await call_async(self._native, "deleteCustomer", params, None, request_id, timeout, headers)
-        return Response.of(raw, None)
+        return respond(raw, None)
 
 
     async def remove_reseller_relationship(self, customer_tenant_id: str | uuid.UUID, body: Customer | Mapping[str, Any], *, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> Customer:
@@ -644,7 +677,7 @@ class AsyncCustomersResource:
         params: dict[str, Any] = {}
         params["customer-tenant-id"] = customer_tenant_id
         raw = await call_async(self._native, "removeResellerRelationship", params, encode_body(body, Customer), request_id, timeout, headers)
-        return Response.of(raw, decode_model(raw, Customer))
+        return respond(raw, decode_model(raw, Customer))
 
 
     async def list_relationships(self, customer_tenant_id: str | uuid.UUID, *, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> PartnerRelationshipCollection:
@@ -664,7 +697,7 @@ class AsyncCustomersResource:
         params: dict[str, Any] = {}
         params["customer-tenant-id"] = customer_tenant_id
         raw = await call_async(self._native, "listCustomerRelationships", params, None, request_id, timeout, headers)
-        return Response.of(raw, decode_model(raw, PartnerRelationshipCollection))
+        return respond(raw, decode_model(raw, PartnerRelationshipCollection))
 
 
 
@@ -694,7 +727,7 @@ class AsyncDomainsResource:
         params: dict[str, Any] = {}
         params["domain"] = domain
         raw = await call_async(self._native, "checkDomainExists", params, None, request_id, timeout, headers)
-        return Response.of(raw, json.loads(raw[3]) is True)
+        return respond(raw, json.loads(raw[3]) is True)
 
 
 
@@ -723,7 +756,7 @@ class AsyncProfilesResource:
         params: dict[str, Any] = {}
         params["customer-tenant-id"] = customer_tenant_id
         raw = await call_async(self._native, "getCompanyProfile", params, None, request_id, timeout, headers)
-        return Response.of(raw, decode_model(raw, CustomerCompanyProfile))
+        return respond(raw, decode_model(raw, CustomerCompanyProfile))
 
 
     async def get_billing(self, customer_tenant_id: str | uuid.UUID, *, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> CustomerBillingProfile:
@@ -743,7 +776,7 @@ class AsyncProfilesResource:
         params: dict[str, Any] = {}
         params["customer-tenant-id"] = customer_tenant_id
         raw = await call_async(self._native, "getBillingProfile", params, None, request_id, timeout, headers)
-        return Response.of(raw, decode_model(raw, CustomerBillingProfile))
+        return respond(raw, decode_model(raw, CustomerBillingProfile))
 
 
     async def update_billing(self, customer_tenant_id: str | uuid.UUID, body: CustomerBillingProfile | Mapping[str, Any], *, if_match: str | None = None, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> CustomerBillingProfile:
@@ -768,7 +801,7 @@ class AsyncProfilesResource:
         if if_match is not None:
             params["If-Match"] = if_match
         raw = await call_async(self._native, "updateBillingProfile", params, encode_body(body, CustomerBillingProfile), request_id, timeout, headers)
-        return Response.of(raw, decode_model(raw, CustomerBillingProfile))
+        return respond(raw, decode_model(raw, CustomerBillingProfile))
 
 
 
@@ -806,8 +839,13 @@ class AsyncValidationsResource:
         """Like ``validate_address``, with the response's status and headers."""
         params: dict[str, Any] = {}
         raw = await call_async(self._native, "validateAddress", params, encode_body(body, Address), request_id, timeout, headers)
-        return Response.of(raw, decode_model(raw, AddressValidationResponse))
+        return respond(raw, decode_model(raw, AddressValidationResponse))
 
+
+
+#: A source of bearer tokens: a callable returning one, or an object with ``token()`` (and
+#: optionally ``invalidate()``, called after a 401). Asked before every attempt, off the event loop.
+TokenSource = Any
 
 
 class _Options:
@@ -819,6 +857,7 @@ class _Options:
         self,
         *,
         token: str | None = None,
+        token_provider: TokenSource | None = None,
         base_url: str | None = None,
         cloud: Literal["global", "usgov", "china"] | None = None,
         locale: str | None = None,
@@ -833,6 +872,7 @@ class _Options:
             base_url=base_url,
             cloud=cloud,
             token=token,
+            token_provider=token_provider,
             locale=locale,
             application=application,
             correlation_id=correlation_id,
@@ -873,7 +913,7 @@ class Client(_Options):
     def close(self) -> None:
         """Nothing to release eagerly: connections close when the client is garbage collected."""
 
-    def __enter__(self) -> Client:
+    def __enter__(self) -> Client:  # noqa: PYI034 (typing.Self needs Python 3.11; the package supports 3.9)
         return self
 
     def __exit__(self, *exc_info: object) -> None:
@@ -902,7 +942,7 @@ class AsyncClient(_Options):
     async def aclose(self) -> None:
         """Nothing to release eagerly: connections close when the client is garbage collected."""
 
-    async def __aenter__(self) -> AsyncClient:
+    async def __aenter__(self) -> AsyncClient:  # noqa: PYI034 (typing.Self needs Python 3.11)
         return self
 
     async def __aexit__(self, *exc_info: object) -> None:

@@ -11,7 +11,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._base import Field, Model, OpenEnum, SCALAR, enum_of, list_of, model
+from ._base import (
+    SCALAR,
+    Field,
+    Model,
+    OpenEnum,
+    define_fields,
+    enum_of,
+    list_of,
+    model,
+)
 
 __all__ = [
     "Address",
@@ -152,7 +161,7 @@ class Address(Model):
         phone_number: Contact phone number; see the country's `phoneNumberRegex`. May be empty where not required.
     """
 
-    __slots__ = ("id", "country", "region", "city", "state", "district", "address_line1", "address_line2", "address_line3", "postal_code", "first_name", "middle_name", "last_name", "email_address", "phone_number",)
+    __slots__ = ("address_line1", "address_line2", "address_line3", "city", "country", "district", "email_address", "first_name", "id", "last_name", "middle_name", "phone_number", "postal_code", "region", "state",)
 
     id: str | None
     country: str
@@ -214,7 +223,7 @@ class AddressValidationResponse(Model):
         validation_message: Which fields were found invalid, when any.
     """
 
-    __slots__ = ("original_address", "suggested_addresses", "status", "validation_message", "links", "attributes",)
+    __slots__ = ("attributes", "links", "original_address", "status", "suggested_addresses", "validation_message",)
 
     original_address: Address | None
     suggested_addresses: list[Address] | None
@@ -259,7 +268,7 @@ class CountryValidationRules(Model):
         customer_organization_phone_number_required: Whether the phone number is required (service swagger only).
     """
 
-    __slots__ = ("iso2_code", "default_culture", "is_state_required", "supported_states_list", "supported_languages_list", "supported_cultures_list", "is_postal_code_required", "postal_code_regex", "is_city_required", "is_vat_id_supported", "tax_id_format", "tax_id_sample", "vat_id_regex", "phone_number_regex", "is_tax_id_supported", "is_tax_id_optional", "country_calling_codes_list", "customer_organization_registration_number_regex", "customer_organization_registration_number_sample", "customer_organization_registration_number_required", "customer_organization_phone_number_required", "attributes",)
+    __slots__ = ("attributes", "country_calling_codes_list", "customer_organization_phone_number_required", "customer_organization_registration_number_regex", "customer_organization_registration_number_required", "customer_organization_registration_number_sample", "default_culture", "is_city_required", "is_postal_code_required", "is_state_required", "is_tax_id_optional", "is_tax_id_supported", "is_vat_id_supported", "iso2_code", "phone_number_regex", "postal_code_regex", "supported_cultures_list", "supported_languages_list", "supported_states_list", "tax_id_format", "tax_id_sample", "vat_id_regex",)
 
     iso2_code: str | None
     default_culture: str | None
@@ -351,7 +360,7 @@ class Customer(Model):
         tags: Tags of the partner-customer relationship. Newer field, documented only as `Tags` in current pages; its wire casing is not confirmed.
     """
 
-    __slots__ = ("id", "commerce_id", "company_profile", "billing_profile", "relationship_to_partner", "allow_delegated_access", "user_credentials", "custom_domains", "associated_partner_id", "enable_gdap_by_default", "tags", "links", "attributes",)
+    __slots__ = ("allow_delegated_access", "associated_partner_id", "attributes", "billing_profile", "commerce_id", "company_profile", "custom_domains", "enable_gdap_by_default", "id", "links", "relationship_to_partner", "tags", "user_credentials",)
 
     id: str | None
     commerce_id: str | None
@@ -413,7 +422,7 @@ class CustomerBillingProfile(Model):
         company_name: The registered company or organization name.
     """
 
-    __slots__ = ("id", "first_name", "last_name", "email", "culture", "language", "company_name", "default_address", "links", "attributes",)
+    __slots__ = ("attributes", "company_name", "culture", "default_address", "email", "first_name", "id", "language", "last_name", "links",)
 
     id: str | None
     first_name: str | None
@@ -461,7 +470,7 @@ class CustomerCollection(Model):
         continuation_token: Opaque token for the next page; send it as `MS-ContinuationToken` with `seekOperation=Next`.
     """
 
-    __slots__ = ("total_count", "items", "links", "continuation_token", "attributes",)
+    __slots__ = ("attributes", "continuation_token", "items", "links", "total_count",)
 
     total_count: int
     items: list[Customer]
@@ -496,7 +505,7 @@ class CustomerCompanyProfile(Model):
         organization_registration_number: The organization's registration number (INN in some countries). Required for customers located in the countries listed in `Customer.x-pc-country-required` (600049 when missing, 600050 when it does not match the country's format); optional elsewhere.
     """
 
-    __slots__ = ("tenant_id", "domain", "company_name", "address", "email", "organization_registration_number", "links", "attributes",)
+    __slots__ = ("address", "attributes", "company_name", "domain", "email", "links", "organization_registration_number", "tenant_id",)
 
     tenant_id: str | None
     domain: str
@@ -538,7 +547,7 @@ class CustomerFilter(Model):
         value: The value to match, e.g. the start of a company name, or an indirect reseller's tenant id.
     """
 
-    __slots__ = ("field", "value", "operator",)
+    __slots__ = ("field", "operator", "value",)
 
     field: CustomerSearchField
     value: str
@@ -573,7 +582,7 @@ class ErrorResponse(Model):
         error_message_extended: Internal details, e.g. `InternalErrorCode=600061` (newer services).
     """
 
-    __slots__ = ("code", "description", "data", "source", "error_name", "is_retryable", "message", "parameters", "error_message_extended",)
+    __slots__ = ("code", "data", "description", "error_message_extended", "error_name", "is_retryable", "message", "parameters", "source",)
 
     code: int
     description: str
@@ -641,7 +650,7 @@ class Link(Model):
         body: Request body to send when following the link (service swagger only).
     """
 
-    __slots__ = ("uri", "method", "headers", "body",)
+    __slots__ = ("body", "headers", "method", "uri",)
 
     uri: str
     method: str | None
@@ -677,7 +686,7 @@ class NewCustomer(Model):
         tags: Tags of the partner-customer relationship. Newer field, documented only as `Tags` in current pages; its wire casing is not confirmed.
     """
 
-    __slots__ = ("id", "commerce_id", "company_profile", "billing_profile", "relationship_to_partner", "allow_delegated_access", "user_credentials", "custom_domains", "associated_partner_id", "enable_gdap_by_default", "tags", "links", "attributes",)
+    __slots__ = ("allow_delegated_access", "associated_partner_id", "attributes", "billing_profile", "commerce_id", "company_profile", "custom_domains", "enable_gdap_by_default", "id", "links", "relationship_to_partner", "tags", "user_credentials",)
 
     id: str | None
     commerce_id: str | None
@@ -736,7 +745,7 @@ class PartnerRelationship(Model):
         location: The partner's country code, e.g. `US`.
     """
 
-    __slots__ = ("id", "name", "relationship_type", "state", "mpn_id", "location", "attributes",)
+    __slots__ = ("attributes", "id", "location", "mpn_id", "name", "relationship_type", "state",)
 
     id: str | None
     name: str | None
@@ -773,7 +782,7 @@ class PartnerRelationshipCollection(Model):
         total_count: Number of items.
     """
 
-    __slots__ = ("total_count", "items", "links", "attributes",)
+    __slots__ = ("attributes", "items", "links", "total_count",)
 
     total_count: int
     items: list[PartnerRelationship]
@@ -801,7 +810,7 @@ class RelationshipRequest(Model):
         url: The invitation URL the customer's global admin opens.
     """
 
-    __slots__ = ("url", "attributes",)
+    __slots__ = ("attributes", "url",)
 
     url: str | None
     attributes: ResourceAttributes | None
@@ -846,7 +855,7 @@ class ResourceLinks(Model):
     Attributes:
     """
 
-    __slots__ = ("self_", "next", "previous",)
+    __slots__ = ("next", "previous", "self_",)
 
     self_: Link | None
     next: Link | None
@@ -872,7 +881,7 @@ class ThrottleResponse(Model):
         message: E.g. `Rate limit is exceeded. Try again in 57 seconds.`
     """
 
-    __slots__ = ("status_code", "message",)
+    __slots__ = ("message", "status_code",)
 
     status_code: int
     message: str
@@ -895,7 +904,7 @@ class UserCredentials(Model):
         password: The generated admin password (a plain string on the wire). Redact it everywhere.
     """
 
-    __slots__ = ("user_name", "password",)
+    __slots__ = ("password", "user_name",)
 
     user_name: str | None
     password: str | None
@@ -914,7 +923,8 @@ CustomerRelationshipUpdate = Customer
 
 
 # Field tables last: a table may name a class defined further down.
-Address._FIELDS = (
+define_fields(
+    Address,
     Field("id", "id", SCALAR),
     Field("country", "country", SCALAR),
     Field("region", "region", SCALAR),
@@ -931,7 +941,8 @@ Address._FIELDS = (
     Field("email_address", "emailAddress", SCALAR),
     Field("phone_number", "phoneNumber", SCALAR),
 )
-AddressValidationResponse._FIELDS = (
+define_fields(
+    AddressValidationResponse,
     Field("original_address", "originalAddress", model(Address)),
     Field("suggested_addresses", "suggestedAddresses", list_of(model(Address))),
     Field("status", "status", enum_of(AddressValidationStatus)),
@@ -939,7 +950,8 @@ AddressValidationResponse._FIELDS = (
     Field("links", "links", model(ResourceLinks)),
     Field("attributes", "attributes", model(ResourceAttributes)),
 )
-CountryValidationRules._FIELDS = (
+define_fields(
+    CountryValidationRules,
     Field("iso2_code", "iso2Code", SCALAR),
     Field("default_culture", "defaultCulture", SCALAR),
     Field("is_state_required", "isStateRequired", SCALAR),
@@ -963,7 +975,8 @@ CountryValidationRules._FIELDS = (
     Field("customer_organization_phone_number_required", "customerOrganizationPhoneNumberRequired", SCALAR),
     Field("attributes", "attributes", model(ResourceAttributes)),
 )
-Customer._FIELDS = (
+define_fields(
+    Customer,
     Field("id", "id", SCALAR),
     Field("commerce_id", "commerceId", SCALAR),
     Field("company_profile", "companyProfile", model(CustomerCompanyProfile)),
@@ -978,7 +991,8 @@ Customer._FIELDS = (
     Field("links", "links", model(ResourceLinks)),
     Field("attributes", "attributes", model(ResourceAttributes)),
 )
-CustomerBillingProfile._FIELDS = (
+define_fields(
+    CustomerBillingProfile,
     Field("id", "id", SCALAR),
     Field("first_name", "firstName", SCALAR),
     Field("last_name", "lastName", SCALAR),
@@ -990,14 +1004,16 @@ CustomerBillingProfile._FIELDS = (
     Field("links", "links", model(ResourceLinks)),
     Field("attributes", "attributes", model(ResourceAttributes)),
 )
-CustomerCollection._FIELDS = (
+define_fields(
+    CustomerCollection,
     Field("total_count", "totalCount", SCALAR),
     Field("items", "items", list_of(model(Customer))),
     Field("links", "links", model(ResourceLinks)),
     Field("continuation_token", "continuationToken", SCALAR),
     Field("attributes", "attributes", model(ResourceAttributes)),
 )
-CustomerCompanyProfile._FIELDS = (
+define_fields(
+    CustomerCompanyProfile,
     Field("tenant_id", "tenantId", SCALAR),
     Field("domain", "domain", SCALAR),
     Field("company_name", "companyName", SCALAR),
@@ -1007,12 +1023,14 @@ CustomerCompanyProfile._FIELDS = (
     Field("links", "links", model(ResourceLinks)),
     Field("attributes", "attributes", model(ResourceAttributes)),
 )
-CustomerFilter._FIELDS = (
+define_fields(
+    CustomerFilter,
     Field("field", "Field", enum_of(CustomerSearchField)),
     Field("value", "Value", SCALAR),
     Field("operator", "Operator", enum_of(FieldFilterOperation)),
 )
-ErrorResponse._FIELDS = (
+define_fields(
+    ErrorResponse,
     Field("code", "code", SCALAR),
     Field("description", "description", SCALAR),
     Field("data", "data", SCALAR),
@@ -1023,17 +1041,20 @@ ErrorResponse._FIELDS = (
     Field("parameters", "parameters", SCALAR),
     Field("error_message_extended", "errorMessageExtended", SCALAR),
 )
-KeyValuePair._FIELDS = (
+define_fields(
+    KeyValuePair,
     Field("key", "key", SCALAR),
     Field("value", "value", SCALAR),
 )
-Link._FIELDS = (
+define_fields(
+    Link,
     Field("uri", "uri", SCALAR),
     Field("method", "method", SCALAR),
     Field("headers", "headers", list_of(model(KeyValuePair))),
     Field("body", "body", SCALAR),
 )
-NewCustomer._FIELDS = (
+define_fields(
+    NewCustomer,
     Field("id", "id", SCALAR),
     Field("commerce_id", "commerceId", SCALAR),
     Field("company_profile", "companyProfile", model(CustomerCompanyProfile)),
@@ -1048,7 +1069,8 @@ NewCustomer._FIELDS = (
     Field("links", "links", model(ResourceLinks)),
     Field("attributes", "attributes", model(ResourceAttributes)),
 )
-PartnerRelationship._FIELDS = (
+define_fields(
+    PartnerRelationship,
     Field("id", "id", SCALAR),
     Field("name", "name", SCALAR),
     Field("relationship_type", "relationshipType", enum_of(PartnerRelationshipType)),
@@ -1057,30 +1079,36 @@ PartnerRelationship._FIELDS = (
     Field("location", "location", SCALAR),
     Field("attributes", "attributes", model(ResourceAttributes)),
 )
-PartnerRelationshipCollection._FIELDS = (
+define_fields(
+    PartnerRelationshipCollection,
     Field("total_count", "totalCount", SCALAR),
     Field("items", "items", list_of(model(PartnerRelationship))),
     Field("links", "links", model(ResourceLinks)),
     Field("attributes", "attributes", model(ResourceAttributes)),
 )
-RelationshipRequest._FIELDS = (
+define_fields(
+    RelationshipRequest,
     Field("url", "url", SCALAR),
     Field("attributes", "attributes", model(ResourceAttributes)),
 )
-ResourceAttributes._FIELDS = (
+define_fields(
+    ResourceAttributes,
     Field("etag", "etag", SCALAR),
     Field("object_type", "objectType", SCALAR),
 )
-ResourceLinks._FIELDS = (
+define_fields(
+    ResourceLinks,
     Field("self_", "self", model(Link)),
     Field("next", "next", model(Link)),
     Field("previous", "previous", model(Link)),
 )
-ThrottleResponse._FIELDS = (
+define_fields(
+    ThrottleResponse,
     Field("status_code", "statusCode", SCALAR),
     Field("message", "message", SCALAR),
 )
-UserCredentials._FIELDS = (
+define_fields(
+    UserCredentials,
     Field("user_name", "userName", SCALAR),
     Field("password", "password", SCALAR, secret=True),
 )

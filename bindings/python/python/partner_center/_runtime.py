@@ -3,19 +3,13 @@
 from __future__ import annotations
 
 import json
+from collections.abc import AsyncIterator, Awaitable, Iterator, Mapping
 from typing import (
     TYPE_CHECKING,
     Any,
-    AsyncIterator,
-    Awaitable,
     Callable,
     Generic,
-    Iterator,
-    Mapping,
-    Optional,
-    Tuple,
     TypeVar,
-    List,
 )
 
 from ._base import Model, to_wire
@@ -27,15 +21,27 @@ T = TypeVar("T")
 M = TypeVar("M", bound=Model)
 
 #: What the native client answers: status, headers, request id, body (the decoded answer as JSON).
-Raw = Tuple[int, List[Tuple[str, str]], str, bytes]
+Raw = tuple[int, list[tuple[str, str]], str, bytes]
 
-__all__ = ["Response", "Page", "Raw", "call", "call_async", "encode_body", "decode_model", "pages", "apages"]
+__all__ = [
+    "Page",
+    "Raw",
+    "Response",
+    "apages",
+    "as_model",
+    "call",
+    "call_async",
+    "decode_model",
+    "encode_body",
+    "pages",
+    "respond",
+]
 
 
 class Response(Generic[T]):
     """A call's answer with its status and headers (header names in lower case)."""
 
-    __slots__ = ("status", "headers", "request_id", "data")
+    __slots__ = ("data", "headers", "request_id", "status")
 
     def __init__(self, status: int, headers: dict[str, str], request_id: str, data: T) -> None:
         self.status = status
@@ -43,24 +49,28 @@ class Response(Generic[T]):
         self.request_id = request_id
         self.data = data
 
-    @staticmethod
-    def of(raw: Raw, data: T) -> Response[T]:
-        return Response(raw[0], {k.lower(): v for k, v in raw[1]}, raw[2], data)
-
     def __repr__(self) -> str:
         return f"Response(status={self.status}, request_id={self.request_id!r}, data={self.data!r})"
+
+
+U = TypeVar("U")
+
+
+def respond(raw: Raw, data: U) -> Response[U]:
+    """A ``Response`` for the native answer ``raw`` carrying ``data``."""
+    return Response(raw[0], {k.lower(): v for k, v in raw[1]}, raw[2], data)
 
 
 class Page(Generic[T]):
     """One page of a list, with the token that fetches the next one (``None`` on the last page)."""
 
-    __slots__ = ("items", "continuation_token", "total_count", "status", "headers", "request_id")
+    __slots__ = ("continuation_token", "headers", "items", "request_id", "status", "total_count")
 
     def __init__(
         self,
         items: list[T],
-        continuation_token: Optional[str],
-        total_count: Optional[int],
+        continuation_token: str | None,
+        total_count: int | None,
         response: Response[Any],
     ) -> None:
         self.items = items
@@ -80,15 +90,20 @@ class Page(Generic[T]):
         return f"Page(items={len(self.items)}, continuation_token={self.continuation_token!r})"
 
 
-def _headers(headers: Optional[Mapping[str, str]]) -> Optional[list[tuple[str, str]]]:
+def _headers(headers: Mapping[str, str] | None) -> list[tuple[str, str]] | None:
     return None if headers is None else [(str(k), str(v)) for k, v in headers.items()]
 
 
-def encode_body(body: Any, cls: Optional[type[Model]] = None) -> bytes:
+def encode_body(body: Any, cls: type[Model] | None = None) -> bytes:
     """A request body as wire JSON: a model, or a dict with wire or snake_case keys."""
     if cls is not None and isinstance(body, Mapping) and not isinstance(body, Model):
         body = cls.from_dict(body)  # type: ignore[arg-type]
     return json.dumps(to_wire(body), separators=(",", ":")).encode()
+
+
+def as_model(value: M | Mapping[str, Any], cls: type[M]) -> M:
+    """A model from a model, or from a dict with wire or snake_case keys."""
+    return value if isinstance(value, Model) else cls.from_dict(value)  # type: ignore[return-value]
 
 
 def decode_model(raw: Raw, cls: type[M]) -> M:
@@ -99,11 +114,11 @@ def call(
     native: NativeClient,
     operation: str,
     params: Mapping[str, Any],
-    body: Optional[bytes],
-    request_id: Optional[str],
-    timeout: Optional[float],
-    headers: Optional[Mapping[str, str]],
-    continuation_token: Optional[str] = None,
+    body: bytes | None,
+    request_id: str | None,
+    timeout: float | None,
+    headers: Mapping[str, str] | None,
+    continuation_token: str | None = None,
 ) -> Raw:
     encoded = json.dumps(to_wire(params), separators=(",", ":")).encode()
     return native.call(operation, encoded, body, request_id, timeout, _headers(headers), continuation_token)
@@ -113,17 +128,17 @@ async def call_async(
     native: NativeClient,
     operation: str,
     params: Mapping[str, Any],
-    body: Optional[bytes],
-    request_id: Optional[str],
-    timeout: Optional[float],
-    headers: Optional[Mapping[str, str]],
-    continuation_token: Optional[str] = None,
+    body: bytes | None,
+    request_id: str | None,
+    timeout: float | None,
+    headers: Mapping[str, str] | None,
+    continuation_token: str | None = None,
 ) -> Raw:
     encoded = json.dumps(to_wire(params), separators=(",", ":")).encode()
     return await native.call_async(operation, encoded, body, request_id, timeout, _headers(headers), continuation_token)
 
 
-def pages(fetch: Callable[[Optional[str]], Page[T]], first_token: Optional[str] = None) -> Iterator[T]:
+def pages(fetch: Callable[[str | None], Page[T]], first_token: str | None = None) -> Iterator[T]:
     """Every item of every page; stops after a page without a token, or on a token seen before."""
     token = first_token
     seen: set[str] = set()
@@ -137,7 +152,7 @@ def pages(fetch: Callable[[Optional[str]], Page[T]], first_token: Optional[str] 
 
 
 async def apages(
-    fetch: Callable[[Optional[str]], Awaitable[Page[T]]], first_token: Optional[str] = None
+    fetch: Callable[[str | None], Awaitable[Page[T]]], first_token: str | None = None
 ) -> AsyncIterator[T]:
     """The async form of ``pages``."""
     token = first_token

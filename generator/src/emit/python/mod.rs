@@ -180,7 +180,9 @@ fn models(api: &Api) -> (Vec<Value>, Vec<Value>, Vec<Value>) {
                         })
                     })
                     .collect();
-                structs.push(json!({ "name": name, "doc": docstring(def.doc.as_deref(), 4), "fields": fields }));
+                let mut slots: Vec<String> = fields.iter().filter_map(|f| f["name"].as_str().map(str::to_string)).collect();
+                slots.sort();
+                structs.push(json!({ "name": name, "doc": docstring(def.doc.as_deref(), 4), "fields": fields, "slots": slots }));
             }
             TypeKind::Alias(t) => {
                 if let TypeRef::Named(target) = resolve(api, t)
@@ -204,11 +206,21 @@ fn operation(api: &Api, op: &Operation) -> Value {
     let add_param = |p: &Param, collect: &mut Vec<String>| {
         let id = py_ident(&p.name.snake);
         let wire = &p.name.original;
+        // A model parameter may come as a dict with snake_case keys: make it a model, whose
+        // wire form is what goes out.
+        let value = match resolve(api, &p.ty) {
+            TypeRef::Named(n)
+                if matches!(api.type_def(n).map(|d| &d.kind), Some(TypeKind::Struct(_))) =>
+            {
+                format!("as_model({id}, {n})")
+            }
+            _ => id.clone(),
+        };
         if p.required {
-            collect.push(format!("params[{wire:?}] = {id}"));
+            collect.push(format!("params[{wire:?}] = {value}"));
         } else {
             collect.push(format!(
-                "if {id} is not None:\n            params[{wire:?}] = {id}"
+                "if {id} is not None:\n            params[{wire:?}] = {value}"
             ));
         }
     };
@@ -329,6 +341,31 @@ fn operation(api: &Api, op: &Operation) -> Value {
     })
 }
 
+/// `from module import names`, wrapped one name a line when it would pass 88 characters (isort).
+fn from_import(module: &str, names: &[&str]) -> String {
+    let line = format!("from {module} import {}", names.join(", "));
+    if line.len() <= 88 {
+        return line;
+    }
+    let body: String = names.iter().map(|n| format!("    {n},\n")).collect();
+    format!("from {module} import (\n{body})")
+}
+
+/// isort's order within one import: CONSTANTS, then Classes, then functions.
+fn isort_key(name: &str) -> (u8, String) {
+    let kind = if name
+        .chars()
+        .all(|c| c.is_ascii_uppercase() || c == '_' || c.is_ascii_digit())
+    {
+        0
+    } else if name.starts_with(|c: char| c.is_ascii_uppercase()) {
+        1
+    } else {
+        2
+    };
+    (kind, name.to_string())
+}
+
 /// The import lines of `_client.py`: only what the generated methods use.
 fn client_imports(
     groups: &[Value],
@@ -337,7 +374,16 @@ fn client_imports(
     aliases: &[Value],
     clouds: bool,
 ) -> Vec<String> {
-    let text = serde_json::to_string(groups).unwrap_or_default();
+    // Code only: a name that appears in a docstring is not a use.
+    let code: Vec<Value> = groups
+        .iter()
+        .flat_map(|g| g["operations"].as_array().cloned().unwrap_or_default())
+        .map(|mut op| {
+            op["doc"] = Value::Null;
+            op
+        })
+        .collect();
+    let text = serde_json::to_string(&code).unwrap_or_default();
     let has = |needle: &str| text.contains(needle);
     let word = |name: &str| {
         text.match_indices(name).any(|(i, _)| {
@@ -360,15 +406,17 @@ fn client_imports(
         lines.push("import uuid".to_string());
     }
     let paging = has("\"item\"");
-    let mut typing = vec!["Any"];
+    let mut abc = Vec::new();
     if paging {
-        typing.extend(["AsyncIterator", "Iterator"]);
+        abc.extend(["AsyncIterator", "Iterator"]);
     }
+    abc.push("Mapping");
+    lines.push(from_import("collections.abc", &abc));
+    let mut typing = vec!["Any"];
     if clouds {
         typing.push("Literal");
     }
-    typing.push("Mapping");
-    lines.push(format!("from typing import {}", typing.join(", ")));
+    lines.push(from_import("typing", &typing));
     lines.push(String::new());
     let mut models: Vec<&str> = enums
         .iter()
@@ -379,10 +427,10 @@ fn client_imports(
         .collect();
     models.sort();
     if !models.is_empty() {
-        lines.push(format!("from ._models import {}", models.join(", ")));
+        lines.push(from_import("._models", &models));
     }
     lines.push("from ._native import NativeClient".to_string());
-    let mut runtime: Vec<&str> = vec!["Response", "call", "call_async"];
+    let mut runtime: Vec<&str> = vec!["Response", "call", "call_async", "respond"];
     if paging {
         runtime.extend(["Page", "apages", "pages"]);
     }
@@ -392,8 +440,11 @@ fn client_imports(
     if has("encode_body(") {
         runtime.push("encode_body");
     }
-    runtime.sort_by_key(|n| (n.chars().next().is_some_and(char::is_lowercase), *n));
-    lines.push(format!("from ._runtime import {}", runtime.join(", ")));
+    if has("as_model(") {
+        runtime.push("as_model");
+    }
+    runtime.sort_by_key(|n| isort_key(n));
+    lines.push(from_import("._runtime", &runtime));
     lines
 }
 
@@ -440,7 +491,7 @@ fn context(api: &Api) -> tera::Context {
     );
     let model_text = serde_json::to_string(&structs).unwrap_or_default();
     context.insert("uses_any", &model_text.contains("Any"));
-    let mut base = vec!["Field", "Model"];
+    let mut base = vec!["Field", "Model", "define_fields"];
     if !enums.is_empty() {
         base.push("OpenEnum");
     }
@@ -455,9 +506,9 @@ fn context(api: &Api) -> tera::Context {
             base.push(name);
         }
     }
-    base.sort_by_key(|n| (n.chars().next().is_some_and(char::is_lowercase), *n));
+    base.sort_by_key(|n| isort_key(n));
     base.dedup();
-    context.insert("base_imports", &base.join(", "));
+    context.insert("base_import", &from_import("._base", &base));
     context.insert(
         "client_imports",
         &client_imports(&groups, &enums, &structs, &aliases, !clouds.is_empty()),
@@ -470,5 +521,38 @@ fn context(api: &Api) -> tera::Context {
         .collect();
     exports.sort();
     context.insert("model_exports", &exports);
+    let mut client_slots: Vec<String> = groups
+        .iter()
+        .filter_map(|g| g["attr"].as_str())
+        .filter(|a| !a.is_empty())
+        .map(str::to_string)
+        .collect();
+    client_slots.sort();
+    context.insert("client_slots", &client_slots);
+    let mut init_exports: Vec<String> = [
+        "AsyncClient",
+        "Client",
+        "Page",
+        "Response",
+        "PartnerCenterError",
+        "ApiError",
+        "BadRequestError",
+        "UnauthorizedError",
+        "ForbiddenError",
+        "NotFoundError",
+        "ConflictError",
+        "PreconditionFailedError",
+        "ThrottledError",
+        "ServerError",
+        "ValidationError",
+        "TransportError",
+        "TimeoutError",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .chain(exports.iter().cloned())
+    .collect();
+    init_exports.sort();
+    context.insert("init_exports", &init_exports);
     context
 }
