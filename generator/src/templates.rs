@@ -26,6 +26,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         "__init__.py",
         include_str!("../templates/python/__init__.py.tera"),
     ),
+    (
+        "_native.pyi",
+        include_str!("../templates/python/native.pyi.tera"),
+    ),
 ];
 
 fn render(name: &str, context: &Context) -> Result<String, GenError> {

@@ -15,7 +15,7 @@ from typing import (
 from ._base import Model, to_wire
 
 if TYPE_CHECKING:
-    from ._native import NativeClient
+    from ._native import NativeClient, Operation
 
 T = TypeVar("T")
 M = TypeVar("M", bound=Model)
@@ -112,7 +112,7 @@ def decode_model(raw: Raw, cls: type[M]) -> M:
 
 def call(
     native: NativeClient,
-    operation: str,
+    operation: Operation,
     params: Mapping[str, Any],
     body: bytes | None,
     request_id: str | None,
@@ -126,7 +126,7 @@ def call(
 
 async def call_async(
     native: NativeClient,
-    operation: str,
+    operation: Operation,
     params: Mapping[str, Any],
     body: bytes | None,
     request_id: str | None,

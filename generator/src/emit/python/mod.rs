@@ -44,6 +44,10 @@ pub fn emit(api: &Api) -> Result<Vec<GeneratedFile>, GenError> {
             format!("{package}/__init__.py"),
             templates::render_python("__init__.py", &context)?,
         ),
+        GeneratedFile::new(
+            format!("{package}/_native.pyi"),
+            templates::render_python("_native.pyi", &context)?,
+        ),
     ])
 }
 
@@ -521,6 +525,8 @@ fn context(api: &Api) -> tera::Context {
         .collect();
     exports.sort();
     context.insert("model_exports", &exports);
+    let operation_ids: Vec<&str> = api.operations().map(|op| op.id.as_str()).collect();
+    context.insert("operation_ids", &operation_ids);
     let mut client_slots: Vec<String> = groups
         .iter()
         .filter_map(|g| g["attr"].as_str())
