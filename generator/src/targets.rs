@@ -20,6 +20,12 @@ pub fn workspace_targets(api: &Api, root: &Path) -> Result<Vec<TargetOutput>, Ge
             owned_dirs: vec![PathBuf::from("src/generated")],
         },
         TargetOutput {
+            name: "bridge".to_string(),
+            root: root.join("bindings/bridge"),
+            files: emit::bridge::emit_sources(api)?,
+            owned_dirs: Vec::new(),
+        },
+        TargetOutput {
             name: "python".to_string(),
             root: root.join("bindings/python"),
             files: emit::python::emit(api)?,

@@ -5,12 +5,13 @@ use std::time::Duration;
 
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
-use pyo3::types::PyString;
+use pyo3::types::{PyBytes, PyString, PyTuple};
 use sdk_runtime::{BoxFuture, Error, RetryPolicy, Secret, TokenProvider};
 
-use crate::call::{Outcome, build_call, seconds};
+use bridge::{Outcome, build_call, seconds};
+
 use crate::errors::to_pyerr;
-use crate::{generated, runtime};
+use crate::runtime;
 
 /// The native half of `partner_center.Client` / `AsyncClient`: one configured Rust client.
 ///
@@ -99,7 +100,7 @@ fn cloud(name: &str) -> Option<partner_center::Cloud> {
 }
 
 fn check_operation(operation: &str) -> PyResult<()> {
-    if generated::OPERATIONS.contains(&operation) {
+    if bridge::OPERATIONS.contains(&operation) {
         Ok(())
     } else {
         Err(PyValueError::new_err(format!(
@@ -219,7 +220,7 @@ impl NativeClient {
         timeout: Option<f64>,
         headers: Option<Vec<(String, String)>>,
         continuation_token: Option<String>,
-    ) -> PyResult<Outcome> {
+    ) -> PyResult<PyOutcome> {
         check_operation(operation)?;
         let correlation = self.client.correlation_id();
         let call = build_call(
@@ -232,7 +233,8 @@ impl NativeClient {
         )
         .map_err(|e| to_pyerr(py, &e, None))?;
         let client = &self.client;
-        runtime::block_on(py, generated::dispatch(client, operation, call))?
+        runtime::block_on(py, bridge::dispatch(client, operation, call))?
+            .map(PyOutcome)
             .map_err(|e| to_pyerr(py, &e, Some(correlation)))
     }
 
@@ -265,8 +267,8 @@ impl NativeClient {
         let client = self.client.clone();
         let operation = operation.to_string();
         pyo3_async_runtimes::tokio::future_into_py(py, async move {
-            match generated::dispatch(&client, &operation, call).await {
-                Ok(outcome) => Ok(outcome),
+            match bridge::dispatch(&client, &operation, call).await {
+                Ok(outcome) => Ok(PyOutcome(outcome)),
                 Err(e) => Err(Python::attach(|py| {
                     to_pyerr(py, &e, Some(client.correlation_id()))
                 })),
@@ -281,5 +283,24 @@ impl NativeClient {
             self.base_url,
             self.client.correlation_id()
         )
+    }
+}
+
+/// A bridge answer as Python receives it: `(status, headers, request_id, body: bytes)`.
+pub struct PyOutcome(pub Outcome);
+
+impl<'py> IntoPyObject<'py> for PyOutcome {
+    type Target = PyTuple;
+    type Output = Bound<'py, PyTuple>;
+    type Error = PyErr;
+
+    fn into_pyobject(self, py: Python<'py>) -> Result<Self::Output, Self::Error> {
+        let Outcome {
+            status,
+            headers,
+            request_id,
+            body,
+        } = self.0;
+        (status, headers, request_id, PyBytes::new(py, &body)).into_pyobject(py)
     }
 }

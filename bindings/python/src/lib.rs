@@ -1,20 +1,15 @@
 //! The native half of the `partner_center` Python package (`partner_center._native`).
 //!
 //! Generic glue around the generated Rust client: [`client::NativeClient`] runs any operation by
-//! name through the generated [`generated::dispatch`], sync (GIL released, Ctrl-C aware) or as an
+//! name through the generated [`bridge::dispatch`], sync (GIL released, Ctrl-C aware) or as an
 //! asyncio awaitable, on one shared tokio runtime; errors become the classes of
 //! `partner_center/_errors.py`. Models, clients and the typed API are plain Python, generated from
 //! the spec (docs/contract.md §4).
 
-pub mod call;
 pub mod client;
 pub mod errors;
 pub mod runtime;
 
-#[rustfmt::skip]
-pub mod generated;
-
-pub use call::{Call, Outcome, body, opt_param, outcome, param};
 pub use client::NativeClient;
 
 use pyo3::prelude::*;
@@ -22,7 +17,7 @@ use pyo3::prelude::*;
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<NativeClient>()?;
-    m.add("OPERATIONS", generated::OPERATIONS.to_vec())?;
+    m.add("OPERATIONS", bridge::OPERATIONS.to_vec())?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

@@ -1,5 +1,6 @@
 //! Emitters: one per target, each turning the model into files.
 
+pub mod bridge;
 pub mod python;
 pub mod rust;
 

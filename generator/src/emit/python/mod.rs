@@ -1,13 +1,11 @@
-//! The Python target: the native dispatch (Rust, via `quote!`) and the Python modules (tera).
+//! The Python target: the package's Python modules (tera). Its native calls go through the
+//! bridge (`emit::bridge`), shared with the other bindings.
 //!
 //! Python models and clients are plain Python: the model decides every name, type and
 //! conversion here, and the templates in `templates/python/` only lay them out.
 
-mod dispatch;
-
 use serde_json::{Value, json};
 
-use crate::emit::rust::syntax;
 use crate::emit::{GeneratedFile, clean_doc, header};
 use crate::error::GenError;
 use crate::model::{Api, BodyFormat, Operation, Param, TypeKind, TypeRef};
@@ -22,16 +20,9 @@ const KEYWORDS: &[&str] = &[
 
 /// Every file of the Python package that comes from the spec, relative to `bindings/python`.
 pub fn emit(api: &Api) -> Result<Vec<GeneratedFile>, GenError> {
-    let rust = syntax::render(dispatch::emit(api), &header(api, "//")).map_err(|m| {
-        GenError::io(
-            "bindings/python/src/generated.rs",
-            format!("internal error: {m}"),
-        )
-    })?;
     let context = context(api);
     let package = "python/partner_center";
     Ok(vec![
-        GeneratedFile::new("src/generated.rs", rust),
         GeneratedFile::new(
             format!("{package}/_models.py"),
             templates::render_python("models.py", &context)?,

@@ -1,16 +1,14 @@
-//! One call as the Python side describes it ([`Call`]), its answer ([`Outcome`]), and the helpers
-//! the generated `dispatch` uses to read arguments and build the answer (docs/contract.md §4).
+//! One call as a binding describes it ([`Call`]), its answer ([`Outcome`]), and the helpers the
+//! generated `dispatch` uses to read arguments and build the answer (docs/contract.md §4).
 
 use std::time::Duration;
 
-use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyTuple};
 use sdk_runtime::{Error, FieldError, RequestOptions, Response, ValidationError};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
-/// The arguments of one operation call, as the generated Python code passes them.
+/// The arguments of one operation call, as the generated code of a binding passes them.
 #[derive(Debug, Default)]
 pub struct Call {
     /// Wire names → values (JSON), only the ones given.
@@ -23,7 +21,7 @@ pub struct Call {
     pub continuation_token: Option<String>,
 }
 
-/// What a call returns to Python: `(status, headers, request_id, body)`.
+/// What a call returns to the binding: status, headers, request id, body.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Outcome {
     pub status: u16,
@@ -32,17 +30,6 @@ pub struct Outcome {
     pub request_id: String,
     /// The decoded answer re-encoded as JSON (`null` for none).
     pub body: Vec<u8>,
-}
-
-impl<'py> IntoPyObject<'py> for Outcome {
-    type Target = PyTuple;
-    type Output = Bound<'py, PyTuple>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> Result<Self::Output, Self::Error> {
-        let body = PyBytes::new(py, &self.body);
-        (self.status, self.headers, self.request_id, body).into_pyobject(py)
-    }
 }
 
 fn invalid(path: &str, message: impl Into<String>) -> Error {
@@ -112,7 +99,7 @@ fn body_error(parent: &str, err: &serde_json::Error) -> (String, String) {
     (path, text)
 }
 
-/// The answer for Python: status, headers, request id, and the data as JSON.
+/// The answer for the binding: status, headers, request id, and the data as JSON.
 pub fn outcome<T: Serialize>(response: Response<T>) -> Result<Outcome, Error> {
     let body = serde_json::to_vec(&response.data).map_err(|e| Error::Decode {
         status: response.status,

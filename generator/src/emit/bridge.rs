@@ -1,13 +1,27 @@
-//! `bindings/python/src/generated.rs`: from an operation id and its JSON arguments to a call of
-//! the typed Rust client. The Python side stays generic; this is the one per-operation piece.
+//! The bridge target (`bindings/bridge/src/generated.rs`): from an operation id and its JSON
+//! arguments to a call of the typed Rust client. It is the one per-operation piece of native code
+//! the foreign-language bindings share; their own glue stays generic.
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::emit::rust::syntax::{Models, ident, mentions, rust_type};
+use crate::emit::rust::syntax::{Models, ident, mentions, render, rust_type};
+use crate::emit::{GeneratedFile, header};
+use crate::error::GenError;
 use crate::model::{Api, BodyFormat, Operation, TypeRef};
 
-pub fn emit(api: &Api) -> TokenStream {
+/// The bridge crate's generated source.
+pub fn emit_sources(api: &Api) -> Result<Vec<GeneratedFile>, GenError> {
+    let source = render(emit(api), &header(api, "//")).map_err(|m| {
+        GenError::io(
+            "bindings/bridge/src/generated.rs",
+            format!("internal error: {m}"),
+        )
+    })?;
+    Ok(vec![GeneratedFile::new("src/generated.rs", source)])
+}
+
+fn emit(api: &Api) -> TokenStream {
     let ids: Vec<&str> = api.operations().map(|op| op.id.as_str()).collect();
     let arms: Vec<TokenStream> = api
         .groups
