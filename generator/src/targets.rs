@@ -26,6 +26,12 @@ pub fn workspace_targets(api: &Api, root: &Path) -> Result<Vec<TargetOutput>, Ge
             owned_dirs: Vec::new(),
         },
         TargetOutput {
+            name: "node".to_string(),
+            root: root.join("bindings/node"),
+            files: emit::node::emit(api)?,
+            owned_dirs: Vec::new(),
+        },
+        TargetOutput {
             name: "python".to_string(),
             root: root.join("bindings/python"),
             files: emit::python::emit(api)?,

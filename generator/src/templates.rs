@@ -30,6 +30,23 @@ const TEMPLATES: &[(&str, &str)] = &[
         "_native.pyi",
         include_str!("../templates/python/native.pyi.tera"),
     ),
+    ("index.js", include_str!("../templates/node/index.js.tera")),
+    (
+        "method.js",
+        include_str!("../templates/node/method.js.tera"),
+    ),
+    (
+        "index.mjs",
+        include_str!("../templates/node/index.mjs.tera"),
+    ),
+    (
+        "index.d.ts",
+        include_str!("../templates/node/index.d.ts.tera"),
+    ),
+    (
+        "method.d.ts",
+        include_str!("../templates/node/method.d.ts.tera"),
+    ),
 ];
 
 fn render(name: &str, context: &Context) -> Result<String, GenError> {
@@ -58,6 +75,11 @@ fn base_context(api: &Api, marker: &str) -> Context {
 
 /// A Python module from `templates/python/`, with a context the Python emitter built.
 pub fn render_python(name: &str, context: &Context) -> Result<String, GenError> {
+    render(name, context)
+}
+
+/// A file of the Node package from `templates/node/`, with a context the Node emitter built.
+pub fn render_node(name: &str, context: &Context) -> Result<String, GenError> {
     render(name, context)
 }
 

@@ -1,0 +1,365 @@
+//! The Node.js target: `index.js` (CommonJS), `index.mjs` (ESM) and `index.d.ts` (tera).
+//!
+//! Models are plain camelCase objects, exactly the wire form, so only the TypeScript typings
+//! describe them; the JavaScript is the client classes, each method naming its operation for the
+//! bridge. Names, types and argument handling are decided here; templates in `templates/node/`
+//! only lay them out.
+
+use std::collections::BTreeSet;
+
+use serde_json::{Value, json};
+
+use crate::emit::{GeneratedFile, clean_doc, header};
+use crate::error::GenError;
+use crate::model::{Api, BodyFormat, Operation, TypeKind, TypeRef};
+use crate::templates;
+
+/// Words that cannot name a parameter in JavaScript (strict mode).
+const RESERVED: &[&str] = &[
+    "break",
+    "case",
+    "catch",
+    "class",
+    "const",
+    "continue",
+    "debugger",
+    "default",
+    "delete",
+    "do",
+    "else",
+    "enum",
+    "export",
+    "extends",
+    "false",
+    "finally",
+    "for",
+    "function",
+    "if",
+    "implements",
+    "import",
+    "in",
+    "instanceof",
+    "interface",
+    "let",
+    "new",
+    "null",
+    "package",
+    "private",
+    "protected",
+    "public",
+    "return",
+    "static",
+    "super",
+    "switch",
+    "this",
+    "throw",
+    "true",
+    "try",
+    "typeof",
+    "var",
+    "void",
+    "while",
+    "with",
+    "yield",
+    "await",
+    "arguments",
+    "eval",
+    // Names the generated method bodies use: a parameter must not shadow them.
+    "options",
+    "params",
+    "response",
+    "collection",
+    "token",
+    "call",
+    "pages",
+    "hideSecrets",
+    "NATIVE",
+];
+
+/// Every generated file of the Node package, relative to `bindings/node`.
+pub fn emit(api: &Api) -> Result<Vec<GeneratedFile>, GenError> {
+    let context = context(api);
+    Ok(vec![
+        GeneratedFile::new("index.js", templates::render_node("index.js", &context)?),
+        GeneratedFile::new("index.mjs", templates::render_node("index.mjs", &context)?),
+        GeneratedFile::new(
+            "index.d.ts",
+            templates::render_node("index.d.ts", &context)?,
+        ),
+    ])
+}
+
+fn js_ident(camel: &str) -> String {
+    if RESERVED.contains(&camel) {
+        format!("{camel}_")
+    } else {
+        camel.to_string()
+    }
+}
+
+/// A property key as TypeScript spells it: bare when it is an identifier, quoted otherwise.
+fn ts_key(wire: &str) -> String {
+    let ident = wire
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_' || c == '$')
+        && wire
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$');
+    if ident {
+        wire.to_string()
+    } else {
+        format!("{wire:?}")
+    }
+}
+
+/// A JSDoc block's lines (no `*/` inside), indented by `indent`.
+fn jsdoc(doc: Option<&str>, indent: usize) -> String {
+    let Some(text) = clean_doc(doc) else {
+        return String::new();
+    };
+    let pad = " ".repeat(indent);
+    let mut out = format!("{pad}/**\n");
+    for line in text.replace("*/", "*\\/").lines() {
+        if line.is_empty() {
+            out.push_str(&format!("{pad} *\n"));
+        } else {
+            out.push_str(&format!("{pad} * {line}\n"));
+        }
+    }
+    out.push_str(&format!("{pad} */\n"));
+    out
+}
+
+fn resolve<'a>(api: &'a Api, t: &'a TypeRef) -> &'a TypeRef {
+    match t {
+        TypeRef::Named(n) => match api.type_def(n).map(|d| &d.kind) {
+            Some(TypeKind::Alias(inner)) => resolve(api, inner),
+            _ => t,
+        },
+        _ => t,
+    }
+}
+
+/// The TypeScript type of a value of this type.
+fn ts_type(api: &Api, t: &TypeRef) -> String {
+    match resolve(api, t) {
+        TypeRef::String | TypeRef::DateTime | TypeRef::Date | TypeRef::Secret | TypeRef::Uuid => {
+            "string".into()
+        }
+        TypeRef::Integer(_) | TypeRef::Number => "number".into(),
+        TypeRef::Boolean => "boolean".into(),
+        TypeRef::Bytes => "Uint8Array".into(),
+        TypeRef::Any => "unknown".into(),
+        TypeRef::Array(inner) => format!("Array<{}>", ts_type(api, inner)),
+        TypeRef::Map(inner) => format!("Record<string, {}>", ts_type(api, inner)),
+        TypeRef::Named(n) => match api.type_def(n).map(|d| &d.kind) {
+            Some(TypeKind::Struct(_)) | Some(TypeKind::Enum(_)) => n.clone(),
+            _ => "unknown".into(),
+        },
+    }
+}
+
+/// Paths (`userCredentials.password`, `items[].x`) of secret fields below a value of this type,
+/// so the client can hide them from logging.
+fn secret_paths(api: &Api, t: &TypeRef, seen: &mut BTreeSet<String>) -> Vec<String> {
+    match resolve(api, t) {
+        TypeRef::Array(inner) => secret_paths(api, inner, seen)
+            .into_iter()
+            .map(|p| format!("[].{p}"))
+            .collect(),
+        TypeRef::Named(n) => {
+            let Some(TypeKind::Struct(s)) = api.type_def(n).map(|d| &d.kind) else {
+                return Vec::new();
+            };
+            if !seen.insert(n.clone()) {
+                return Vec::new();
+            }
+            let mut out = Vec::new();
+            for f in &s.fields {
+                if f.secret || matches!(f.ty, TypeRef::Secret) {
+                    out.push(f.name.original.clone());
+                }
+                for below in secret_paths(api, &f.ty, seen) {
+                    let sep = if below.starts_with('[') { "" } else { "." };
+                    out.push(format!("{}{sep}{below}", f.name.original));
+                }
+            }
+            seen.remove(n);
+            out
+        }
+        _ => Vec::new(),
+    }
+}
+
+fn models(api: &Api) -> Vec<Value> {
+    let mut out = Vec::new();
+    for def in &api.types {
+        let name = &def.name.pascal;
+        let doc = jsdoc(def.doc.as_deref(), 0);
+        match &def.kind {
+            TypeKind::Struct(s) => {
+                let fields: Vec<Value> = s
+                    .fields
+                    .iter()
+                    .map(|f| {
+                        let mut text = f.doc.clone().unwrap_or_default();
+                        if f.read_only {
+                            text.push_str(if text.is_empty() {
+                                "Set by the server."
+                            } else {
+                                " Set by the server."
+                            });
+                        }
+                        json!({
+                            "doc": jsdoc(Some(&text), 2),
+                            "key": ts_key(&f.name.original),
+                            "optional": f.optional(),
+                            "type": ts_type(api, &f.ty),
+                        })
+                    })
+                    .collect();
+                out.push(
+                    json!({ "kind": "interface", "name": name, "doc": doc, "fields": fields }),
+                );
+            }
+            TypeKind::Enum(e) => {
+                let mut values: Vec<String> = e
+                    .values
+                    .iter()
+                    .map(|v| format!("{:?}", v.name.original))
+                    .collect();
+                // Open: the service may send values this version does not list.
+                values.push("(string & {})".to_string());
+                out.push(json!({ "kind": "alias", "name": name, "doc": doc, "type": values.join(" | ") }));
+            }
+            TypeKind::Alias(t) => out.push(
+                json!({ "kind": "alias", "name": name, "doc": doc, "type": ts_type(api, t) }),
+            ),
+            TypeKind::Union(_) => {
+                out.push(json!({ "kind": "alias", "name": name, "doc": doc, "type": "unknown" }))
+            }
+        }
+    }
+    out
+}
+
+fn operation(api: &Api, op: &Operation) -> Value {
+    let name = js_ident(&op.name.camel);
+    let mut positional = Vec::new();
+    let mut positional_ts = Vec::new();
+    let mut collect = Vec::new();
+    for p in op.required_params() {
+        let id = js_ident(&p.name.camel);
+        collect.push(format!("params[{:?}] = {id}", p.name.original));
+        positional_ts.push(format!("{id}: {}", ts_type(api, &p.ty)));
+        positional.push(id);
+    }
+    let mut body = "undefined".to_string();
+    let mut option_fields = Vec::new();
+    if let Some(b) = &op.body {
+        let ty = match b.format {
+            BodyFormat::Json => ts_type(api, &b.ty),
+            BodyFormat::Text => "string".into(),
+            BodyFormat::Binary => "Uint8Array".into(),
+        };
+        if b.required {
+            positional_ts.push(format!("body: {ty}"));
+            positional.push("body".to_string());
+            body = "body".to_string();
+        } else {
+            option_fields.push(format!("body?: {ty}"));
+            body = "options.body".to_string();
+        }
+    }
+    for p in op.optional_params() {
+        let key = js_ident(&p.name.camel);
+        option_fields.push(format!("{key}?: {} | null", ts_type(api, &p.ty)));
+        collect.push(format!(
+            "if (options.{key} !== undefined && options.{key} !== null) params[{:?}] = options.{key}",
+            p.name.original
+        ));
+    }
+    let options_ts = if option_fields.is_empty() {
+        "CallOptions".to_string()
+    } else {
+        format!("{{ {} }} & CallOptions", option_fields.join("; "))
+    };
+    let (result, hide) = match (&op.exists, &op.response.body) {
+        (Some(_), _) => ("boolean".to_string(), Vec::new()),
+        (None, None) => ("void".to_string(), Vec::new()),
+        (None, Some((_, BodyFormat::Text))) => ("string".to_string(), Vec::new()),
+        (None, Some((_, BodyFormat::Binary))) => ("Uint8Array".to_string(), Vec::new()),
+        (None, Some((t, BodyFormat::Json))) => {
+            (ts_type(api, t), secret_paths(api, t, &mut BTreeSet::new()))
+        }
+    };
+    let paging = op.paging.as_ref().map(|p| {
+        let collection = match &op.response.body {
+            Some((TypeRef::Named(n), _)) => n.clone(),
+            _ => String::new(),
+        };
+        let field = |wire: &str| match api.type_def(&collection).map(|d| &d.kind) {
+            Some(TypeKind::Struct(s)) => s
+                .fields
+                .iter()
+                .any(|f| f.name.original == wire)
+                .then(|| wire.to_string()),
+            _ => None,
+        };
+        json!({
+            "item": ts_type(api, &p.item),
+            "items": field(&p.items_field).unwrap_or_else(|| "items".into()),
+            "token": field(&p.token_field).unwrap_or_else(|| "continuationToken".into()),
+            "total": p.total_count_field.as_deref().and_then(field),
+        })
+    });
+    let mut doc = op.doc().unwrap_or_default();
+    doc.push_str(&format!("\n\n`{} {}`", op.method.as_str(), op.path));
+    if op.idempotent {
+        doc.push_str(" — idempotent: a replay with the same `requestId` returns the first result.");
+    }
+    if op.requires_app_user {
+        doc.push_str(" Needs an App+User token.");
+    }
+    json!({
+        "id": op.id,
+        "name": name,
+        "doc": jsdoc(Some(&doc), 2),
+        "args": positional.iter().map(|p| format!("{p}, ")).collect::<String>(),
+        "args_ts": positional_ts.iter().map(|p| format!("{p}, ")).collect::<String>(),
+        "options_ts": options_ts,
+        "collect": collect,
+        "body": body,
+        "result": result,
+        "hide": serde_json::to_string(&hide).unwrap_or_default(),
+        "has_hide": !hide.is_empty(),
+        "paging": paging,
+    })
+}
+
+fn context(api: &Api) -> tera::Context {
+    let groups: Vec<Value> = api
+        .groups
+        .iter()
+        .map(|g| {
+            let (attr, class) = match &g.name {
+                Some(n) => (n.camel.clone(), format!("{}Resource", n.pascal)),
+                None => (String::new(), String::new()),
+            };
+            json!({
+                "attr": attr,
+                "class": class,
+                "doc": jsdoc(g.doc.as_deref().or(g.name.as_ref().map(|n| n.original.as_str())), 0),
+                "operations": g.operations.iter().map(|op| operation(api, op)).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let mut context = tera::Context::new();
+    context.insert("header", header(api, "//").trim_end());
+    context.insert("title", &api.title);
+    context.insert("version", &api.version);
+    context.insert("models", &models(api));
+    context.insert("groups", &groups);
+    context
+}
