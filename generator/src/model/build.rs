@@ -1070,7 +1070,10 @@ impl<'a> Builder<'a> {
             self.field_path(collection, std::slice::from_ref(total))
                 .map_err(|m| GenError::at(pointer(&ext_at, &["totalCountField"]), m))?;
         }
-        let _ = &p.next_link_field;
+        if let Some(next) = &p.next_link_field {
+            self.field_path(collection, &split_path(next))
+                .map_err(|m| GenError::at(pointer(&ext_at, &["nextLinkField"]), m))?;
+        }
         Ok(Paging {
             item: *item,
             items_field: p.items_field,

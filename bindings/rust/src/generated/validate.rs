@@ -121,9 +121,7 @@ impl Validate for models::AddressValidationResponse {
 }
 
 impl Validate for models::AddressValidationStatus {
-    fn validate_into(&self, v: &mut Validator) {
-        let _ = v;
-    }
+    fn validate_into(&self, _v: &mut Validator) {}
 }
 
 impl Validate for models::CountryValidationRules {
@@ -500,9 +498,7 @@ impl Validate for models::CustomerFilter {
 }
 
 impl Validate for models::CustomerPartnerRelationship {
-    fn validate_into(&self, v: &mut Validator) {
-        let _ = v;
-    }
+    fn validate_into(&self, _v: &mut Validator) {}
 }
 
 impl Validate for models::CustomerRelationshipRemoval {
@@ -782,9 +778,7 @@ impl Validate for models::PartnerRelationshipCollection {
 }
 
 impl Validate for models::PartnerRelationshipType {
-    fn validate_into(&self, v: &mut Validator) {
-        let _ = v;
-    }
+    fn validate_into(&self, _v: &mut Validator) {}
 }
 
 impl Validate for models::RelationshipRequest {

@@ -21,18 +21,20 @@ pub fn emit(api: &Api) -> TokenStream {
             TypeKind::Enum(e) => {
                 let name = type_ident(&def.name.pascal);
                 let other = type_ident(&e.other.pascal);
-                let body = if e.closed {
-                    quote! {
+                // An open enum accepts any value: nothing to check.
+                let (param, body) = if e.closed {
+                    let body = quote! {
                         if let Self::#other(value) = self {
                             v.one_of(value, Self::VALUES);
                         }
-                    }
+                    };
+                    (quote!(v), body)
                 } else {
-                    quote! { let _ = v; }
+                    (quote!(_v), quote!())
                 };
                 Some(quote! {
                     impl Validate for models::#name {
-                        fn validate_into(&self, v: &mut Validator) {
+                        fn validate_into(&self, #param: &mut Validator) {
                             #body
                         }
                     }
@@ -94,13 +96,19 @@ fn union_impl(def: &TypeDef, u: &Union) -> TokenStream {
         match &variant.body {
             VariantBody::Value(_) => quote!(Self::#vname(value) => value.validate_into(v),),
             VariantBody::Fields { fields, .. } => {
-                let ids: Vec<_> = fields.iter().map(|f| ident(&f.name.snake)).collect();
-                let checks = fields
+                // Bind only the fields that have checks; `..` skips the rest.
+                let checked: Vec<(proc_macro2::Ident, TokenStream)> = fields
                     .iter()
-                    .map(|f| field_check(f, ident(&f.name.snake).into_token_stream()));
+                    .map(|f| {
+                        let id = ident(&f.name.snake);
+                        (id.clone(), field_check(f, id.into_token_stream()))
+                    })
+                    .filter(|(_, check)| !check.is_empty())
+                    .collect();
+                let ids = checked.iter().map(|(id, _)| id);
+                let checks = checked.iter().map(|(_, check)| check);
                 quote! {
-                    Self::#vname { #(#ids,)* } => {
-                        let _ = (#(&#ids,)*);
+                    Self::#vname { #(#ids,)* .. } => {
                         #(#checks)*
                     }
                 }
