@@ -1,0 +1,78 @@
+// Hand-written glue (docs/contract.md §5) between the generated client classes and the native addon.
+
+import type { NativeClient } from '../native'
+
+/** How `new Client(options)` connects. */
+export interface ClientOptions {
+  /** Bearer token (App+User or App-only). Never readable back from the client or its errors. */
+  token?: string
+  /** Base URL, e.g. a local emulator's `http://127.0.0.1:8080`; give this or `cloud`. */
+  baseUrl?: string
+  /** A named Partner Center cloud (default: global). */
+  cloud?: 'global' | 'china' | 'usgov'
+  /** Culture responses are localised in, e.g. `en-US` (sent as `X-Locale`). */
+  locale?: string
+  /** Name of the calling application (sent as `MS-PartnerCenter-Application`). */
+  application?: string
+  /** Correlation id sent with every call (default: a new UUID per client). */
+  correlationId?: string
+  /** How long one attempt may take, in milliseconds (default 60 000). */
+  timeout?: number
+  /** Retries after the first attempt on transient failures (default 2; 0 = none). */
+  maxRetries?: number
+  /** Check requests against the spec before sending them (default true). */
+  validate?: boolean
+  /** The `User-Agent` sent with every call. */
+  userAgent?: string
+}
+
+/** Per-call options, accepted by every method. */
+export interface CallOptions {
+  /** The `MS-RequestId` of this call (default: a fresh UUID, reused by its retries). */
+  requestId?: string
+  /** How long one attempt may take, in milliseconds. */
+  timeout?: number
+  /** Extra request headers. */
+  headers?: Record<string, string>
+}
+
+/** A call's answer with its status and headers. */
+export interface ApiResponse<T> {
+  status: number
+  /** Header names in lower case. */
+  headers: Record<string, string>
+  requestId: string
+  data: T
+}
+
+/** One page of a list, with the token of the next one (null on the last page). */
+export interface Page<T> {
+  items: T[]
+  continuationToken: string | null
+  totalCount: number | null
+  status: number
+  headers: Record<string, string>
+  requestId: string
+}
+
+/** The native client for `options` (timeout in ms); throws `PartnerCenterError` `PC_CONFIG` on bad options. */
+export declare function createNative(options: ClientOptions): NativeClient
+
+/** Runs one operation: JSON in and out; rejects with `PartnerCenterError`. */
+export declare function call(
+  native: NativeClient,
+  operation: string,
+  params: Record<string, unknown>,
+  body: unknown | undefined,
+  options: CallOptions | undefined,
+  continuationToken?: string | null,
+): Promise<ApiResponse<unknown>>
+
+/** Every item of every page; `fetch(null)` is the first page. */
+export declare function pages<T>(fetch: (token: string | null) => Promise<Page<T>>): AsyncIterable<T>
+
+/**
+ * Makes the fields at `paths` (`"userCredentials.password"`, `"items[].x"`) non-enumerable: readable,
+ * but absent from console.log / util.inspect / JSON.stringify.
+ */
+export declare function hideSecrets(value: unknown, paths: string[]): void

@@ -1,0 +1,216 @@
+'use strict'
+// Hand-written glue (docs/contract.md §5) between the generated client classes (index.js) and the
+// native addon: options, one call (JSON in and out), paging, and hiding secret fields.
+
+const { PartnerCenterError, fromNative } = require('./errors.js')
+
+let nativeModule = null
+
+/** The napi addon (`native.js` picks the `.node` file for this platform), loaded on first use. */
+function addon() {
+  if (nativeModule === null) nativeModule = require('../native.js')
+  return nativeModule
+}
+
+const STRING_OPTIONS = ['token', 'baseUrl', 'cloud', 'locale', 'application', 'correlationId', 'userAgent']
+const KNOWN_OPTIONS = new Set([...STRING_OPTIONS, 'timeout', 'maxRetries', 'validate'])
+
+function configError(message) {
+  return new PartnerCenterError({ kind: 'config', message })
+}
+
+/**
+ * The native client for the public `ClientOptions` (`timeout` in milliseconds). Bad options throw
+ * a `PartnerCenterError` with code `PC_CONFIG`; no message ever contains the token.
+ */
+function createNative(options) {
+  const given = options ?? {}
+  if (typeof given !== 'object') throw configError('options must be an object')
+  const native = {}
+  for (const [name, value] of Object.entries(given)) {
+    if (!KNOWN_OPTIONS.has(name)) throw configError(`unknown option ${JSON.stringify(name)}`)
+    if (value === undefined || value === null) continue
+    if (STRING_OPTIONS.includes(name)) {
+      if (typeof value !== 'string') throw configError(`option ${name} must be a string`)
+      native[name] = value
+    } else if (name === 'validate') {
+      if (typeof value !== 'boolean') throw configError('option validate must be a boolean')
+      native.validate = value
+    } else {
+      if (typeof value !== 'number') throw configError(`option ${name} must be a number`)
+      native[name === 'timeout' ? 'timeoutMs' : name] = value
+    }
+  }
+  if (native.cloud !== undefined && !['global', 'china', 'usgov'].includes(native.cloud.toLowerCase())) {
+    throw configError(`unknown cloud ${JSON.stringify(native.cloud)}: expected "global", "china" or "usgov"`)
+  }
+  try {
+    return new (addon().NativeClient)(native)
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err)
+    throw configError(message.startsWith('config: ') ? message.slice('config: '.length) : message)
+  }
+}
+
+function validationError(path, message) {
+  return new PartnerCenterError({ kind: 'validation', message: `${path} ${message}`, errors: [{ path, message }] })
+}
+
+function optionalString(value, path) {
+  if (value === undefined || value === null) return null
+  if (typeof value !== 'string') throw validationError(path, 'must be a string')
+  return value
+}
+
+/** The call's arguments as the native client takes them; throws PC_VALIDATION on bad ones. */
+function nativeArguments(params, body, options, continuationToken) {
+  const opts = options ?? {}
+  let paramsText
+  let bodyText
+  try {
+    paramsText = JSON.stringify(params ?? {})
+  } catch (err) {
+    throw validationError('params', `cannot be sent as JSON: ${err.message}`)
+  }
+  try {
+    bodyText = body === undefined ? null : JSON.stringify(body)
+  } catch (err) {
+    throw validationError('body', `cannot be sent as JSON: ${err.message}`)
+  }
+  if (bodyText === undefined) throw validationError('body', 'cannot be sent as JSON')
+  const requestId = optionalString(opts.requestId, 'requestId')
+  let timeout = null
+  if (opts.timeout !== undefined && opts.timeout !== null) {
+    if (typeof opts.timeout !== 'number' || !Number.isFinite(opts.timeout) || opts.timeout <= 0) {
+      throw validationError('timeout', 'must be a positive number of milliseconds')
+    }
+    timeout = opts.timeout
+  }
+  let headers = null
+  if (opts.headers !== undefined && opts.headers !== null) {
+    if (typeof opts.headers !== 'object') throw validationError('headers', 'must be an object of strings')
+    headers = Object.entries(opts.headers)
+      .filter(([, v]) => v !== undefined && v !== null)
+      .map(([k, v]) => [k, String(v)])
+  }
+  const token = optionalString(continuationToken, 'continuationToken')
+  return [paramsText, bodyText, requestId, timeout, headers, token]
+}
+
+/** Response headers as an object with lower-case names (repeated headers joined with ", "). */
+function headerObject(pairs) {
+  const out = {}
+  for (const [name, value] of pairs) {
+    const key = name.toLowerCase()
+    out[key] = key in out ? `${out[key]}, ${value}` : value
+  }
+  return out
+}
+
+/**
+ * Runs one operation: params (wire names) and body go to the Rust client as JSON, the answer comes
+ * back parsed. Rejects with `PartnerCenterError` (PC_VALIDATION before any request for bad input).
+ */
+async function call(native, operation, params, body, options, continuationToken) {
+  let outcome
+  try {
+    const args = nativeArguments(params, body, options, continuationToken)
+    outcome = await native.call(operation, ...args)
+  } catch (err) {
+    throw fromNative(err)
+  }
+  let data = null
+  if (outcome.body !== '') {
+    try {
+      data = JSON.parse(outcome.body)
+    } catch (err) {
+      throw new PartnerCenterError({
+        kind: 'decode',
+        message: `the answer is not JSON: ${err.message}`,
+        status: outcome.status,
+        requestId: outcome.requestId,
+        body: outcome.body.slice(0, 1024),
+      })
+    }
+  }
+  return { status: outcome.status, headers: headerObject(outcome.headers), requestId: outcome.requestId, data }
+}
+
+/**
+ * Every item of every page: `fetch(null)` is the first page, `fetch(token)` the next. Ends after a
+ * page without a continuation token; a token seen twice rejects with PC_DECODE (no endless loop).
+ * Each `for await` starts again from the first page.
+ */
+function pages(fetch) {
+  return {
+    async *[Symbol.asyncIterator]() {
+      const seen = new Set()
+      let token = null
+      for (;;) {
+        const page = await fetch(token)
+        yield* page.items
+        token = page.continuationToken || null
+        if (token === null) return
+        if (seen.has(token)) {
+          throw new PartnerCenterError({
+            kind: 'decode',
+            message: 'the service returned a continuation token twice; stopping',
+            status: page.status,
+            requestId: page.requestId,
+          })
+        }
+        seen.add(token)
+      }
+    },
+  }
+}
+
+/** `"items[].userCredentials.password"` → `["items", "[]", "userCredentials", "password"]`. */
+function parsePath(path) {
+  const out = []
+  for (const part of path.split('.')) {
+    let name = part
+    let arrays = 0
+    while (name.endsWith('[]')) {
+      name = name.slice(0, -2)
+      arrays += 1
+    }
+    if (name !== '') out.push(name)
+    for (let i = 0; i < arrays; i++) out.push('[]')
+  }
+  return out
+}
+
+function hideAt(value, segments, i) {
+  if (value === null || typeof value !== 'object') return
+  const segment = segments[i]
+  if (segment === '[]') {
+    if (Array.isArray(value)) for (const item of value) hideAt(item, segments, i + 1)
+    return
+  }
+  if (Array.isArray(value) || !Object.prototype.hasOwnProperty.call(value, segment)) return
+  if (i === segments.length - 1) {
+    Object.defineProperty(value, segment, {
+      value: value[segment],
+      enumerable: false,
+      writable: true,
+      configurable: true,
+    })
+  } else {
+    hideAt(value[segment], segments, i + 1)
+  }
+}
+
+/**
+ * Makes the secret fields at `paths` (`"userCredentials.password"`, `"items[].x"`, `"[].x"`)
+ * non-enumerable: still readable as `.password`, but absent from console.log, util.inspect,
+ * JSON.stringify, Object.keys and spreads.
+ */
+function hideSecrets(value, paths) {
+  for (const path of paths) {
+    const segments = parsePath(path)
+    if (segments.length > 0) hideAt(value, segments, 0)
+  }
+}
+
+module.exports = { call, createNative, hideSecrets, pages }

@@ -1,0 +1,136 @@
+//! `sdk_runtime::Error` → the JS `Error` a failed call rejects with (docs/contract.md §5).
+//!
+//! The fields are computed in pure Rust ([`error_fields`], unit-tested); [`js_error`] only copies
+//! them onto a JS `Error` object on the JS thread. `lib/errors.js` turns that object into a
+//! `PartnerCenterError`. Nothing here ever sees the token.
+
+use napi::bindgen_prelude::*;
+use sdk_runtime::Error as PcError;
+use serde_json::{Map, Value, json};
+
+/// The properties of the JS error for `err`: `kind`, `status`, `partnerCenterCode`,
+/// `description`, `data`, `source`, `requestId`, `correlationId`, `retryAfter` (seconds),
+/// `errors` (`[{path, message}]`), `body`. `correlation_id` is the client's, reported for failures
+/// that reached (or tried to reach) the network when the answer carried none.
+pub fn error_fields(err: &PcError, correlation_id: Option<&str>) -> Map<String, Value> {
+    let mut code = None;
+    let mut description = None;
+    let mut source = None;
+    let mut body = None;
+    let mut retry_after = None;
+    let mut data: Vec<Value> = Vec::new();
+    let mut errors: Vec<Value> = Vec::new();
+    let mut correlation = match err {
+        PcError::Validation(_) | PcError::Config(_) => None,
+        _ => correlation_id.map(str::to_string),
+    };
+    match err {
+        PcError::Api(api) => {
+            code = api.code.clone();
+            description = api.description.clone();
+            source = api.source.clone();
+            body = Some(api.body.clone());
+            retry_after = api.retry_after.map(|d| d.as_secs_f64());
+            if api.correlation_id.is_some() {
+                correlation = api.correlation_id.clone();
+            }
+            data = api.data.clone();
+        }
+        PcError::Validation(v) => {
+            errors = v
+                .errors
+                .iter()
+                .map(|e| json!({"path": e.path, "message": e.message}))
+                .collect();
+        }
+        PcError::Decode { body_excerpt, .. } => body = Some(body_excerpt.clone()),
+        _ => {}
+    }
+    let mut m = Map::new();
+    m.insert("kind".into(), json!(err.kind().as_str()));
+    m.insert("status".into(), json!(err.status()));
+    m.insert("partnerCenterCode".into(), json!(code));
+    m.insert("description".into(), json!(description));
+    m.insert("data".into(), Value::Array(data));
+    m.insert("source".into(), json!(source));
+    m.insert("requestId".into(), json!(err.request_id()));
+    m.insert("correlationId".into(), json!(correlation));
+    m.insert("retryAfter".into(), json!(retry_after));
+    m.insert("errors".into(), Value::Array(errors));
+    m.insert("body".into(), json!(body));
+    m
+}
+
+/// A real JS `Error` (message: the Rust error's text) carrying [`error_fields`], wrapped in a
+/// `napi::Error` that references it, so a Promise rejects with exactly this object.
+pub fn js_error(env: &Env, err: &PcError, correlation_id: Option<&str>) -> napi::Error {
+    let build = || -> Result<napi::Error> {
+        let mut obj =
+            env.create_error(napi::Error::new(Status::GenericFailure, err.to_string()))?;
+        for (name, value) in error_fields(err, correlation_id) {
+            obj.set_named_property(&name, value)?;
+        }
+        Ok(napi::Error::from(obj.to_unknown()))
+    };
+    build().unwrap_or_else(|e| e)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sdk_runtime::{ApiError, FieldError, ValidationError};
+    use std::time::Duration;
+
+    #[test]
+    fn api_error_fields() {
+        let api = ApiError {
+            status: 429,
+            code: Some("429".into()),
+            description: Some("Rate limit".into()),
+            data: vec![json!("x")],
+            source: Some("PartnerFD".into()),
+            error_name: None,
+            retryable_hint: None,
+            request_id: Some("r1".into()),
+            correlation_id: None,
+            retry_after: Some(Duration::from_millis(1500)),
+            body: "{}".into(),
+        };
+        let m = error_fields(&PcError::Api(Box::new(api)), Some("c1"));
+        assert_eq!(m["kind"], "throttled");
+        assert_eq!(m["status"], 429);
+        assert_eq!(m["partnerCenterCode"], "429");
+        assert_eq!(m["retryAfter"], 1.5);
+        assert_eq!(m["requestId"], "r1");
+        assert_eq!(m["correlationId"], "c1");
+        assert_eq!(m["data"], json!(["x"]));
+        assert_eq!(m["errors"], json!([]));
+    }
+
+    #[test]
+    fn validation_and_transport_fields() {
+        let v = PcError::Validation(ValidationError {
+            errors: vec![FieldError {
+                path: "billingProfile.email".into(),
+                message: "is required".into(),
+            }],
+        });
+        let m = error_fields(&v, Some("c1"));
+        assert_eq!(m["kind"], "validation");
+        assert_eq!(m["status"], Value::Null);
+        assert_eq!(m["correlationId"], Value::Null);
+        assert_eq!(
+            m["errors"],
+            json!([{"path": "billingProfile.email", "message": "is required"}])
+        );
+        let t = PcError::Transport {
+            message: "refused".into(),
+            request_id: Some("r2".into()),
+        };
+        let m = error_fields(&t, Some("c1"));
+        assert_eq!(m["kind"], "transport");
+        assert_eq!(m["requestId"], "r2");
+        assert_eq!(m["correlationId"], "c1");
+        assert_eq!(m.len(), 11);
+    }
+}

@@ -1,0 +1,31 @@
+//! The native half of the `partner-center` npm package (`native.js` + `partner-center.*.node`).
+//!
+//! Generic glue around the generated Rust client: [`client::NativeClient`] runs any operation by
+//! name through the generated [`bridge::dispatch`] on napi's tokio runtime and hands back a
+//! Promise; a failed call rejects with a real JS `Error` carrying the fields of docs/contract.md §5
+//! (built in [`errors`]). Models, clients and the typed API are plain JavaScript, generated from
+//! the spec; `lib/errors.js` and `lib/runtime.js` turn these answers into the public API.
+
+#![deny(clippy::all)]
+
+pub mod client;
+pub mod errors;
+pub mod options;
+
+pub use client::NativeClient;
+
+use napi_derive::napi;
+
+/// The operation ids the native client knows (the spec's `operationId`s).
+#[napi]
+pub const OPERATIONS: [&str; OPERATION_COUNT] = {
+    let mut ids = [""; OPERATION_COUNT];
+    let mut i = 0;
+    while i < OPERATION_COUNT {
+        ids[i] = bridge::OPERATIONS[i];
+        i += 1;
+    }
+    ids
+};
+
+const OPERATION_COUNT: usize = bridge::OPERATIONS.len();

@@ -1,0 +1,209 @@
+//! `NativeOptions` → a configured `partner_center::Client` (pure Rust, unit-tested).
+
+use std::time::Duration;
+
+use napi_derive::napi;
+use sdk_runtime::{Error, RetryPolicy};
+
+/// How `new NativeClient(options)` configures the Rust client. `lib/runtime.js` maps the public
+/// `ClientOptions` (timeout in milliseconds) onto these.
+#[napi(object)]
+#[derive(Default)]
+pub struct NativeOptions {
+    /// Base URL of the service or the emulator; give this or `cloud`.
+    pub base_url: Option<String>,
+    /// `"global"`, `"china"` or `"usgov"`.
+    pub cloud: Option<String>,
+    /// Bearer token (never readable back from the client).
+    pub token: Option<String>,
+    pub locale: Option<String>,
+    pub application: Option<String>,
+    pub correlation_id: Option<String>,
+    /// Per-attempt timeout in milliseconds.
+    pub timeout_ms: Option<f64>,
+    /// Retries after the first attempt (0 = none).
+    pub max_retries: Option<f64>,
+    /// Client-side validation from the spec (default true).
+    pub validate: Option<bool>,
+    pub user_agent: Option<String>,
+}
+
+// Never print the token: a hand-written Debug that leaves it out.
+impl std::fmt::Debug for NativeOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NativeOptions")
+            .field("base_url", &self.base_url)
+            .field("cloud", &self.cloud)
+            .field("token", &self.token.as_ref().map(|_| "[redacted]"))
+            .field("locale", &self.locale)
+            .field("application", &self.application)
+            .field("correlation_id", &self.correlation_id)
+            .field("timeout_ms", &self.timeout_ms)
+            .field("max_retries", &self.max_retries)
+            .field("validate", &self.validate)
+            .field("user_agent", &self.user_agent)
+            .finish()
+    }
+}
+
+fn config(message: impl Into<String>) -> Error {
+    Error::Config(message.into())
+}
+
+/// A cloud by name (any case).
+pub fn cloud(name: &str) -> Option<partner_center::Cloud> {
+    match name.to_ascii_lowercase().as_str() {
+        "global" => Some(partner_center::Cloud::Global),
+        "china" => Some(partner_center::Cloud::China),
+        "usgov" => Some(partner_center::Cloud::Usgov),
+        _ => None,
+    }
+}
+
+/// A positive, finite number of milliseconds as a `Duration`.
+pub fn millis(ms: f64) -> Option<Duration> {
+    if ms.is_finite() && ms > 0.0 {
+        Duration::try_from_secs_f64(ms / 1000.0)
+            .ok()
+            .filter(|d| !d.is_zero())
+    } else {
+        None
+    }
+}
+
+/// `maxRetries` as total attempts: a whole number ≥ 0 → n + 1.
+pub fn attempts(max_retries: f64) -> Option<u32> {
+    if max_retries.is_finite() && max_retries >= 0.0 && max_retries.fract() == 0.0 {
+        let n = max_retries as u64;
+        u32::try_from(n + 1).ok()
+    } else {
+        None
+    }
+}
+
+/// The Rust client these options describe; bad input is `Error::Config`.
+pub fn build_client(options: NativeOptions) -> Result<partner_center::Client, Error> {
+    let mut builder = partner_center::Client::builder();
+    match (options.base_url, options.cloud) {
+        (Some(_), Some(_)) => return Err(config("give baseUrl or cloud, not both")),
+        (Some(url), None) => builder = builder.base_url(url),
+        (None, Some(name)) => {
+            let c = cloud(&name).ok_or_else(|| {
+                config(format!(
+                    "unknown cloud {name:?}: expected \"global\", \"china\" or \"usgov\""
+                ))
+            })?;
+            builder = builder.cloud(c);
+        }
+        (None, None) => {}
+    }
+    if let Some(token) = options.token {
+        builder = builder.token(token);
+    }
+    if let Some(locale) = options.locale {
+        builder = builder.locale(locale);
+    }
+    if let Some(application) = options.application {
+        builder = builder.application(application);
+    }
+    if let Some(id) = options.correlation_id {
+        builder = builder.correlation_id(id);
+    }
+    if let Some(ms) = options.timeout_ms {
+        let t = millis(ms)
+            .ok_or_else(|| config("timeout must be a positive number of milliseconds"))?;
+        builder = builder.timeout(t);
+    }
+    if let Some(n) = options.max_retries {
+        let n =
+            attempts(n).ok_or_else(|| config("maxRetries must be a whole number, 0 or more"))?;
+        builder = builder.retry(RetryPolicy::default().with_max_attempts(n));
+    }
+    if let Some(agent) = options.user_agent {
+        builder = builder.user_agent(agent);
+    }
+    builder.validation(options.validate.unwrap_or(true)).build()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with_url() -> NativeOptions {
+        NativeOptions {
+            base_url: Some("http://127.0.0.1:9".into()),
+            token: Some("t".into()),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn numbers() {
+        assert_eq!(millis(250.0), Some(Duration::from_millis(250)));
+        assert_eq!(millis(0.5), Some(Duration::from_micros(500)));
+        for bad in [0.0, -1.0, f64::NAN, f64::INFINITY] {
+            assert_eq!(millis(bad), None);
+        }
+        assert_eq!(attempts(0.0), Some(1));
+        assert_eq!(attempts(3.0), Some(4));
+        for bad in [-1.0, 1.5, f64::NAN, 1e12] {
+            assert_eq!(attempts(bad), None);
+        }
+        assert!(cloud("Global").is_some() && cloud("usgov").is_some() && cloud("mars").is_none());
+    }
+
+    #[test]
+    fn builds_and_refuses() {
+        let client = build_client(with_url()).unwrap();
+        assert_eq!(client.transport().base_url(), "http://127.0.0.1:9");
+        let client = build_client(NativeOptions {
+            cloud: Some("china".into()),
+            token: Some("t".into()),
+            correlation_id: Some("c0ffee00-0000-4000-8000-000000000000".into()),
+            max_retries: Some(0.0),
+            timeout_ms: Some(1500.0),
+            validate: Some(false),
+            ..Default::default()
+        })
+        .unwrap();
+        assert_eq!(
+            client.correlation_id(),
+            "c0ffee00-0000-4000-8000-000000000000"
+        );
+        assert!(!client.validates());
+        for bad in [
+            NativeOptions {
+                cloud: Some("x".into()),
+                ..with_url()
+            },
+            NativeOptions {
+                cloud: Some("mars".into()),
+                base_url: None,
+                ..with_url()
+            },
+            NativeOptions {
+                timeout_ms: Some(0.0),
+                ..with_url()
+            },
+            NativeOptions {
+                max_retries: Some(-1.0),
+                ..with_url()
+            },
+        ] {
+            assert!(matches!(build_client(bad), Err(Error::Config(_))));
+        }
+    }
+
+    #[test]
+    fn debug_hides_the_token() {
+        let text = format!(
+            "{:?}",
+            NativeOptions {
+                token: Some("s3cr3t-token".into()),
+                ..with_url()
+            }
+        );
+        assert!(!text.contains("s3cr3t-token"), "{text}");
+        assert!(text.contains("[redacted]"));
+    }
+}
