@@ -710,9 +710,9 @@ export declare class CustomersResource {
    *
    * `DELETE /v1/customers/{customer-tenant-id}`
    */
-  delete_(customerTenantId: string, options?: CallOptions): Promise<void>
-  /** Like `delete_`, with the response's status and headers. */
-  delete_WithResponse(customerTenantId: string, options?: CallOptions): Promise<ApiResponse<void>>
+  delete(customerTenantId: string, options?: CallOptions): Promise<void>
+  /** Like `delete`, with the response's status and headers. */
+  deleteWithResponse(customerTenantId: string, options?: CallOptions): Promise<ApiResponse<void>>
 
   /**
    * Remove the reseller relationship with a customer

@@ -194,12 +194,12 @@ class CustomersResource {
    *
    * `DELETE /v1/customers/{customer-tenant-id}`
    */
-  async delete_(customerTenantId, options = {}) {
-    return (await this.delete_WithResponse(customerTenantId, options)).data
+  async delete(customerTenantId, options = {}) {
+    return (await this.deleteWithResponse(customerTenantId, options)).data
   }
 
-  /** Like `delete_`, with the response's status and headers. */
-  async delete_WithResponse(customerTenantId, options = {}) {
+  /** Like `delete`, with the response's status and headers. */
+  async deleteWithResponse(customerTenantId, options = {}) {
     const params = {}
     params["customer-tenant-id"] = customerTenantId
     const response = await call(this[NATIVE], 'deleteCustomer', params, undefined, options)

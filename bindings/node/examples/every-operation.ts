@@ -96,8 +96,8 @@ async function main(): Promise<void> {
   const rules: CountryValidationRules = await client.countryValidationRules.get('US')
   const rulesRaw = await client.countryValidationRules.getWithResponse('GB')
 
-  await client.customers.delete_(id)
-  const deleted: ApiResponse<void> = await client.customers.delete_WithResponse(createdRaw.data.id ?? '')
+  await client.customers.delete(id)
+  const deleted: ApiResponse<void> = await client.customers.deleteWithResponse(createdRaw.data.id ?? '')
 
   try {
     await client.customers.get(id)

@@ -115,8 +115,8 @@ describe('customers', () => {
     const res = await client.customers.getWithResponse(created.id, { headers: { 'X-Extra': 'yes' } })
     assert.equal(res.status, 200)
     assert.equal(res.data.id, created.id)
-    assert.equal(await client.customers.delete_(created.id), null)
-    const del = await client.customers.delete_WithResponse(
+    assert.equal(await client.customers.delete(created.id), null)
+    const del = await client.customers.deleteWithResponse(
       (await client.customers.create(newCustomer())).id,
     )
     assert.equal(del.status, 204)

@@ -245,7 +245,9 @@ fn models(api: &Api) -> Vec<Value> {
 }
 
 fn operation(api: &Api, op: &Operation) -> Value {
-    let name = js_ident(&op.name.camel);
+    // A method may be named by a reserved word (`client.customers.delete`); only parameters,
+    // which are variables, need escaping.
+    let name = op.name.camel.clone();
     let mut positional = Vec::new();
     let mut positional_ts = Vec::new();
     let mut collect = Vec::new();
