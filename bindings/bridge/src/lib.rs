@@ -6,9 +6,11 @@
 //! ([`Outcome`]). Nothing here knows a foreign language, so every binding shares it.
 
 mod call;
+mod errors;
 
 #[rustfmt::skip]
 mod generated;
 
 pub use call::{Call, Outcome, body, build_call, opt_param, outcome, param, seconds};
+pub use errors::ErrorFields;
 pub use generated::{OPERATIONS, dispatch};

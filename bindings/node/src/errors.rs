@@ -4,6 +4,7 @@
 //! them onto a JS `Error` object on the JS thread. `lib/errors.js` turns that object into a
 //! `PartnerCenterError`. Nothing here ever sees the token.
 
+use bridge::ErrorFields;
 use napi::bindgen_prelude::*;
 use sdk_runtime::Error as PcError;
 use serde_json::{Map, Value, json};
@@ -13,51 +14,24 @@ use serde_json::{Map, Value, json};
 /// `errors` (`[{path, message}]`), `body`. `correlation_id` is the client's, reported for failures
 /// that reached (or tried to reach) the network when the answer carried none.
 pub fn error_fields(err: &PcError, correlation_id: Option<&str>) -> Map<String, Value> {
-    let mut code = None;
-    let mut description = None;
-    let mut source = None;
-    let mut body = None;
-    let mut retry_after = None;
-    let mut data: Vec<Value> = Vec::new();
-    let mut errors: Vec<Value> = Vec::new();
-    let mut correlation = match err {
-        PcError::Validation(_) | PcError::Config(_) => None,
-        _ => correlation_id.map(str::to_string),
-    };
-    match err {
-        PcError::Api(api) => {
-            code = api.code.clone();
-            description = api.description.clone();
-            source = api.source.clone();
-            body = Some(api.body.clone());
-            retry_after = api.retry_after.map(|d| d.as_secs_f64());
-            if api.correlation_id.is_some() {
-                correlation = api.correlation_id.clone();
-            }
-            data = api.data.clone();
-        }
-        PcError::Validation(v) => {
-            errors = v
-                .errors
-                .iter()
-                .map(|e| json!({"path": e.path, "message": e.message}))
-                .collect();
-        }
-        PcError::Decode { body_excerpt, .. } => body = Some(body_excerpt.clone()),
-        _ => {}
-    }
+    let f = ErrorFields::of(err, correlation_id);
+    let errors: Vec<Value> = f
+        .errors
+        .iter()
+        .map(|(path, message)| json!({"path": path, "message": message}))
+        .collect();
     let mut m = Map::new();
-    m.insert("kind".into(), json!(err.kind().as_str()));
-    m.insert("status".into(), json!(err.status()));
-    m.insert("partnerCenterCode".into(), json!(code));
-    m.insert("description".into(), json!(description));
-    m.insert("data".into(), Value::Array(data));
-    m.insert("source".into(), json!(source));
-    m.insert("requestId".into(), json!(err.request_id()));
-    m.insert("correlationId".into(), json!(correlation));
-    m.insert("retryAfter".into(), json!(retry_after));
+    m.insert("kind".into(), json!(f.kind));
+    m.insert("status".into(), json!(f.status));
+    m.insert("partnerCenterCode".into(), json!(f.code));
+    m.insert("description".into(), json!(f.description));
+    m.insert("data".into(), Value::Array(f.data));
+    m.insert("source".into(), json!(f.source));
+    m.insert("requestId".into(), json!(f.request_id));
+    m.insert("correlationId".into(), json!(f.correlation_id));
+    m.insert("retryAfter".into(), json!(f.retry_after));
     m.insert("errors".into(), Value::Array(errors));
-    m.insert("body".into(), json!(body));
+    m.insert("body".into(), json!(f.body));
     m
 }
 

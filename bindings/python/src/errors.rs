@@ -4,6 +4,7 @@
 //! looks up `partner_center._errors.error_class` once and builds each exception with the keyword
 //! arguments of docs/contract.md §4. Nothing here ever sees the token.
 
+use bridge::ErrorFields;
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
@@ -60,52 +61,24 @@ fn error_kwargs<'py>(
     err: &Error,
     correlation_id: Option<&str>,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let kw = PyDict::new(py);
-    kw.set_item("kind", err.kind().as_str())?;
-    kw.set_item("message", err.to_string())?;
-    kw.set_item("status", err.status())?;
-    kw.set_item("request_id", err.request_id())?;
-    let mut errors: Vec<(String, String)> = Vec::new();
-    let mut data = PyList::empty(py);
-    let (mut code, mut description, mut source, mut body) = (None, None, None, None);
-    let mut retry_after = None;
-    let mut correlation = match err {
-        Error::Validation(_) | Error::Config(_) => None,
-        _ => correlation_id.map(str::to_string),
-    };
-    match err {
-        Error::Api(api) => {
-            code = api.code.clone();
-            description = api.description.clone();
-            source = api.source.clone();
-            body = Some(api.body.clone());
-            retry_after = api.retry_after.map(|d| d.as_secs_f64());
-            if api.correlation_id.is_some() {
-                correlation = api.correlation_id.clone();
-            }
-            data = PyList::empty(py);
-            for item in &api.data {
-                data.append(json_to_py(py, item)?)?;
-            }
-        }
-        Error::Validation(v) => {
-            errors = v
-                .errors
-                .iter()
-                .map(|e| (e.path.clone(), e.message.clone()))
-                .collect();
-        }
-        Error::Decode { body_excerpt, .. } => body = Some(body_excerpt.clone()),
-        _ => {}
+    let f = ErrorFields::of(err, correlation_id);
+    let data = PyList::empty(py);
+    for item in &f.data {
+        data.append(json_to_py(py, item)?)?;
     }
-    kw.set_item("code", code)?;
-    kw.set_item("description", description)?;
+    let kw = PyDict::new(py);
+    kw.set_item("kind", f.kind)?;
+    kw.set_item("message", f.message)?;
+    kw.set_item("status", f.status)?;
+    kw.set_item("code", f.code)?;
+    kw.set_item("description", f.description)?;
     kw.set_item("data", data)?;
-    kw.set_item("source", source)?;
-    kw.set_item("correlation_id", correlation)?;
-    kw.set_item("retry_after", retry_after)?;
-    kw.set_item("errors", errors)?;
-    kw.set_item("body", body)?;
+    kw.set_item("source", f.source)?;
+    kw.set_item("request_id", f.request_id)?;
+    kw.set_item("correlation_id", f.correlation_id)?;
+    kw.set_item("retry_after", f.retry_after)?;
+    kw.set_item("errors", f.errors)?;
+    kw.set_item("body", f.body)?;
     Ok(kw)
 }
 

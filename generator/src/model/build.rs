@@ -401,12 +401,25 @@ impl<'a> Builder<'a> {
         self.lower_merged(merged, name)
     }
 
-    fn lower_merged(&mut self, merged: MergedObject<'a>, name: &str) -> Result<Struct, GenError> {
+    /// The fields of merged properties (all but `skip`, a union's tag); inline types are named
+    /// after `owner` and the property.
+    fn lower_fields(
+        &mut self,
+        merged: &MergedObject<'a>,
+        owner: &str,
+        skip: Option<&str>,
+    ) -> Result<Vec<Field>, GenError> {
         let mut scope = Scope::new();
         let mut fields = Vec::new();
         for (wire, (schema, prop_at)) in &merged.properties {
-            let hint = format!("{name} {}", Name::new(wire).pascal);
-            let ty = self.lower_type(schema, prop_at, &hint)?;
+            if Some(wire.as_str()) == skip {
+                continue;
+            }
+            let ty = self.lower_type(
+                schema,
+                prop_at,
+                &format!("{owner} {}", Name::new(wire).pascal),
+            )?;
             let facts = self.facts(schema);
             fields.push(Field {
                 name: scope.claim(Name::new(wire)),
@@ -421,6 +434,11 @@ impl<'a> Builder<'a> {
                 constraints: facts.constraints,
             });
         }
+        Ok(fields)
+    }
+
+    fn lower_merged(&mut self, merged: MergedObject<'a>, name: &str) -> Result<Struct, GenError> {
+        let fields = self.lower_fields(&merged, name, None)?;
         // Rules come with the objects that declare them, including those merged by `allOf`.
         let mut country_rules = Vec::new();
         for (rules, rules_at) in &merged.country_rules {
@@ -598,28 +616,11 @@ impl<'a> Builder<'a> {
             let mut out = Vec::new();
             for ((variant, merged), tag) in objects.into_iter().zip(tags) {
                 let vname = scope.claim(Name::new(&tag));
-                let mut fields_scope = Scope::new();
-                let mut fields = Vec::new();
-                for (wire, (schema, prop_at)) in &merged.properties {
-                    if *wire == property {
-                        continue;
-                    }
-                    let hint = format!("{name} {} {}", vname.pascal, Name::new(wire).pascal);
-                    let ty = self.lower_type(schema, prop_at, &hint)?;
-                    let facts = self.facts(schema);
-                    fields.push(Field {
-                        name: fields_scope.claim(Name::new(wire)),
-                        ty,
-                        required: merged.required.contains(wire.as_str()),
-                        nullable: facts.nullable,
-                        read_only: facts.read_only,
-                        boxed: false,
-                        secret: facts.secret,
-                        doc: facts.doc,
-                        default: facts.default,
-                        constraints: facts.constraints,
-                    });
-                }
+                let fields = self.lower_fields(
+                    &merged,
+                    &format!("{name} {}", vname.pascal),
+                    Some(&property),
+                )?;
                 let (node, _) = self.follow(variant, at)?;
                 out.push(Variant {
                     name: vname,

@@ -35,6 +35,17 @@ impl Api {
         self.types.iter().find(|t| t.name.original == name)
     }
 
+    /// Look through aliases to the type a value really has.
+    pub fn resolve<'a>(&'a self, t: &'a TypeRef) -> &'a TypeRef {
+        match t {
+            TypeRef::Named(n) => match self.type_def(n).map(|d| &d.kind) {
+                Some(TypeKind::Alias(inner)) => self.resolve(inner),
+                _ => t,
+            },
+            _ => t,
+        }
+    }
+
     pub fn operations(&self) -> impl Iterator<Item = &Operation> {
         self.groups.iter().flat_map(|g| g.operations.iter())
     }

@@ -131,19 +131,9 @@ fn jsdoc(doc: Option<&str>, indent: usize) -> String {
     out
 }
 
-fn resolve<'a>(api: &'a Api, t: &'a TypeRef) -> &'a TypeRef {
-    match t {
-        TypeRef::Named(n) => match api.type_def(n).map(|d| &d.kind) {
-            Some(TypeKind::Alias(inner)) => resolve(api, inner),
-            _ => t,
-        },
-        _ => t,
-    }
-}
-
 /// The TypeScript type of a value of this type.
 fn ts_type(api: &Api, t: &TypeRef) -> String {
-    match resolve(api, t) {
+    match api.resolve(t) {
         TypeRef::String | TypeRef::DateTime | TypeRef::Date | TypeRef::Secret | TypeRef::Uuid => {
             "string".into()
         }
@@ -163,7 +153,7 @@ fn ts_type(api: &Api, t: &TypeRef) -> String {
 /// Paths (`userCredentials.password`, `items[].x`) of secret fields below a value of this type,
 /// so the client can hide them from logging.
 fn secret_paths(api: &Api, t: &TypeRef, seen: &mut BTreeSet<String>) -> Vec<String> {
-    match resolve(api, t) {
+    match api.resolve(t) {
         TypeRef::Array(inner) => secret_paths(api, inner, seen)
             .into_iter()
             .map(|p| format!("[].{p}"))

@@ -127,20 +127,9 @@ fn one_line(doc: Option<&str>) -> String {
         .unwrap_or_default()
 }
 
-/// Look through aliases to the type a value really has.
-fn resolve<'a>(api: &'a Api, t: &'a TypeRef) -> &'a TypeRef {
-    match t {
-        TypeRef::Named(n) => match api.type_def(n).map(|d| &d.kind) {
-            Some(TypeKind::Alias(inner)) => resolve(api, inner),
-            _ => t,
-        },
-        _ => t,
-    }
-}
-
 /// The annotation of a value of this type.
 fn py_type(api: &Api, t: &TypeRef) -> String {
-    match resolve(api, t) {
+    match api.resolve(t) {
         TypeRef::String | TypeRef::DateTime | TypeRef::Date | TypeRef::Secret | TypeRef::Uuid => {
             "str".into()
         }
@@ -161,7 +150,7 @@ fn py_type(api: &Api, t: &TypeRef) -> String {
 
 /// What a caller may pass for a value of this type (models also as dicts, enums as strings).
 fn py_arg_type(api: &Api, t: &TypeRef) -> String {
-    match resolve(api, t) {
+    match api.resolve(t) {
         TypeRef::Uuid => "str | uuid.UUID".into(),
         TypeRef::Named(n) => match api.type_def(n).map(|d| &d.kind) {
             Some(TypeKind::Struct(_)) => format!("{n} | Mapping[str, Any]"),
@@ -174,7 +163,7 @@ fn py_arg_type(api: &Api, t: &TypeRef) -> String {
 
 /// The `_base` converter of a value of this type, as Python source.
 fn py_conv(api: &Api, t: &TypeRef) -> String {
-    match resolve(api, t) {
+    match api.resolve(t) {
         TypeRef::Array(inner) => match py_conv(api, inner).as_str() {
             "SCALAR" => "SCALAR".into(),
             c => format!("list_of({c})"),
@@ -229,7 +218,7 @@ fn models(api: &Api) -> (Vec<Value>, Vec<Value>, Vec<Value>) {
                 structs.push(json!({ "name": name, "doc": docstring(def.doc.as_deref(), 4), "fields": fields, "slots": slots }));
             }
             TypeKind::Alias(t) => {
-                if let TypeRef::Named(target) = resolve(api, t)
+                if let TypeRef::Named(target) = api.resolve(t)
                     && matches!(api.type_def(target).map(|d| &d.kind), Some(TypeKind::Struct(_) | TypeKind::Enum(_))) {
                         aliases.push(json!({ "name": name, "target": target }));
                     }
@@ -252,7 +241,7 @@ fn operation(api: &Api, op: &Operation) -> Value {
         let wire = &p.name.original;
         // A model parameter may come as a dict with snake_case keys: make it a model, whose
         // wire form is what goes out.
-        let value = match resolve(api, &p.ty) {
+        let value = match api.resolve(&p.ty) {
             TypeRef::Named(n)
                 if matches!(api.type_def(n).map(|d| &d.kind), Some(TypeKind::Struct(_))) =>
             {
@@ -278,7 +267,7 @@ fn operation(api: &Api, op: &Operation) -> Value {
     if let Some(b) = &op.body {
         let (annotation, encode) = match b.format {
             BodyFormat::Json => {
-                let cls = match resolve(api, &b.ty) {
+                let cls = match api.resolve(&b.ty) {
                     TypeRef::Named(n)
                         if matches!(
                             api.type_def(n).map(|d| &d.kind),
@@ -325,7 +314,7 @@ fn operation(api: &Api, op: &Operation) -> Value {
         (None, Some((_, BodyFormat::Binary))) => {
             ("bytes".to_string(), "bytes(json.loads(raw[3]))".to_string())
         }
-        (None, Some((t, BodyFormat::Json))) => match resolve(api, t) {
+        (None, Some((t, BodyFormat::Json))) => match api.resolve(t) {
             TypeRef::Named(n)
                 if matches!(api.type_def(n).map(|d| &d.kind), Some(TypeKind::Struct(_))) =>
             {
