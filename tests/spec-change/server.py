@@ -1,0 +1,47 @@
+"""A small local server that answers the new operation (the emulator does not know it).
+
+Prints `listening on http://127.0.0.1:PORT` first, then serves until killed.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+PATH = re.compile(r"^/v1/customers/([0-9a-fA-F-]{36})/managedservices$")
+
+
+class Handler(BaseHTTPRequestHandler):
+    def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+        match = PATH.match(self.path)
+        if match is None or not self.headers.get("Authorization", "").startswith("Bearer "):
+            self.send_response(404)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        body = json.dumps(
+            {
+                "totalCount": 2,
+                "items": [
+                    {"id": "office", "name": "Office 365", "groupName": "Office", "attributes": {"objectType": "ManagedService"}},
+                    {"id": "azure", "name": "Azure", "groupName": "Azure", "attributes": {"objectType": "ManagedService"}},
+                ],
+                "attributes": {"objectType": "Collection"},
+            }
+        ).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("MS-RequestId", self.headers.get("MS-RequestId", ""))
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (http.server's name)
+        pass
+
+
+if __name__ == "__main__":
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    print(f"listening on http://127.0.0.1:{server.server_address[1]}", flush=True)
+    server.serve_forever()
