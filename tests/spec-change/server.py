@@ -13,7 +13,7 @@ PATH = re.compile(r"^/v1/customers/([0-9a-fA-F-]{36})/managedservices$")
 
 
 class Handler(BaseHTTPRequestHandler):
-    def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+    def do_GET(self) -> None:
         match = PATH.match(self.path)
         if match is None or not self.headers.get("Authorization", "").startswith("Bearer "):
             self.send_response(404)
@@ -37,7 +37,7 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (http.server's name)
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
 
