@@ -52,40 +52,16 @@ async fn throttling_per_token_with_retry_after() {
     }
     // Reset clears the counters.
     env.admin(Method::POST, "/_sandbox/reset", None).await;
-    assert_eq!(
-        env.get("/v1/customers")
-            .send()
-            .await
-            .unwrap()
-            .status()
-            .as_u16(),
-        200
-    );
+    assert_eq!(env.get_status("/v1/customers").await, 200);
 }
 
 #[tokio::test]
 async fn default_limit_is_500_and_zero_turns_throttling_off() {
     let env = env().await;
     for _ in 0..500 {
-        assert_eq!(
-            env.get("/v1/customers")
-                .send()
-                .await
-                .unwrap()
-                .status()
-                .as_u16(),
-            200
-        );
+        assert_eq!(env.get_status("/v1/customers").await, 200);
     }
-    assert_eq!(
-        env.get("/v1/customers")
-            .send()
-            .await
-            .unwrap()
-            .status()
-            .as_u16(),
-        429
-    );
+    assert_eq!(env.get_status("/v1/customers").await, 429);
 
     let env = env_with(Config {
         throttle_per_minute: 0,
@@ -93,15 +69,7 @@ async fn default_limit_is_500_and_zero_turns_throttling_off() {
     })
     .await;
     for _ in 0..520 {
-        assert_eq!(
-            env.get("/v1/customers")
-                .send()
-                .await
-                .unwrap()
-                .status()
-                .as_u16(),
-            200
-        );
+        assert_eq!(env.get_status("/v1/customers").await, 200);
     }
 }
 
@@ -125,15 +93,7 @@ async fn scripted_status_faults_hit_exactly_the_matching_requests() {
     assert_eq!(state["script"].as_array().unwrap().len(), 2);
 
     // A GET on /v1/customers does not match the POST entry.
-    assert_eq!(
-        env.get("/v1/customers")
-            .send()
-            .await
-            .unwrap()
-            .status()
-            .as_u16(),
-        200
-    );
+    assert_eq!(env.get_status("/v1/customers").await, 200);
     let body = customer("fault.onmicrosoft.com", "Fault");
     for _ in 0..2 {
         let e = expect_error(env.create(&body).await, 503, 503).await;
@@ -150,15 +110,7 @@ async fn scripted_status_faults_hit_exactly_the_matching_requests() {
         500,
     )
     .await;
-    assert_eq!(
-        env.get("/v1/countryvalidationrules/US")
-            .send()
-            .await
-            .unwrap()
-            .status()
-            .as_u16(),
-        200
-    );
+    assert_eq!(env.get_status("/v1/countryvalidationrules/US").await, 200);
     let state: Value = env
         .admin(Method::GET, "/_sandbox/faults", None)
         .await
@@ -184,15 +136,7 @@ async fn scripted_throttle_fault() {
         b["message"],
         "Rate limit is exceeded. Try again in 7 seconds."
     );
-    assert_eq!(
-        env.get("/v1/customers")
-            .send()
-            .await
-            .unwrap()
-            .status()
-            .as_u16(),
-        200
-    );
+    assert_eq!(env.get_status("/v1/customers").await, 200);
 }
 
 #[tokio::test]
@@ -260,15 +204,7 @@ async fn random_faults_by_probability_and_delete_turns_them_off() {
         .send()
         .await
         .expect_err("dropped");
-    assert_eq!(
-        env.get("/v1/customers")
-            .send()
-            .await
-            .unwrap()
-            .status()
-            .as_u16(),
-        200
-    );
+    assert_eq!(env.get_status("/v1/customers").await, 200);
     assert_eq!(env.customer_count().await, 1);
 
     let r = env.admin(Method::DELETE, "/_sandbox/faults", None).await;
@@ -289,15 +225,7 @@ async fn latency_is_added() {
     let env = env().await;
     set_faults(&env, json!({"latencyMs": 150})).await;
     let start = Instant::now();
-    assert_eq!(
-        env.get("/v1/customers")
-            .send()
-            .await
-            .unwrap()
-            .status()
-            .as_u16(),
-        200
-    );
+    assert_eq!(env.get_status("/v1/customers").await, 200);
     assert!(start.elapsed() >= Duration::from_millis(150));
 }
 
@@ -328,15 +256,7 @@ async fn faults_configured_at_start_and_cleared_by_reset() {
         200
     );
     env.admin(Method::POST, "/_sandbox/reset", None).await;
-    assert_eq!(
-        env.get("/v1/customers")
-            .send()
-            .await
-            .unwrap()
-            .status()
-            .as_u16(),
-        200
-    );
+    assert_eq!(env.get_status("/v1/customers").await, 200);
 }
 
 #[tokio::test]
@@ -357,13 +277,5 @@ async fn invalid_fault_configuration_is_rejected() {
         expect_error(r, 400, 800002).await;
     }
     // Nothing was applied.
-    assert_eq!(
-        env.get("/v1/customers")
-            .send()
-            .await
-            .unwrap()
-            .status()
-            .as_u16(),
-        200
-    );
+    assert_eq!(env.get_status("/v1/customers").await, 200);
 }

@@ -45,6 +45,11 @@ impl Env {
         self.req(Method::GET, path)
     }
 
+    /// The status of an authorised GET of `path`.
+    pub async fn get_status(&self, path: &str) -> u16 {
+        self.get(path).send().await.unwrap().status().as_u16()
+    }
+
     pub async fn create(&self, body: &Value) -> Response {
         self.req(Method::POST, "/v1/customers")
             .json(body)
