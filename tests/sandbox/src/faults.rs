@@ -186,6 +186,18 @@ pub fn parse_config(v: &Value) -> Result<FaultConfig, String> {
     if !v.is_object() {
         return Err("the body must be a JSON object".into());
     }
+    // A misspelled key would otherwise switch nothing on and a test would pass for the wrong reason.
+    known_keys(
+        v,
+        &[
+            "errorrate",
+            "throttlerate",
+            "dropaftercreaterate",
+            "retryafterseconds",
+            "latencyms",
+            "script",
+        ],
+    )?;
     let mut cfg = FaultConfig::default();
     let rate = |key: &str| -> Result<f64, String> {
         match v.get(key) {
@@ -213,6 +225,17 @@ pub fn parse_config(v: &Value) -> Result<FaultConfig, String> {
     Ok(cfg)
 }
 
+/// Refuses members other than `known` (normalised, lower-case names), naming the first one.
+fn known_keys(v: &Value, known: &[&str]) -> Result<(), String> {
+    let unknown = v
+        .as_object()
+        .and_then(|map| map.keys().find(|key| !known.contains(&key.as_str())));
+    match unknown {
+        Some(key) => Err(format!("unknown member '{key}'")),
+        None => Ok(()),
+    }
+}
+
 fn uint(v: &Value, key: &str, default: u64) -> Result<u64, String> {
     match v.get(key) {
         None => Ok(default),
@@ -226,6 +249,17 @@ fn parse_entry(v: &Value, default_retry_after: u64) -> Result<ScriptEntry, Strin
     if !v.is_object() {
         return Err("must be an object".into());
     }
+    known_keys(
+        v,
+        &[
+            "method",
+            "path",
+            "fault",
+            "status",
+            "retryafterseconds",
+            "times",
+        ],
+    )?;
     let text = |key: &str| -> Result<Option<String>, String> {
         match v.get(key) {
             None => Ok(None),

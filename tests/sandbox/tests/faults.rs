@@ -270,6 +270,9 @@ async fn invalid_fault_configuration_is_rejected() {
         json!({"script": [{"times": 0}]}),
         json!({"script": {}}),
         json!([]),
+        // Misspelled keys, at the top and inside a script entry.
+        json!({"errorRates": 0.5}),
+        json!({"script": [{"fault": "status", "time": 2}]}),
     ] {
         let r = env
             .admin(Method::POST, "/_sandbox/faults", Some(bad.clone()))
