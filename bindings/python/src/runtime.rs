@@ -34,9 +34,11 @@ where
     py.detach(|| {
         runtime().block_on(async {
             let mut fut = std::pin::pin!(fut);
-            let mut tick = tokio::time::interval(SIGNAL_POLL);
+            // The first check is one period away. (Awaiting an immediate first tick costs a turn
+            // of the timer driver, about 1 ms, on every call.)
+            let start = tokio::time::Instant::now() + SIGNAL_POLL;
+            let mut tick = tokio::time::interval_at(start, SIGNAL_POLL);
             tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-            tick.tick().await; // the first tick is immediate
             loop {
                 tokio::select! {
                     biased;

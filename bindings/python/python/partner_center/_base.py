@@ -46,8 +46,13 @@ SCALAR = Conv(_same, _same)
 
 
 def model(cls: type[Model]) -> Conv:
+    from_dict = cls.from_dict
+
     def decode(value: Any) -> Any:
-        return cls.from_dict(cast("Mapping[str, Any]", value)) if isinstance(value, Mapping) else value
+        # `dict` first: decoded JSON is always one, and the Mapping ABC check is slow.
+        if type(value) is dict or isinstance(value, Mapping):
+            return from_dict(cast("Mapping[str, Any]", value))
+        return value
 
     return Conv(decode, to_wire)
 
@@ -60,8 +65,12 @@ def enum_of(cls: type[OpenEnum]) -> Conv:
 
 
 def list_of(item: Conv) -> Conv:
+    item_decode = item.decode
+
     def decode(value: Any) -> Any:
-        return [item.decode(v) for v in cast("list[Any]", value)] if isinstance(value, list) else value
+        if not isinstance(value, list):
+            return value
+        return [item_decode(v) for v in cast("list[Any]", value)]
 
     def encode(value: Any) -> Any:
         return [item.encode(v) for v in cast("list[Any]", value)]
@@ -114,12 +123,19 @@ def define_fields(cls: type[Model], *fields: Field) -> None:
     Called once per class at import, after every class exists (a table may name a class that
     is defined further down the module).
     """
-    lookup: dict[str, Field] = {}
+    lookup: dict[str, tuple[str, Callable[[Any], Any] | None]] = {}
     for f in fields:
-        lookup[_fold(f.wire)] = f
-        lookup[_fold(f.name)] = f
+        # None for scalars: `from_dict` stores them as they are, without a call.
+        entry = (f.name, None if f.conv is SCALAR else f.conv.decode)
+        # Exact names first hit without folding (the service sends its own camelCase).
+        for key in (f.wire, f.name, _fold(f.wire), _fold(f.name)):
+            lookup[key] = entry
     setattr(cls, "_FIELDS", fields)  # noqa: B010 (set from outside the class, by design)
+    setattr(cls, "_NAMES", tuple(f.name for f in fields))  # noqa: B010
     setattr(cls, "_LOOKUP", lookup)  # noqa: B010
+
+
+_set = object.__setattr__
 
 
 def _fold(key: str) -> str:
@@ -133,8 +149,10 @@ class Model:
 
     __slots__ = ()
     _FIELDS: ClassVar[tuple[Field, ...]] = ()
-    # Folded key (wire or Python name) → field; set with the table by `define_fields`.
-    _LOOKUP: ClassVar[dict[str, Field]] = {}
+    _NAMES: ClassVar[tuple[str, ...]] = ()
+    # Wire or Python name, as is and folded → (attribute, decoder or None for scalars); set with
+    # the table by `define_fields`.
+    _LOOKUP: ClassVar[dict[str, tuple[str, Callable[[Any], Any] | None]]] = {}
 
     def to_dict(self) -> dict[str, Any]:
         """The wire form (the service's camelCase names); fields that are ``None`` are left out."""
@@ -149,14 +167,21 @@ class Model:
     def from_dict(cls: type[M], data: Mapping[str, Any]) -> M:  # noqa: PYI019 (typing.Self is 3.11+)
         """Build from a dict with wire (camelCase or PascalCase) or snake_case keys. Unknown keys
         and nulls are ignored, as the service ignores them."""
+        # The hot path of every answer: kept to dict lookups and slot stores.
         lookup = cls._LOOKUP
         obj = cls.__new__(cls)
-        for f in cls._FIELDS:
-            object.__setattr__(obj, f.name, None)
+        for name in cls._NAMES:
+            _set(obj, name, None)
         for key, value in data.items():
-            f = lookup.get(_fold(key))
-            if f is not None and value is not None:
-                object.__setattr__(obj, f.name, f.conv.decode(value))
+            if value is None:
+                continue
+            entry = lookup.get(key)
+            if entry is None:
+                entry = lookup.get(_fold(key))
+                if entry is None:
+                    continue
+            name, decode = entry
+            _set(obj, name, value if decode is None else decode(value))
         return obj
 
     def __eq__(self, other: object) -> bool:
