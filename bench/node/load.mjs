@@ -81,14 +81,14 @@ function newCustomer(domain) {
       language: 'en',
       companyName: 'Contoso Bench',
       defaultAddress: {
-        firstName: 'Ada',
-        lastName: 'Lovelace',
+        firstName: 'Jane',
+        lastName: 'Doe',
         addressLine1: '1 Microsoft Way',
         city: 'Redmond',
         state: 'WA',
         postalCode: '98052',
         country: 'US',
-        phoneNumber: '4255550100',
+        phoneNumber: '4255550101',
       },
     },
   }
@@ -148,11 +148,15 @@ if (args.client === 'ours') {
       : () => client.createCustomer(newCustomer(nextDomain()))
 }
 
+/** How long the end of a run waits for the calls in flight: a hung call must not hang the benchmark. */
+const DRAIN_GRACE_MS = 10_000
+
 // The phase the loops see after each call: warm-up (not counted), measuring, done (stop).
 let phase = 'warmup'
 let requests = 0
 let errors = 0
 let reported = false
+let finished = 0
 
 async function loop() {
   for (;;) {
@@ -170,7 +174,10 @@ async function loop() {
       // that end the run.
       await setImmediate()
     }
-    if (phase === 'done') return
+    if (phase === 'done') {
+      finished++
+      return
+    }
     if (phase === 'measure') {
       if (ok) requests++
       else errors++
@@ -186,8 +193,15 @@ await sleep(args.seconds * 1000)
 phase = 'done'
 // The window is what actually elapsed: a busy event loop runs the timer a little late.
 const seconds = (performance.now() - started) / 1000
-// Each loop finishes its call in flight (not counted) before the process ends.
-await Promise.all(loops)
+// Each loop finishes its call in flight (not counted). One stuck in a hung call is left behind (the
+// exit below ends it) rather than hanging the benchmark; the hung call counts as an error so that the
+// measurement is rejected rather than quietly low.
+await Promise.race([Promise.all(loops), sleep(DRAIN_GRACE_MS)])
+const stuck = args.concurrency - finished
+if (stuck > 0) {
+  console.error(`${stuck} calls still in flight ${DRAIN_GRACE_MS} ms after the end: counted as errors`)
+  errors += stuck
+}
 
 const line = JSON.stringify({
   client: args.client,

@@ -194,14 +194,14 @@ fn new_customer(domain: String) -> NewCustomer {
             language: "en".into(),
             company_name: "Contoso Bench".into(),
             default_address: Address {
-                first_name: Some("Ada".into()),
-                last_name: Some("Lovelace".into()),
+                first_name: Some("Jane".into()),
+                last_name: Some("Doe".into()),
                 address_line1: "1 Microsoft Way".into(),
                 city: Some("Redmond".into()),
                 state: Some("WA".into()),
                 postal_code: Some("98052".into()),
                 country: "US".into(),
-                phone_number: Some("4255550100".into()),
+                phone_number: Some("4255550101".into()),
                 ..Default::default()
             },
             ..Default::default()
@@ -224,13 +224,15 @@ fn default_headers(token: &str) -> Result<HeaderMap, BoxError> {
     Ok(headers)
 }
 
-fn http_client(token: &str) -> Result<reqwest::Client, BoxError> {
+fn http_client(token: &str, timeout: Option<Duration>) -> Result<reqwest::Client, BoxError> {
     // The workspace builds reqwest with rustls but no crypto provider, and building a client without
     // one panics (even for plain http); this installs the same provider ours uses.
     sdk_runtime::ensure_crypto_provider();
-    Ok(reqwest::Client::builder()
-        .default_headers(default_headers(token)?)
-        .build()?)
+    let mut builder = reqwest::Client::builder().default_headers(default_headers(token)?);
+    if let Some(timeout) = timeout {
+        builder = builder.timeout(timeout);
+    }
+    Ok(builder.build()?)
 }
 
 /// A Partner Center client as a careful developer writes it without an SDK.
@@ -316,6 +318,11 @@ const WARMUP: u8 = 0;
 const MEASURE: u8 = 1;
 const DONE: u8 = 2;
 
+/// The hand-written peer's per-request timeout.
+const PEER_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long the end of a run waits for the calls in flight: a hung call must not hang the benchmark.
+const DRAIN_GRACE: Duration = Duration::from_secs(10);
+
 struct Bench {
     caller: Caller,
     client: Kind,
@@ -325,6 +332,10 @@ struct Bench {
     next_domain: AtomicU64,
     phase: AtomicU8,
     reported_error: AtomicBool,
+    /// Calls completed in the measured window. Shared rather than per task so that a task stuck in
+    /// a hung call does not take its count with it.
+    requests: AtomicU64,
+    errors: AtomicU64,
 }
 
 impl Bench {
@@ -362,9 +373,8 @@ impl Bench {
         Ok(())
     }
 
-    /// Calls back to back until the run is over; returns (requests, errors) of the measured window.
-    async fn worker(self: Arc<Self>) -> (u64, u64) {
-        let (mut requests, mut errors) = (0u64, 0u64);
+    /// Calls back to back until the run is over.
+    async fn worker(self: Arc<Self>) {
         loop {
             let outcome = self.call().await;
             let phase = self.phase.load(Ordering::Relaxed);
@@ -379,9 +389,9 @@ impl Bench {
             }
             match phase {
                 WARMUP => {}
-                MEASURE if outcome.is_ok() => requests += 1,
-                MEASURE => errors += 1,
-                _ => return (requests, errors),
+                MEASURE if outcome.is_ok() => _ = self.requests.fetch_add(1, Ordering::Relaxed),
+                MEASURE => _ = self.errors.fetch_add(1, Ordering::Relaxed),
+                _ => return,
             }
         }
     }
@@ -396,7 +406,9 @@ fn build_caller(args: &Args) -> Result<Caller, BoxError> {
                 .build()?,
         ),
         Kind::Reqwest => Caller::Reqwest(HandWritten {
-            http: http_client(&args.token)?,
+            // reqwest has no default timeout; a careful developer sets one (ours has 60 s per
+            // attempt, the Python peers 30 s).
+            http: http_client(&args.token, Some(PEER_TIMEOUT))?,
             base_url: args.base_url.clone(),
         }),
         Kind::Ceiling => {
@@ -404,7 +416,8 @@ fn build_caller(args: &Args) -> Result<Caller, BoxError> {
             let template = serde_json::to_string(&new_customer(MARK.into()))?;
             let (head, tail) = template.split_once(MARK).ok_or("no domain in the body")?;
             Caller::Ceiling(Ceiling {
-                http: http_client(&args.token)?,
+                // No timeout: the ceiling does nothing it does not have to.
+                http: http_client(&args.token, None)?,
                 get_url: format!(
                     "{}/v1/customers/{}",
                     args.base_url,
@@ -439,6 +452,8 @@ async fn run(args: Args) -> Result<Report, BoxError> {
         next_domain: AtomicU64::new(0),
         phase: AtomicU8::new(WARMUP),
         reported_error: AtomicBool::new(false),
+        requests: AtomicU64::new(0),
+        errors: AtomicU64::new(0),
     });
     let workers: Vec<_> = (0..args.concurrency)
         .map(|_| tokio::spawn(Arc::clone(&bench).worker()))
@@ -452,19 +467,26 @@ async fn run(args: Args) -> Result<Report, BoxError> {
     // The window is what actually elapsed: under load the timer can fire a little late.
     let seconds = started.elapsed().as_secs_f64();
 
-    let (mut requests, mut errors) = (0u64, 0u64);
+    // Each worker finishes its call in flight (not counted) and returns. One stuck in a hung call is
+    // left behind, to be dropped with the runtime, rather than hanging the benchmark; the hung call
+    // counts as an error so that the measurement is rejected rather than quietly low.
+    let deadline = tokio::time::Instant::now() + DRAIN_GRACE;
+    let mut stuck = 0u64;
     for worker in workers {
-        // Each worker finishes its call in flight (not counted) and returns.
-        let (r, e) = worker.await?;
-        requests += r;
-        errors += e;
+        match tokio::time::timeout_at(deadline, worker).await {
+            Ok(joined) => joined?,
+            Err(_) => stuck += 1,
+        }
+    }
+    if stuck > 0 {
+        eprintln!("{stuck} calls still in flight {DRAIN_GRACE:?} after the end: counted as errors");
     }
     Ok(Report {
         client: args.client.name(),
         op: args.op.name(),
         concurrency: args.concurrency,
-        requests,
-        errors,
+        requests: bench.requests.load(Ordering::Relaxed),
+        errors: bench.errors.load(Ordering::Relaxed) + stuck,
         seconds: (seconds * 1000.0).round() / 1000.0,
     })
 }
