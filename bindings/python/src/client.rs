@@ -99,13 +99,13 @@ fn cloud(name: &str) -> Option<partner_center::Cloud> {
     }
 }
 
-fn check_operation(operation: &str) -> PyResult<()> {
-    if bridge::OPERATIONS.contains(&operation) {
-        Ok(())
-    } else {
-        Err(PyValueError::new_err(format!(
+/// The operation id as the bridge spells it (`'static`, so a spawned call can own it).
+fn check_operation(operation: &str) -> PyResult<&'static str> {
+    match bridge::OPERATIONS.iter().find(|known| **known == operation) {
+        Some(known) => Ok(known),
+        None => Err(PyValueError::new_err(format!(
             "unknown operation {operation:?}"
-        )))
+        ))),
     }
 }
 
@@ -221,7 +221,7 @@ impl NativeClient {
         headers: Option<Vec<(String, String)>>,
         continuation_token: Option<String>,
     ) -> PyResult<PyOutcome> {
-        check_operation(operation)?;
+        let operation = check_operation(operation)?;
         let correlation = self.client.correlation_id();
         let call = build_call(
             params,
@@ -232,10 +232,12 @@ impl NativeClient {
             continuation_token,
         )
         .map_err(|e| to_pyerr(py, &e, None))?;
-        let client = &self.client;
-        runtime::block_on(py, bridge::dispatch(client, operation, call))?
-            .map(PyOutcome)
-            .map_err(|e| to_pyerr(py, &e, Some(correlation)))
+        let client = self.client.clone();
+        runtime::block_on(py, async move {
+            bridge::dispatch(&client, operation, call).await
+        })?
+        .map(PyOutcome)
+        .map_err(|e| to_pyerr(py, &e, Some(correlation)))
     }
 
     /// Like `call`, as an asyncio awaitable that runs on the shared tokio runtime (never blocks the loop).
@@ -254,7 +256,7 @@ impl NativeClient {
         headers: Option<Vec<(String, String)>>,
         continuation_token: Option<String>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        check_operation(operation)?;
+        let operation = check_operation(operation)?;
         let call = build_call(
             params,
             body,
@@ -265,9 +267,8 @@ impl NativeClient {
         )
         .map_err(|e| to_pyerr(py, &e, None))?;
         let client = self.client.clone();
-        let operation = operation.to_string();
         pyo3_async_runtimes::tokio::future_into_py(py, async move {
-            match bridge::dispatch(&client, &operation, call).await {
+            match bridge::dispatch(&client, operation, call).await {
                 Ok(outcome) => Ok(PyOutcome(outcome)),
                 Err(e) => Err(Python::attach(|py| {
                     to_pyerr(py, &e, Some(client.correlation_id()))
