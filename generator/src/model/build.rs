@@ -90,7 +90,7 @@ pub fn build(spec: &Spec) -> Result<Api, GenError> {
 
     let mut types: Vec<TypeDef> = builder.types.into_values().collect();
     types.sort_by(|a, b| a.name.pascal.cmp(&b.name.pascal));
-    Ok(Api {
+    let mut api = Api {
         title: info.title.clone(),
         version: info.version.clone(),
         description: info.description.clone(),
@@ -99,7 +99,10 @@ pub fn build(spec: &Spec) -> Result<Api, GenError> {
         client_headers,
         types,
         groups,
-    })
+        type_positions: Default::default(),
+    };
+    api.reindex();
+    Ok(api)
 }
 
 /// What a schema says about the value besides its type.

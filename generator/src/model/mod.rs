@@ -9,7 +9,7 @@ mod build;
 mod extensions;
 pub mod names;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 pub use build::build;
 pub use names::Name;
@@ -28,11 +28,28 @@ pub struct Api {
     pub types: Vec<TypeDef>,
     /// Resource groups (from the first tag of each operation), sorted by name.
     pub groups: Vec<Group>,
+    /// Position in `types` by `Name::original`, so that `type_def` (which the emitters call for
+    /// every field and parameter) is not a scan of all types. Built by `model::build`; code that
+    /// edits `types` afterwards calls `reindex`.
+    type_positions: HashMap<String, usize>,
 }
 
 impl Api {
     pub fn type_def(&self, name: &str) -> Option<&TypeDef> {
-        self.types.iter().find(|t| t.name.original == name)
+        self.type_positions
+            .get(name)
+            .and_then(|&i| self.types.get(i))
+            .filter(|def| def.name.original == name)
+    }
+
+    /// Rebuild the index `type_def` uses, after `types` was changed.
+    pub fn reindex(&mut self) {
+        self.type_positions = self
+            .types
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.name.original.clone(), i))
+            .collect();
     }
 
     /// Look through aliases to the type a value really has.

@@ -4,6 +4,9 @@
 //! Python models and clients are plain Python: the model decides every name, type and
 //! conversion here, and the templates in `templates/python/` only lay them out.
 
+use std::collections::HashSet;
+
+use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{Value, json};
 
 use crate::emit::{GeneratedFile, clean_doc, header};
@@ -408,26 +411,24 @@ fn client_imports(
     clouds: bool,
 ) -> Vec<String> {
     // Code only: a name that appears in a docstring is not a use.
-    let code: Vec<Value> = groups
-        .iter()
-        .flat_map(|g| g["operations"].as_array().cloned().unwrap_or_default())
-        .map(|mut op| {
-            op["doc"] = Value::Null;
-            op
-        })
-        .collect();
-    let text = serde_json::to_string(&code).unwrap_or_default();
+    let text = serde_json::to_string(&CodeOnly(groups)).unwrap_or_default();
     let has = |needle: &str| text.contains(needle);
+    // A model is used when its name is a whole word of the code. Collect the words once rather
+    // than searching the code once per model (which is quadratic in the size of the API).
+    let words = words(&text);
     let word = |name: &str| {
+        if !name.is_empty() && name.chars().all(is_word_char) {
+            return words.contains(name);
+        }
         text.match_indices(name).any(|(i, _)| {
             let before = text[..i]
                 .chars()
                 .next_back()
-                .is_none_or(|c| !c.is_alphanumeric() && c != '_');
+                .is_none_or(|c| !is_word_char(c));
             let after = text[i + name.len()..]
                 .chars()
                 .next()
-                .is_none_or(|c| !c.is_alphanumeric() && c != '_');
+                .is_none_or(|c| !is_word_char(c));
             before && after
         })
     };
@@ -479,6 +480,63 @@ fn client_imports(
     runtime.sort_by_key(|n| isort_key(n));
     lines.push(from_import("._runtime", &runtime));
     lines
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
+}
+
+/// The maximal runs of word characters in `text`.
+fn words(text: &str) -> HashSet<&str> {
+    let mut out = HashSet::new();
+    let mut start = None;
+    for (i, c) in text.char_indices() {
+        match (is_word_char(c), start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                out.insert(&text[s..i]);
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(s) = start {
+        out.insert(&text[s..]);
+    }
+    out
+}
+
+/// The operations of every group, serialised as a JSON list with each one's `doc` as null:
+/// the generated code without its docstrings.
+struct CodeOnly<'a>(&'a [Value]);
+
+impl Serialize for CodeOnly<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        struct Op<'a>(&'a Value);
+        impl Serialize for Op<'_> {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                let Value::Object(op) = self.0 else {
+                    return self.0.serialize(serializer);
+                };
+                let mut map = serializer.serialize_map(None)?;
+                for (key, value) in op {
+                    let value = if key == "doc" { &Value::Null } else { value };
+                    map.serialize_entry(key, value)?;
+                }
+                if !op.contains_key("doc") {
+                    map.serialize_entry("doc", &Value::Null)?;
+                }
+                map.end()
+            }
+        }
+        serializer.collect_seq(
+            self.0
+                .iter()
+                .filter_map(|g| g["operations"].as_array())
+                .flatten()
+                .map(Op),
+        )
+    }
 }
 
 fn context(api: &Api) -> tera::Context {
