@@ -11,15 +11,75 @@ use sdk_runtime::{BoxFuture, Error, RetryPolicy, Secret, TokenProvider};
 use bridge::{Outcome, build_call, seconds};
 
 use crate::errors::to_pyerr;
-use crate::runtime;
+use crate::{local, runtime};
 
 /// The native half of `partner_center.Client` / `AsyncClient`: one configured Rust client.
 ///
 /// Cheap to share between threads and event loops: calls clone the client (one connection pool).
 #[pyclass(frozen, module = "partner_center._native")]
 pub struct NativeClient {
+    /// The shared client: async calls, and sync calls that cannot use a thread's own.
     client: partner_center::Client,
+    /// How to build the same client again, for each thread that makes sync calls.
+    options: Options,
+    /// Identifies this client among a thread's own clients (see `local`), and tells them when it is gone.
+    owner: Arc<()>,
     base_url: String,
+}
+
+/// What `NativeClient(...)` was given, checked: enough to build identical clients.
+#[derive(Clone)]
+struct Options {
+    base_url: Option<String>,
+    cloud: Option<partner_center::Cloud>,
+    token: Option<Secret>,
+    token_provider: Option<Arc<Py<PyAny>>>,
+    locale: Option<String>,
+    application: Option<String>,
+    correlation_id: Option<String>,
+    timeout: Option<Duration>,
+    max_attempts: Option<u32>,
+    validate: bool,
+    user_agent: Option<String>,
+}
+
+impl Options {
+    fn build(&self) -> Result<partner_center::Client, Error> {
+        let mut builder = partner_center::Client::builder();
+        if let Some(url) = &self.base_url {
+            builder = builder.base_url(url.clone());
+        }
+        if let Some(cloud) = self.cloud {
+            builder = builder.cloud(cloud);
+        }
+        if let Some(token) = &self.token {
+            builder = builder.token(token.expose());
+        }
+        if let Some(source) = &self.token_provider {
+            builder = builder.token_provider(PyTokenProvider {
+                source: Arc::clone(source),
+            });
+        }
+        if let Some(locale) = &self.locale {
+            builder = builder.locale(locale.clone());
+        }
+        if let Some(application) = &self.application {
+            builder = builder.application(application.clone());
+        }
+        if let Some(id) = &self.correlation_id {
+            builder = builder.correlation_id(id.clone());
+        }
+        if let Some(timeout) = self.timeout {
+            builder = builder.timeout(timeout);
+        }
+        if let Some(attempts) = self.max_attempts {
+            builder = builder.retry(RetryPolicy::default().with_max_attempts(attempts));
+        }
+        if let Some(agent) = &self.user_agent {
+            builder = builder.user_agent(agent.clone());
+        }
+        builder.validation(self.validate).build()
+    }
 }
 
 fn config_error(py: Python<'_>, message: String) -> PyErr {
@@ -130,67 +190,65 @@ impl NativeClient {
         validate: bool,
         user_agent: Option<String>,
     ) -> PyResult<Self> {
-        let mut builder = partner_center::Client::builder();
-        match (base_url, cloud) {
-            (Some(_), Some(_)) => {
-                return Err(PyValueError::new_err("give base_url or cloud, not both"));
-            }
-            (Some(url), None) => builder = builder.base_url(url),
-            (None, Some(name)) => {
-                let c = self::cloud(name).ok_or_else(|| {
+        if base_url.is_some() && cloud.is_some() {
+            return Err(PyValueError::new_err("give base_url or cloud, not both"));
+        }
+        if token.is_some() && token_provider.is_some() {
+            return Err(PyValueError::new_err(
+                "give token or token_provider, not both",
+            ));
+        }
+        let cloud = cloud
+            .map(|name| {
+                self::cloud(name).ok_or_else(|| {
                     PyValueError::new_err(format!(
                         "unknown cloud {name:?}: expected \"global\", \"china\" or \"usgov\""
                     ))
-                })?;
-                builder = builder.cloud(c);
-            }
-            (None, None) => {}
-        }
-        match (token, token_provider) {
-            (Some(_), Some(_)) => {
-                return Err(PyValueError::new_err(
-                    "give token or token_provider, not both",
-                ));
-            }
-            (Some(token), None) => builder = builder.token(token),
-            (None, Some(source)) => {
-                builder = builder.token_provider(PyTokenProvider {
-                    source: Arc::new(source),
-                });
-            }
-            (None, None) => {}
-        }
-        if let Some(locale) = locale {
-            builder = builder.locale(locale);
-        }
-        if let Some(application) = application {
-            builder = builder.application(application);
-        }
-        if let Some(id) = correlation_id {
-            builder = builder.correlation_id(id);
-        }
-        if let Some(secs) = timeout {
-            let t: Duration = seconds(secs).ok_or_else(|| {
-                PyValueError::new_err("timeout must be a positive number of seconds")
-            })?;
-            builder = builder.timeout(t);
-        }
-        if let Some(n) = max_retries {
-            let n = u32::try_from(n)
-                .ok()
-                .filter(|n| *n < u32::MAX)
-                .ok_or_else(|| PyValueError::new_err("max_retries must be 0 or more"))?;
-            builder = builder.retry(RetryPolicy::default().with_max_attempts(n + 1));
-        }
-        if let Some(agent) = user_agent {
-            builder = builder.user_agent(agent);
-        }
-        let client = builder.validation(validate).build().map_err(|e| match e {
+                })
+            })
+            .transpose()?;
+        let timeout = timeout
+            .map(|secs| {
+                seconds(secs).ok_or_else(|| {
+                    PyValueError::new_err("timeout must be a positive number of seconds")
+                })
+            })
+            .transpose()?;
+        let max_attempts = max_retries
+            .map(|n| {
+                u32::try_from(n)
+                    .ok()
+                    .filter(|n| *n < u32::MAX)
+                    .map(|n| n + 1)
+                    .ok_or_else(|| PyValueError::new_err("max_retries must be 0 or more"))
+            })
+            .transpose()?;
+        let mut options = Options {
+            base_url,
+            cloud,
+            token: token.map(Secret::new),
+            token_provider: token_provider.map(Arc::new),
+            locale,
+            application,
+            correlation_id,
+            timeout,
+            max_attempts,
+            validate,
+            user_agent,
+        };
+        let client = options.build().map_err(|e| match e {
             Error::Config(message) => config_error(py, message),
             other => to_pyerr(py, &other, None),
         })?;
+        // Every thread's own client sends this client's correlation id.
+        options.correlation_id = Some(client.correlation_id().to_string());
         let base_url = client.transport().base_url().to_string();
-        Ok(Self { client, base_url })
+        Ok(Self {
+            client,
+            options,
+            owner: Arc::new(()),
+            base_url,
+        })
     }
 
     /// The correlation id sent with every call of this client.
@@ -232,12 +290,37 @@ impl NativeClient {
             continuation_token,
         )
         .map_err(|e| to_pyerr(py, &e, None))?;
-        let client = self.client.clone();
-        runtime::block_on(py, async move {
-            bridge::dispatch(&client, operation, call).await
-        })?
-        .map(PyOutcome)
-        .map_err(|e| to_pyerr(py, &e, Some(correlation)))
+        // Taken by whichever path runs the call.
+        let mut pending = Some(call);
+        let in_flight = local::SyncCall::start();
+        let here = if in_flight.few() {
+            local::with_thread_client(
+                &self.owner,
+                || self.options.build(),
+                |runtime, client| {
+                    let call = pending.take().unwrap_or_default();
+                    runtime::block_on_here(py, runtime, bridge::dispatch(client, operation, call))
+                },
+            )
+        } else {
+            None
+        };
+        let answer = match here {
+            Some(Ok(answer)) => answer?,
+            Some(Err(e)) => Err(e),
+            // Many sync calls in flight, or re-entered from a signal handler during a call on
+            // this thread: the shared runtime.
+            None => {
+                let call = pending.take().unwrap_or_default();
+                let client = self.client.clone();
+                runtime::block_on(py, async move {
+                    bridge::dispatch(&client, operation, call).await
+                })?
+            }
+        };
+        answer
+            .map(PyOutcome)
+            .map_err(|e| to_pyerr(py, &e, Some(correlation)))
     }
 
     /// Like `call`, as an asyncio awaitable that runs on the shared tokio runtime (never blocks the loop).

@@ -31,12 +31,7 @@ where
     F: Future + Send + 'static,
     F::Output: Send + 'static,
 {
-    if tokio::runtime::Handle::try_current().is_ok() {
-        return Err(PyRuntimeError::new_err(
-            "a synchronous partner_center call cannot run on the client's own runtime thread; \
-             use the AsyncClient there",
-        ));
-    }
+    refuse_inside_runtime()?;
     let (done, answer) = mpsc::sync_channel(1);
     let task = runtime().spawn(async move {
         // The receiver is gone only when the caller gave up (a signal): nothing to report.
@@ -60,4 +55,45 @@ where
             }
         }
     })
+}
+
+/// Runs `fut` on `runtime` — the calling thread's own current-thread runtime (see `local`) — with
+/// the GIL released. Every 100 ms it takes the GIL back briefly to run Python's signal handlers:
+/// when one raises (KeyboardInterrupt on Ctrl-C), the future is dropped — cancelling the request —
+/// and that exception is returned.
+pub fn block_on_here<F>(py: Python<'_>, runtime: &Runtime, fut: F) -> PyResult<F::Output>
+where
+    F: Future + Send,
+    F::Output: Send,
+{
+    refuse_inside_runtime()?;
+    py.detach(|| {
+        runtime.block_on(async {
+            let mut fut = std::pin::pin!(fut);
+            // The first check is one period away: awaiting an immediate first tick would cost a
+            // turn of the timer driver (about 1 ms) on every call.
+            let first = tokio::time::Instant::now() + SIGNAL_POLL;
+            let mut tick = tokio::time::interval_at(first, SIGNAL_POLL);
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tokio::select! {
+                    biased;
+                    out = &mut fut => return Ok(out),
+                    _ = tick.tick() => Python::attach(|py| py.check_signals())?,
+                }
+            }
+        })
+    })
+}
+
+/// A sync call from a thread that is running a tokio runtime (a token provider called back on a
+/// worker, say) would block that runtime, or panic: refuse it with a clear error instead.
+fn refuse_inside_runtime() -> PyResult<()> {
+    if tokio::runtime::Handle::try_current().is_ok() {
+        return Err(PyRuntimeError::new_err(
+            "a synchronous partner_center call cannot run on the client's own runtime thread; \
+             use the AsyncClient there",
+        ));
+    }
+    Ok(())
 }

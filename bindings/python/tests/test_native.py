@@ -96,3 +96,26 @@ async def test_token_provider_with_the_async_path() -> None:
         status, _, _, _ = await native.call_async("checkDomainExists", b'{"domain": "contoso.onmicrosoft.com"}')
         assert status == 404 and provider.calls == 1
         assert time.monotonic() - started < 5
+
+
+def test_sync_calls_from_one_and_many_threads_behave_alike(reset: Emulator) -> None:
+    # A lone sync call runs on its thread's own runtime and client; with more calls in flight
+    # than cores they go to the shared runtime. Both must send the same client configuration.
+    client = pc.Client(token=TOKEN, base_url=reset.url, locale="de-DE", correlation_id="0f8fad5b-d9cb-469f-a165-70867728950e")
+    seen: list[tuple[str | None, str | None, int]] = []
+    lock = threading.Lock()
+
+    def calls(n: int) -> None:
+        for _ in range(n):
+            response = client.country_validation_rules.get_with_response("DE")
+            with lock:
+                seen.append((response.headers.get("ms-correlationid"), response.headers.get("x-locale"), response.status))
+
+    calls(5)
+    threads = [threading.Thread(target=calls, args=(20,)) for _ in range(16)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(seen) == 5 + 16 * 20
+    assert set(seen) == {("0f8fad5b-d9cb-469f-a165-70867728950e", "de-DE", 200)}
