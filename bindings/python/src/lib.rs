@@ -2,7 +2,7 @@
 //!
 //! Generic glue around the generated Rust client: [`client::NativeClient`] runs any operation by
 //! name through the generated [`bridge::dispatch`], sync (GIL released, Ctrl-C aware; on the
-//! calling thread's own runtime while few calls are in flight, see [`local`]) or as an asyncio
+//! calling thread's own runtime while few calls are in flight, see `local.rs`) or as an asyncio
 //! awaitable on one shared tokio runtime; errors become the classes of
 //! `partner_center/_errors.py`. Models, clients and the typed API are plain Python, generated from
 //! the spec (docs/contract.md §4).
