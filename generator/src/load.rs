@@ -4,7 +4,7 @@
 //! node is cheap to give. Only then is the document deserialised into `openapiv3` types, with
 //! `serde_path_to_error` so that a shape error still names its place.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 use std::path::Path;
 
 use serde_json::Value;
@@ -37,16 +37,29 @@ pub fn parse(text: &str, name: &str) -> Result<Spec, GenError> {
 fn parse_inner(text: &str) -> Result<(Value, openapiv3::OpenAPI), GenError> {
     let raw = parse_document(text)?;
     check_version(&raw)?;
-    check_refs(&raw)?;
-    let openapi = serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(&raw).map_err(|e| {
+    // The reference check and the typed deserialisation both only read the document: run them
+    // side by side, and report as if one ran after the other (a bad `$ref` first).
+    let (refs, openapi) = std::thread::scope(|scope| {
+        let typed = scope.spawn(|| typed(&raw));
+        let refs = check_refs(&raw);
+        let openapi = typed
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (refs, openapi)
+    });
+    refs?;
+    Ok((raw, openapi?))
+}
+
+fn typed(raw: &Value) -> Result<openapiv3::OpenAPI, GenError> {
+    serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(raw).map_err(|e| {
         let (pointer, message) =
-            narrow(&raw).unwrap_or_else(|| (path_to_pointer(e.path()), e.inner().to_string()));
+            narrow(raw).unwrap_or_else(|| (path_to_pointer(e.path()), e.inner().to_string()));
         GenError::at(
             pointer,
             format!("not a valid OpenAPI 3.0 document here: {message}"),
         )
-    })?;
-    Ok((raw, openapi))
+    })
 }
 
 /// openapiv3 flattens some maps (paths, responses), which hides the failing key from
@@ -186,7 +199,7 @@ fn scalar_text(v: &Value) -> String {
 /// Every `$ref` must be local and resolve, and no `$ref` may lead back to itself through refs alone.
 fn check_refs(raw: &Value) -> Result<(), GenError> {
     let mut found = Vec::new();
-    collect_refs(raw, String::new(), &mut found);
+    collect_refs(raw, &mut NodePath::default(), &mut found);
     let mut refs = Vec::with_capacity(found.len());
     for (at, target) in found {
         let Some(target) = target else {
@@ -195,58 +208,133 @@ fn check_refs(raw: &Value) -> Result<(), GenError> {
                 "`$ref` must be a string such as '#/components/schemas/Name'",
             ));
         };
-        resolve_ref(raw, &target).map_err(|message| GenError::at(at.clone(), message))?;
+        resolve_ref(raw, target).map_err(|message| GenError::at(at.clone(), message))?;
         refs.push((at, target));
     }
+    // Targets whose chain of references ends without a cycle. Any `$ref` to one of them ends
+    // too: a chain from such a `$ref` that came back to it would pass its target twice.
+    let mut ends: HashSet<&str> = HashSet::new();
     for (at, target) in &refs {
+        if ends.contains(target) {
+            continue;
+        }
         let mut seen = BTreeSet::new();
-        let mut current = target.clone();
+        let mut current = *target;
         seen.insert(at.trim_end_matches("/$ref").to_string());
         loop {
             let pointer = current.trim_start_matches('#').to_string();
-            if !seen.insert(pointer.clone()) {
+            if !seen.insert(pointer) {
                 return Err(GenError::at(
                     at.clone(),
                     format!("`$ref` cycle: {target} leads back to itself through references only"),
                 ));
             }
-            match resolve_ref(raw, &current)
+            match resolve_ref(raw, current)
                 .ok()
                 .and_then(|v| v.get("$ref"))
                 .and_then(Value::as_str)
             {
-                Some(next) => current = next.to_string(),
+                Some(next) => current = next,
                 None => break,
             }
         }
+        ends.insert(target);
     }
     Ok(())
 }
 
 /// Every `$ref` with its pointer; `None` when the `$ref` is not a string.
-fn collect_refs(v: &Value, at: String, out: &mut Vec<(String, Option<String>)>) {
+fn collect_refs<'v>(v: &'v Value, at: &mut NodePath<'v>, out: &mut Vec<(String, Option<&'v str>)>) {
     match v {
         Value::Object(map) => {
             for (key, value) in map {
-                let child = format!("{at}/{}", escape_token(key));
                 // (A property may be *named* `$ref`; that one is a schema, not a reference.)
-                if key == "$ref" && !at.ends_with("/properties") {
-                    out.push((child, value.as_str().map(str::to_string)));
+                if key == "$ref" && !at.ends_with_key("properties") {
+                    out.push((at.pointer_to(key), value.as_str()));
                     continue;
                 }
                 // Example values are data, not schema: a `$ref` key inside one is just a key.
-                if key == "example" || (key == "value" && at.contains("/examples/")) {
+                if at.is_example_key(key) {
                     continue;
                 }
-                collect_refs(value, child, out);
+                at.push_key(key);
+                collect_refs(value, at, out);
+                at.pop();
             }
         }
         Value::Array(items) => {
             for (i, item) in items.iter().enumerate() {
-                collect_refs(item, format!("{at}/{i}"), out);
+                at.push_index(i);
+                collect_refs(item, at, out);
+                at.pop();
             }
         }
         _ => {}
+    }
+}
+
+/// Where a walk of the document is, as the tokens of a JSON pointer. The walks over every node
+/// (`$ref`s, `x-pc-*` keys) keep this stack and only spell a pointer for the few nodes they
+/// report, instead of formatting one string per node.
+#[derive(Debug, Default)]
+pub(crate) struct NodePath<'v> {
+    tokens: Vec<Token<'v>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Token<'v> {
+    Key(&'v str),
+    Index(usize),
+}
+
+impl<'v> NodePath<'v> {
+    pub(crate) fn push_key(&mut self, key: &'v str) {
+        self.tokens.push(Token::Key(key));
+    }
+
+    pub(crate) fn push_index(&mut self, index: usize) {
+        self.tokens.push(Token::Index(index));
+    }
+
+    pub(crate) fn pop(&mut self) {
+        self.tokens.pop();
+    }
+
+    /// The pointer of this node (`""` at the root).
+    pub(crate) fn pointer(&self) -> String {
+        let mut out = String::new();
+        for token in &self.tokens {
+            out.push('/');
+            match token {
+                Token::Key(key) => out.push_str(&escape_token(key)),
+                Token::Index(i) => out.push_str(&i.to_string()),
+            }
+        }
+        out
+    }
+
+    /// The pointer of this node's member `key`.
+    pub(crate) fn pointer_to(&self, key: &str) -> String {
+        let mut out = self.pointer();
+        out.push('/');
+        out.push_str(&escape_token(key));
+        out
+    }
+
+    /// Whether this node's pointer ends with `/{key}`.
+    pub(crate) fn ends_with_key(&self, key: &str) -> bool {
+        self.tokens.last() == Some(&Token::Key(key))
+    }
+
+    /// Whether member `key` of this node holds example data rather than spec: an `example`, or
+    /// the `value` of an entry below some `examples` (this node's pointer contains `/examples/`).
+    pub(crate) fn is_example_key(&self, key: &str) -> bool {
+        key == "example"
+            || key == "value"
+                && self
+                    .tokens
+                    .split_last()
+                    .is_some_and(|(_, above)| above.contains(&Token::Key("examples")))
     }
 }
 

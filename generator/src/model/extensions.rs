@@ -9,6 +9,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::error::{GenError, pointer};
+use crate::load::NodePath;
 
 /// Every extension the generator understands, and where it may appear.
 pub const KNOWN: &[(&str, &str)] = &[
@@ -34,14 +35,14 @@ pub fn read<T: DeserializeOwned>(value: &Value, at: &str, key: &str) -> Result<T
 
 /// Reject `x-pc-*` keys that are not ours, wherever they appear.
 pub fn check_known(raw: &Value) -> Result<(), GenError> {
-    fn walk(v: &Value, at: &str) -> Result<(), GenError> {
+    fn walk<'v>(v: &'v Value, at: &mut NodePath<'v>) -> Result<(), GenError> {
         match v {
             Value::Object(map) => {
                 for (key, value) in map {
                     if key.starts_with("x-pc-") && !KNOWN.iter().any(|(k, _)| k == key) {
                         let known: Vec<&str> = KNOWN.iter().map(|(k, _)| *k).collect();
                         return Err(GenError::at(
-                            pointer(at, &[key]),
+                            at.pointer_to(key),
                             format!(
                                 "unknown extension `{key}`; known ones are {}",
                                 known.join(", ")
@@ -49,23 +50,27 @@ pub fn check_known(raw: &Value) -> Result<(), GenError> {
                         ));
                     }
                     // Example values are data, not spec.
-                    if key == "example" || key == "value" && at.contains("/examples/") {
+                    if at.is_example_key(key) {
                         continue;
                     }
-                    walk(value, &pointer(at, &[key]))?;
+                    at.push_key(key);
+                    walk(value, at)?;
+                    at.pop();
                 }
                 Ok(())
             }
             Value::Array(items) => {
                 for (i, item) in items.iter().enumerate() {
-                    walk(item, &format!("{at}/{i}"))?;
+                    at.push_index(i);
+                    walk(item, at)?;
+                    at.pop();
                 }
                 Ok(())
             }
             _ => Ok(()),
         }
     }
-    walk(raw, "")
+    walk(raw, &mut NodePath::default())
 }
 
 #[derive(Debug, Deserialize, Default)]
