@@ -9,6 +9,7 @@ pub mod error;
 pub mod load;
 pub mod model;
 pub mod output;
+mod parallel;
 pub mod targets;
 mod templates;
 

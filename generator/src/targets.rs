@@ -11,30 +11,46 @@ use crate::output::TargetOutput;
 pub const SPEC: &str = "spec/partner-center-customers.yaml";
 
 /// Every generated file of the workspace, grouped by target.
+///
+/// The targets only read the model, so they are emitted side by side: the bridge, Node and
+/// Python each on a thread of their own while this one emits Rust, which itself shares its
+/// parts out among threads (`emit::rust`).
 pub fn workspace_targets(api: &Api, root: &Path) -> Result<Vec<TargetOutput>, GenError> {
+    let (rust, bridge, node, python) = std::thread::scope(|scope| {
+        let bridge = scope.spawn(|| emit::bridge::emit_sources(api));
+        let node = scope.spawn(|| emit::node::emit(api));
+        let python = scope.spawn(|| emit::python::emit(api));
+        let rust = emit::rust::emit_sources(api);
+        let join = |handle: std::thread::ScopedJoinHandle<'_, _>| {
+            handle
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        };
+        (rust, join(bridge), join(node), join(python))
+    });
     Ok(vec![
         TargetOutput {
             name: "rust".to_string(),
             root: root.join("bindings/rust"),
-            files: emit::rust::emit_sources(api)?,
+            files: rust?,
             owned_dirs: vec![PathBuf::from("src/generated")],
         },
         TargetOutput {
             name: "bridge".to_string(),
             root: root.join("bindings/bridge"),
-            files: emit::bridge::emit_sources(api)?,
+            files: bridge?,
             owned_dirs: Vec::new(),
         },
         TargetOutput {
             name: "node".to_string(),
             root: root.join("bindings/node"),
-            files: emit::node::emit(api)?,
+            files: node?,
             owned_dirs: Vec::new(),
         },
         TargetOutput {
             name: "python".to_string(),
             root: root.join("bindings/python"),
-            files: emit::python::emit(api)?,
+            files: python?,
             owned_dirs: Vec::new(),
         },
     ])

@@ -5,9 +5,60 @@ use quote::quote;
 
 use super::operations::{arg_type, builder_name, has_lifetime};
 use super::syntax::{doc_attrs, ident, mentions, type_ident};
+use super::{GROUPS_PER_PART, Source, part, parts};
 use crate::model::{Api, Group, Operation};
 
-pub fn emit(api: &Api) -> TokenStream {
+pub(super) fn source(api: &Api) -> Source<'_> {
+    let groups: Vec<&Group> = api.groups.iter().filter(|g| g.name.is_some()).collect();
+    // Part 0 is the client, its builder and the clouds; the resource groups follow.
+    let group_parts = if groups.is_empty() {
+        0
+    } else {
+        parts(groups.len(), GROUPS_PER_PART)
+    };
+    Source {
+        name: "client.rs",
+        parts: 1 + group_parts,
+        part: Box::new(move |i| {
+            let (tokens, uses_models) = match i {
+                0 => emit_client(api),
+                i => {
+                    let groups: Vec<TokenStream> = part(&groups, i - 1, GROUPS_PER_PART)
+                        .iter()
+                        .map(|g| emit_group(g))
+                        .collect();
+                    let uses_models = groups.iter().any(|t| mentions(t, "models"));
+                    (quote!(#(#groups)*), uses_models)
+                }
+            };
+            (tokens, vec![uses_models])
+        }),
+        head: Box::new(|uses| {
+            let models_import = if uses[0] {
+                quote!(
+                    use super::{models, operations};
+                )
+            } else {
+                quote!(
+                    use super::operations;
+                )
+            };
+            quote! {
+                //! The client: how to build one, and one accessor per resource group.
+                use std::sync::Arc;
+                use std::time::Duration;
+
+                use sdk_runtime::{Error, RetryPolicy, Secret, StaticToken, TokenProvider, Transport, TransportConfig};
+
+                #models_import
+            }
+        }),
+    }
+}
+
+/// `Client` with its accessors and root methods, the clouds and the builder; and whether the
+/// root methods use `models`.
+fn emit_client(api: &Api) -> (TokenStream, bool) {
     let clouds = emit_clouds(api);
     let builder = emit_builder(api);
     let accessors = api.groups.iter().filter_map(|g| {
@@ -22,42 +73,16 @@ pub fn emit(api: &Api) -> TokenStream {
             }
         })
     });
-    let root_methods = api
+    let root_methods: Vec<TokenStream> = api
         .groups
         .iter()
         .filter(|g| g.name.is_none())
         .flat_map(|g| g.operations.iter())
-        .map(|op| method(op, quote!(self.clone())));
-    let groups = api
-        .groups
-        .iter()
-        .filter(|g| g.name.is_some())
-        .map(emit_group);
+        .map(|op| method(op, quote!(self.clone())))
+        .collect();
     let title_doc = format!(" A client for {} {}.", api.title, api.version);
-    let root_methods: Vec<TokenStream> = root_methods.collect();
-    let groups: Vec<TokenStream> = groups.collect();
-    let uses_models = root_methods
-        .iter()
-        .chain(&groups)
-        .any(|t| mentions(t, "models"));
-    let models_import = if uses_models {
-        quote!(
-            use super::{models, operations};
-        )
-    } else {
-        quote!(
-            use super::operations;
-        )
-    };
-    quote! {
-        //! The client: how to build one, and one accessor per resource group.
-        use std::sync::Arc;
-        use std::time::Duration;
-
-        use sdk_runtime::{Error, RetryPolicy, Secret, StaticToken, TokenProvider, Transport, TransportConfig};
-
-        #models_import
-
+    let uses_models = root_methods.iter().any(|t| mentions(t, "models"));
+    let tokens = quote! {
         #[doc = #title_doc]
         ///
         /// Cheap to clone: clones share one connection pool and one configuration.
@@ -95,8 +120,8 @@ pub fn emit(api: &Api) -> TokenStream {
 
         #clouds
         #builder
-        #(#groups)*
-    }
+    };
+    (tokens, uses_models)
 }
 
 fn emit_group(g: &Group) -> TokenStream {

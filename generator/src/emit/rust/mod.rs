@@ -11,17 +11,18 @@ pub(crate) mod operations;
 pub(crate) mod syntax;
 mod validate;
 
+use proc_macro2::TokenStream;
+
 use crate::emit::{GeneratedFile, header};
 use crate::error::GenError;
 use crate::model::Api;
-use crate::templates;
+use crate::{parallel, templates};
 
 /// The files of `src/` for a crate wrapping this API (everything but `Cargo.toml`).
 pub fn emit_sources(api: &Api) -> Result<Vec<GeneratedFile>, GenError> {
     let head = header(api, "//");
-    let render = |name: &str, tokens| {
-        syntax::render(tokens, &head)
-            .map_err(|m| GenError::io(format!("generated/{name}"), format!("internal error: {m}")))
+    let error = |name: &str, m: String| {
+        GenError::io(format!("generated/{name}"), format!("internal error: {m}"))
     };
     let module = quote::quote! {
         //! Everything generated from the spec. `client` is where calls start.
@@ -30,26 +31,99 @@ pub fn emit_sources(api: &Api) -> Result<Vec<GeneratedFile>, GenError> {
         pub mod operations;
         mod validate;
     };
-    Ok(vec![
+    let sources = [
+        models::source(api),
+        validate::source(api),
+        client::source(api),
+        operations::source(api),
+    ];
+    let mut files = vec![
         GeneratedFile::new("src/lib.rs", templates::render_lib_rs(api)?),
-        GeneratedFile::new("src/generated/mod.rs", render("mod.rs", module)?),
         GeneratedFile::new(
-            "src/generated/models.rs",
-            render("models.rs", models::emit(api))?,
+            "src/generated/mod.rs",
+            syntax::render(module, &head).map_err(|m| error("mod.rs", m))?,
         ),
-        GeneratedFile::new(
-            "src/generated/validate.rs",
-            render("validate.rs", validate::emit(api))?,
-        ),
-        GeneratedFile::new(
-            "src/generated/client.rs",
-            render("client.rs", client::emit(api))?,
-        ),
-        GeneratedFile::new(
-            "src/generated/operations.rs",
-            render("operations.rs", operations::emit(api))?,
-        ),
-    ])
+    ];
+    for (source, contents) in sources.iter().zip(render_sources(&sources, &head)) {
+        let contents = contents.map_err(|m| error(source.name, m))?;
+        files.push(GeneratedFile::new(
+            format!("src/generated/{}", source.name),
+            contents,
+        ));
+    }
+    Ok(files)
+}
+
+/// Types per part of `models.rs` and `validate.rs`, operations per part of `operations.rs`,
+/// resource groups per part of `client.rs`: small enough that a large API splits into many
+/// parts to share out, large enough that a part is worth a job.
+const TYPES_PER_PART: usize = 64;
+const OPERATIONS_PER_PART: usize = 32;
+const GROUPS_PER_PART: usize = 32;
+
+/// A file of `src/generated/` made of parts that are built and printed independently, so that
+/// they can be on different threads: tokens and syntax trees are not `Send`, so each part is
+/// built, parsed and printed on one thread, and only its text comes back.
+struct Source<'a> {
+    /// The file name, in `src/generated/`.
+    name: &'static str,
+    parts: usize,
+    /// The items of part `i`, and for each name the imports depend on, whether they use it.
+    part: Box<PartFn<'a>>,
+    /// Module docs and imports, given for each of those names whether some part uses it.
+    head: Box<HeadFn<'a>>,
+}
+
+type PartFn<'a> = dyn Fn(usize) -> (TokenStream, Vec<bool>) + Sync + 'a;
+type HeadFn<'a> = dyn Fn(&[bool]) -> TokenStream + Sync + 'a;
+
+/// How many parts `len` items make, `per_part` to a part (one, when there are none).
+fn parts(len: usize, per_part: usize) -> usize {
+    len.div_ceil(per_part).max(1)
+}
+
+/// The items of part `i`.
+fn part<T>(items: &[T], i: usize, per_part: usize) -> &[T] {
+    let start = (i * per_part).min(items.len());
+    &items[start..(start + per_part).min(items.len())]
+}
+
+/// Every part of every source printed, the parts of all sources shared out among threads; then
+/// each file put together with its head.
+fn render_sources(sources: &[Source<'_>], header: &str) -> Vec<Result<String, String>> {
+    let jobs: Vec<(usize, usize)> = sources
+        .iter()
+        .enumerate()
+        .flat_map(|(s, source)| (0..source.parts).map(move |i| (s, i)))
+        .collect();
+    let mut rendered = parallel::map(jobs.len(), |j| {
+        let (s, i) = jobs[j];
+        let (tokens, uses) = (sources[s].part)(i);
+        syntax::render_part(tokens).map(|text| (text, uses))
+    })
+    .into_iter();
+    sources
+        .iter()
+        .map(|source| {
+            let mut texts = Vec::with_capacity(source.parts + 1);
+            let mut uses: Vec<bool> = Vec::new();
+            for result in rendered.by_ref().take(source.parts) {
+                let (text, part_uses) = result?;
+                if uses.len() < part_uses.len() {
+                    uses.resize(part_uses.len(), false);
+                }
+                for (u, p) in uses.iter_mut().zip(part_uses) {
+                    *u |= p;
+                }
+                texts.push(text);
+            }
+            let head = syntax::render_part((source.head)(&uses))?;
+            Ok(syntax::join(
+                header,
+                std::iter::once(head.as_str()).chain(texts.iter().map(String::as_str)),
+            ))
+        })
+        .collect()
 }
 
 /// A standalone crate: the sources plus a `Cargo.toml` that uses the runtime crate by path.

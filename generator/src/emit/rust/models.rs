@@ -6,31 +6,44 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::syntax::{Models, doc_attrs, ident, rust_type, type_ident};
+use super::{Source, TYPES_PER_PART, part, parts};
 use crate::model::{
     Api, Enum, Field, Struct, TypeDef, TypeKind, TypeRef, Union, UnionRepr, VariantBody,
 };
 
-pub fn emit(api: &Api) -> TokenStream {
+pub(super) fn source(api: &Api) -> Source<'_> {
     let defaults = default_types(api);
-    let items = api.types.iter().map(|def| match &def.kind {
-        TypeKind::Struct(s) => emit_struct(def, s, defaults.contains(def.name.original.as_str())),
-        TypeKind::Enum(e) => emit_enum(def, e),
-        TypeKind::Union(u) => emit_union(def, u),
-        TypeKind::Alias(t) => {
-            let name = type_ident(&def.name.pascal);
-            let doc = doc_attrs(def.doc.as_deref());
-            let ty = rust_type(t, Models::Here);
-            quote! { #doc pub type #name = #ty; }
-        }
-    });
-    quote! {
-        //! Models: every schema of the spec as a Rust type.
-        //!
-        //! Optional fields are `Option`s that are left out of the JSON when `None`. Enums are open:
-        //! a value this version does not know is kept in the catch-all variant and sent back unchanged.
-        //! Property names are matched as the spec spells them, and also with a capital first letter
-        //! (the PascalCase form some services and SDKs send).
-        #(#items)*
+    Source {
+        name: "models.rs",
+        parts: parts(api.types.len(), TYPES_PER_PART),
+        part: Box::new(move |i| {
+            let items = part(&api.types, i, TYPES_PER_PART)
+                .iter()
+                .map(|def| match &def.kind {
+                    TypeKind::Struct(s) => {
+                        emit_struct(def, s, defaults.contains(def.name.original.as_str()))
+                    }
+                    TypeKind::Enum(e) => emit_enum(def, e),
+                    TypeKind::Union(u) => emit_union(def, u),
+                    TypeKind::Alias(t) => {
+                        let name = type_ident(&def.name.pascal);
+                        let doc = doc_attrs(def.doc.as_deref());
+                        let ty = rust_type(t, Models::Here);
+                        quote! { #doc pub type #name = #ty; }
+                    }
+                });
+            (quote!(#(#items)*), Vec::new())
+        }),
+        head: Box::new(|_| {
+            quote! {
+                //! Models: every schema of the spec as a Rust type.
+                //!
+                //! Optional fields are `Option`s that are left out of the JSON when `None`. Enums are open:
+                //! a value this version does not know is kept in the catch-all variant and sent back unchanged.
+                //! Property names are matched as the spec spells them, and also with a capital first letter
+                //! (the PascalCase form some services and SDKs send).
+            }
+        }),
     }
 }
 

@@ -9,6 +9,7 @@ use quote::{format_ident, quote};
 
 use super::access::str_at;
 use super::syntax::{Models, doc_attrs, ident, mentions, rust_type, type_ident};
+use super::{OPERATIONS_PER_PART, Source, part, parts};
 use crate::model::{
     Api, BodyFormat, Operation, Param, ParamLocation, RequestBody, TypeKind, TypeRef,
 };
@@ -76,28 +77,39 @@ fn body_stored_type(body: &RequestBody) -> TokenStream {
     }
 }
 
-pub fn emit(api: &Api) -> TokenStream {
-    let builders: Vec<TokenStream> = api.operations().map(|op| emit_builder(api, op)).collect();
-    let validation = builders
-        .iter()
-        .any(|b| mentions(b, "Validator"))
-        .then(|| quote!(Validate, Validator,));
-    let models = builders.iter().any(|b| mentions(b, "models")).then(|| {
-        quote!(
-            use super::models;
-        )
-    });
-    quote! {
-        //! Request builders, one per operation. Await one to send it.
-        use std::future::IntoFuture;
+pub(super) fn source(api: &Api) -> Source<'_> {
+    let operations: Vec<&Operation> = api.operations().collect();
+    Source {
+        name: "operations.rs",
+        parts: parts(operations.len(), OPERATIONS_PER_PART),
+        part: Box::new(move |i| {
+            let builders: Vec<TokenStream> = part(&operations, i, OPERATIONS_PER_PART)
+                .iter()
+                .map(|op| emit_builder(api, op))
+                .collect();
+            let uses = ["Validator", "models"]
+                .map(|name| builders.iter().any(|b| mentions(b, name)))
+                .to_vec();
+            (quote!(#(#builders)*), uses)
+        }),
+        head: Box::new(|uses| {
+            let validation = uses[0].then(|| quote!(Validate, Validator,));
+            let models = uses[1].then(|| {
+                quote!(
+                    use super::models;
+                )
+            });
+            quote! {
+                //! Request builders, one per operation. Await one to send it.
+                use std::future::IntoFuture;
 
-        use sdk_runtime::reqwest::Method;
-        use sdk_runtime::{BoxFuture, Error, Request, RequestOptions, Response, #validation};
+                use sdk_runtime::reqwest::Method;
+                use sdk_runtime::{BoxFuture, Error, Request, RequestOptions, Response, #validation};
 
-        use super::client::Client;
-        #models
-
-        #(#builders)*
+                use super::client::Client;
+                #models
+            }
+        }),
     }
 }
 

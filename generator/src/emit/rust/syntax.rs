@@ -113,17 +113,59 @@ pub fn mentions(tokens: &TokenStream, name: &str) -> bool {
 
 /// Parse emitted tokens and print them as formatted Rust source.
 pub fn render(tokens: TokenStream, header: &str) -> Result<String, String> {
+    Ok(join(header, [render_part(tokens)?.as_str()]))
+}
+
+/// Parse emitted tokens (module docs, items) and print them, spaced as `space_items` does: one
+/// part of a file. Printing is item by item at the left margin, so parts printed on their own and
+/// put together with `join` read exactly as the whole file printed at once.
+pub fn render_part(tokens: TokenStream) -> Result<String, String> {
     let file: syn::File =
         syn::parse2(tokens).map_err(|e| format!("emitted Rust does not parse: {e}"))?;
-    Ok(format!(
-        "{header}\n{}",
-        space_items(&prettyplease::unparse(&file))
-    ))
+    Ok(space_items(&prettyplease::unparse(&file)))
+}
+
+/// A file from its header comment and parts made by `render_part`, in order.
+pub fn join<'p>(header: &str, parts: impl IntoIterator<Item = &'p str>) -> String {
+    let parts: Vec<&str> = parts.into_iter().filter(|p| !p.is_empty()).collect();
+    let mut out =
+        String::with_capacity(header.len() + 1 + parts.iter().map(|p| p.len() + 1).sum::<usize>());
+    out.push_str(header);
+    out.push('\n');
+    let mut prev: Option<&str> = None;
+    for part in parts {
+        // `space_items` puts no blank line before a part's first line: decide it here, from
+        // the line before it, as it would have inside one file.
+        let first = part.lines().next().unwrap_or("");
+        if let Some(prev) = prev
+            && blank_between(prev, first)
+        {
+            out.push('\n');
+        }
+        out.push_str(part);
+        prev = Some(part.lines().next_back().unwrap_or(""));
+    }
+    out
 }
 
 /// prettyplease puts items right after one another; a blank line between items (and after the
 /// module docs and the imports) is what a person would write.
 fn space_items(source: &str) -> String {
+    let mut out = String::with_capacity(source.len() + source.len() / 16);
+    let mut prev = "";
+    for line in source.lines() {
+        if blank_between(prev, line) {
+            out.push('\n');
+        }
+        out.push_str(line);
+        out.push('\n');
+        prev = line;
+    }
+    out
+}
+
+/// Whether `space_items` puts a blank line between `prev` and the next `line`.
+fn blank_between(prev: &str, line: &str) -> bool {
     const ITEM_STARTS: &[&str] = &[
         "///",
         "#[",
@@ -140,24 +182,14 @@ fn space_items(source: &str) -> String {
         "use ",
         "sdk_runtime::",
     ];
-    let mut out = String::with_capacity(source.len() + source.len() / 16);
-    let mut prev = "";
-    for line in source.lines() {
-        let t = line.trim_start();
-        let p = prev.trim_start();
-        let same_indent = line.len() - t.len() == prev.len() - p.len();
-        let starts_item = ITEM_STARTS.iter().any(|s| t.starts_with(s));
-        let after_block = (p == "}" || p == "};") && same_indent && starts_item;
-        let after_docs = p.starts_with("//!") && !t.starts_with("//!") && !t.is_empty();
-        let after_uses =
-            p.starts_with("use ") && !t.starts_with("use ") && !t.is_empty() && same_indent;
-        let after_macro = p.ends_with("!();") && same_indent && starts_item;
-        if after_block || after_docs || after_uses || after_macro {
-            out.push('\n');
-        }
-        out.push_str(line);
-        out.push('\n');
-        prev = line;
-    }
-    out
+    let t = line.trim_start();
+    let p = prev.trim_start();
+    let same_indent = line.len() - t.len() == prev.len() - p.len();
+    let starts_item = ITEM_STARTS.iter().any(|s| t.starts_with(s));
+    let after_block = (p == "}" || p == "};") && same_indent && starts_item;
+    let after_docs = p.starts_with("//!") && !t.starts_with("//!") && !t.is_empty();
+    let after_uses =
+        p.starts_with("use ") && !t.starts_with("use ") && !t.is_empty() && same_indent;
+    let after_macro = p.ends_with("!();") && same_indent && starts_item;
+    after_block || after_docs || after_uses || after_macro
 }

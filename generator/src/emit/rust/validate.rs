@@ -8,54 +8,69 @@ use quote::{ToTokens, quote};
 
 use super::access::str_at;
 use super::syntax::{ident, type_ident};
+use super::{Source, TYPES_PER_PART, part, parts};
 use crate::model::{
     Api, Constraints, CountryRule, Field, Struct, TypeDef, TypeKind, TypeRef, Union, VariantBody,
 };
 
-pub fn emit(api: &Api) -> TokenStream {
-    let impls: Vec<TokenStream> = api
+pub(super) fn source(api: &Api) -> Source<'_> {
+    // An alias is the aliased type, which has its own impl; every other type gets one.
+    let any_impl = api
         .types
         .iter()
-        .filter_map(|def| match &def.kind {
-            TypeKind::Struct(s) => Some(struct_impl(api, def, s)),
-            TypeKind::Enum(e) => {
-                let name = type_ident(&def.name.pascal);
-                let other = type_ident(&e.other.pascal);
-                // An open enum accepts any value: nothing to check.
-                let (param, body) = if e.closed {
-                    let body = quote! {
-                        if let Self::#other(value) = self {
-                            v.one_of(value, Self::VALUES);
-                        }
-                    };
-                    (quote!(v), body)
-                } else {
-                    (quote!(_v), quote!())
-                };
-                Some(quote! {
-                    impl Validate for models::#name {
-                        fn validate_into(&self, #param: &mut Validator) {
-                            #body
-                        }
-                    }
-                })
-            }
-            TypeKind::Union(u) => Some(union_impl(def, u)),
-            // An alias is the aliased type, which has its own impl.
-            TypeKind::Alias(_) => None,
-        })
-        .collect();
-    let imports = (!impls.is_empty()).then(|| {
-        quote! {
-            use sdk_runtime::{Validate, Validator};
+        .any(|def| !matches!(def.kind, TypeKind::Alias(_)));
+    Source {
+        name: "validate.rs",
+        parts: parts(api.types.len(), TYPES_PER_PART),
+        part: Box::new(|i| {
+            let impls = part(&api.types, i, TYPES_PER_PART)
+                .iter()
+                .filter_map(|def| type_impl(api, def));
+            (quote!(#(#impls)*), Vec::new())
+        }),
+        head: Box::new(move |_| {
+            let imports = any_impl.then(|| {
+                quote! {
+                    use sdk_runtime::{Validate, Validator};
 
-            use super::models;
+                    use super::models;
+                }
+            });
+            quote! {
+                //! Client-side validation: `Validate` for every model, from the spec's constraints.
+                #imports
+            }
+        }),
+    }
+}
+
+fn type_impl(api: &Api, def: &TypeDef) -> Option<TokenStream> {
+    match &def.kind {
+        TypeKind::Struct(s) => Some(struct_impl(api, def, s)),
+        TypeKind::Enum(e) => {
+            let name = type_ident(&def.name.pascal);
+            let other = type_ident(&e.other.pascal);
+            // An open enum accepts any value: nothing to check.
+            let (param, body) = if e.closed {
+                let body = quote! {
+                    if let Self::#other(value) = self {
+                        v.one_of(value, Self::VALUES);
+                    }
+                };
+                (quote!(v), body)
+            } else {
+                (quote!(_v), quote!())
+            };
+            Some(quote! {
+                impl Validate for models::#name {
+                    fn validate_into(&self, #param: &mut Validator) {
+                        #body
+                    }
+                }
+            })
         }
-    });
-    quote! {
-        //! Client-side validation: `Validate` for every model, from the spec's constraints.
-        #imports
-        #(#impls)*
+        TypeKind::Union(u) => Some(union_impl(def, u)),
+        TypeKind::Alias(_) => None,
     }
 }
 
