@@ -5,6 +5,7 @@
 //! freely (`nullable` beside `allOf`, `properties` without `type`), the raw form handles that
 //! uniformly, and every node's JSON pointer comes for free for error messages.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 use openapiv3::{Parameter, ParameterSchemaOrContent, ReferenceOr, StatusCode};
@@ -778,7 +779,7 @@ impl<'a> Builder<'a> {
         };
 
         // Path-level parameters first, overridden by the operation's own (same name and place).
-        let mut raw_params: Vec<(Parameter, String)> = Vec::new();
+        let mut raw_params: Vec<(Cow<'_, Parameter>, String)> = Vec::new();
         let path_at = at
             .rsplit_once('/')
             .map(|(p, _)| p)
@@ -791,7 +792,7 @@ impl<'a> Builder<'a> {
             for (i, p) in list.iter().enumerate() {
                 let p_at = pointer(&list_at, &["parameters", &i.to_string()]);
                 let (param, param_at) = match p {
-                    ReferenceOr::Item(p) => (p.clone(), p_at),
+                    ReferenceOr::Item(p) => (Cow::Borrowed(p), p_at),
                     ReferenceOr::Reference { reference } => {
                         let node = resolve_ref(&spec.raw, reference)
                             .map_err(|m| GenError::at(p_at.clone(), m))?;
@@ -799,12 +800,16 @@ impl<'a> Builder<'a> {
                             serde_json::from_value(node.clone()).map_err(|e| {
                                 GenError::at(p_at.clone(), format!("not a parameter: {e}"))
                             })?;
-                        (param, reference.trim_start_matches('#').to_string())
+                        (
+                            Cow::Owned(param),
+                            reference.trim_start_matches('#').to_string(),
+                        )
                     }
                 };
-                let key = (param.parameter_data_ref().name.clone(), location_of(&param));
-                raw_params
-                    .retain(|(p, _)| (p.parameter_data_ref().name.clone(), location_of(p)) != key);
+                let (name, location) = (&param.parameter_data_ref().name, location_of(&param));
+                raw_params.retain(|(p, _)| {
+                    p.parameter_data_ref().name != *name || location_of(p) != location
+                });
                 raw_params.push((param, param_at));
             }
         }
@@ -944,7 +949,7 @@ impl<'a> Builder<'a> {
         type_name: &Name,
     ) -> Result<RequestBody, GenError> {
         let (body, body_at) = match rb {
-            ReferenceOr::Item(b) => (b.clone(), pointer(at, &["requestBody"])),
+            ReferenceOr::Item(b) => (Cow::Borrowed(b), pointer(at, &["requestBody"])),
             ReferenceOr::Reference { reference } => {
                 let node = resolve_ref(&spec.raw, reference)
                     .map_err(|m| GenError::at(pointer(at, &["requestBody"]), m))?;
@@ -955,7 +960,10 @@ impl<'a> Builder<'a> {
                             format!("not a request body: {e}"),
                         )
                     })?;
-                (body, reference.trim_start_matches('#').to_string())
+                (
+                    Cow::Owned(body),
+                    reference.trim_start_matches('#').to_string(),
+                )
             }
         };
         let Some((content_type, format)) = pick_media(body.content.keys()) else {
@@ -1009,13 +1017,13 @@ impl<'a> Builder<'a> {
             let code_text = code.to_string();
             let r_at = pointer(at, &["responses", &code_text]);
             let (response, r_at) = match response {
-                ReferenceOr::Item(r) => (r.clone(), r_at),
+                ReferenceOr::Item(r) => (Cow::Borrowed(r), r_at),
                 ReferenceOr::Reference { reference } => {
                     let node = resolve_ref(&spec.raw, reference)
                         .map_err(|m| GenError::at(r_at.clone(), m))?;
                     let r: openapiv3::Response = serde_json::from_value(node.clone())
                         .map_err(|e| GenError::at(r_at.clone(), format!("not a response: {e}")))?;
-                    (r, reference.trim_start_matches('#').to_string())
+                    (Cow::Owned(r), reference.trim_start_matches('#').to_string())
                 }
             };
             let body = match pick_media(response.content.keys()) {
