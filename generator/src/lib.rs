@@ -12,5 +12,6 @@ pub mod output;
 mod parallel;
 pub mod targets;
 mod templates;
+mod yaml;
 
 pub use error::GenError;

@@ -39,10 +39,11 @@ fn parse_inner(text: &str) -> Result<(Value, openapiv3::OpenAPI), GenError> {
     check_version(&raw)?;
     // The reference check and the typed deserialisation both only read the document: run them
     // side by side, and report as if one ran after the other (a bad `$ref` first).
+    // (The typed document stays on this thread: it is the one that allocates much.)
     let (refs, openapi) = std::thread::scope(|scope| {
-        let typed = scope.spawn(|| typed(&raw));
-        let refs = check_refs(&raw);
-        let openapi = typed
+        let refs = scope.spawn(|| check_refs(&raw));
+        let openapi = typed(&raw);
+        let refs = refs
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         (refs, openapi)
@@ -131,7 +132,7 @@ fn parse_document(text: &str) -> Result<Value, GenError> {
         serde_json::from_str(text)
             .map_err(|e| syntax_error("JSON", e.line(), e.column(), e.to_string()))
     } else {
-        serde_norway::from_str(text).map_err(|e| {
+        crate::yaml::parse(text).map_err(|e| {
             let (line, column) = e
                 .location()
                 .map(|l| (l.line(), l.column()))
