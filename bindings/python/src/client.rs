@@ -11,7 +11,7 @@ use sdk_runtime::{BoxFuture, Error, RetryPolicy, Secret, TokenProvider};
 use bridge::{Outcome, build_call, seconds};
 
 use crate::errors::to_pyerr;
-use crate::{local, runtime};
+use crate::{completions, local, runtime};
 
 /// The native half of `partner_center.Client` / `AsyncClient`: one configured Rust client.
 ///
@@ -349,15 +349,7 @@ impl NativeClient {
             continuation_token,
         )
         .map_err(|e| to_pyerr(py, &e, None))?;
-        let client = self.client.clone();
-        pyo3_async_runtimes::tokio::future_into_py(py, async move {
-            match bridge::dispatch(&client, operation, call).await {
-                Ok(outcome) => Ok(PyOutcome(outcome)),
-                Err(e) => Err(Python::attach(|py| {
-                    to_pyerr(py, &e, Some(client.correlation_id()))
-                })),
-            }
-        })
+        completions::submit(py, self.client.clone(), operation, call)
     }
 
     fn __repr__(&self) -> String {

@@ -8,6 +8,7 @@
 //! the spec (docs/contract.md §4).
 
 pub mod client;
+mod completions;
 pub mod errors;
 mod local;
 pub mod runtime;
