@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use crate::emit::GeneratedFile;
 use crate::error::GenError;
+use crate::parallel;
 
 /// One target's files under one root, plus the directories it owns entirely (a file there
 /// that the target no longer produces is stale).
@@ -25,26 +26,16 @@ pub struct Outcome {
 
 impl TargetOutput {
     /// Write every file whose content changed, and remove orphans from owned directories.
+    /// (Files are compared and written side by side; the first error in file order is reported.)
     pub fn write(&self) -> Result<Outcome, GenError> {
         let mut outcome = Outcome::default();
-        for file in &self.files {
-            let path = self.root.join(&file.path);
-            if std::fs::read_to_string(&path).ok().as_deref() == Some(file.contents.as_str()) {
+        let written = parallel::map(self.files.len(), |i| self.write_file(&self.files[i]));
+        for (file, written) in self.files.iter().zip(written) {
+            if written? {
+                outcome.written.push(self.root.join(&file.path));
+            } else {
                 outcome.unchanged += 1;
-                continue;
             }
-            if let Some(parent) = path.parent() {
-                std::fs::create_dir_all(parent).map_err(|e| {
-                    GenError::io(
-                        parent.display().to_string(),
-                        format!("cannot create directory: {e}"),
-                    )
-                })?;
-            }
-            std::fs::write(&path, &file.contents).map_err(|e| {
-                GenError::io(path.display().to_string(), format!("cannot write: {e}"))
-            })?;
-            outcome.written.push(path);
         }
         for orphan in self.orphans() {
             std::fs::remove_file(&orphan).map_err(|e| {
@@ -55,15 +46,39 @@ impl TargetOutput {
         Ok(outcome)
     }
 
+    /// Write one file unless it already has this content; whether it was written.
+    fn write_file(&self, file: &GeneratedFile) -> Result<bool, GenError> {
+        let path = self.root.join(&file.path);
+        if is_current(&path, &file.contents) {
+            return Ok(false);
+        }
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| {
+                GenError::io(
+                    parent.display().to_string(),
+                    format!("cannot create directory: {e}"),
+                )
+            })?;
+        }
+        std::fs::write(&path, &file.contents)
+            .map_err(|e| GenError::io(path.display().to_string(), format!("cannot write: {e}")))?;
+        Ok(true)
+    }
+
     /// Compare without writing.
     pub fn check(&self) -> Outcome {
         let mut outcome = Outcome::default();
-        for file in &self.files {
-            let path = self.root.join(&file.path);
-            if std::fs::read_to_string(&path).ok().as_deref() == Some(file.contents.as_str()) {
+        let current = parallel::map(self.files.len(), |i| {
+            is_current(
+                &self.root.join(&self.files[i].path),
+                &self.files[i].contents,
+            )
+        });
+        for (file, current) in self.files.iter().zip(current) {
+            if current {
                 outcome.unchanged += 1;
             } else {
-                outcome.stale.push(path);
+                outcome.stale.push(self.root.join(&file.path));
             }
         }
         outcome.stale.extend(self.orphans());
@@ -81,6 +96,11 @@ impl TargetOutput {
         out.sort();
         out
     }
+}
+
+/// Whether the file at `path` exists and holds exactly `contents`.
+fn is_current(path: &Path, contents: &str) -> bool {
+    std::fs::read(path).is_ok_and(|bytes| bytes == contents.as_bytes())
 }
 
 fn collect_files(dir: &Path, out: &mut Vec<PathBuf>) {
