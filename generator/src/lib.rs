@@ -15,3 +15,38 @@ mod templates;
 mod yaml;
 
 pub use error::GenError;
+
+use std::path::Path;
+
+/// `load::load` and then `model::build`, with the two overlapped: the `$ref` check and the
+/// model's component schemas, which need only the untyped document, run on a second thread while
+/// this one types the document. The result, and any error (the first one the two steps in turn
+/// would give, with the file name), is that of `model::build(&load::load(path, name)?)`.
+pub fn load_and_build(path: &Path, name: &str) -> Result<(load::Spec, model::Api), GenError> {
+    let in_file = |e: GenError| e.in_file(name);
+    let text = load::read(path, name)?;
+    let raw = load::parse_untyped(&text).map_err(in_file)?;
+    let api = std::thread::scope(|scope| {
+        let schemas = scope.spawn(|| {
+            load::check_refs(&raw)?;
+            Ok::<_, GenError>(model::Schemas::lower(&raw))
+        });
+        let openapi = load::typed(&raw);
+        let schemas = schemas
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        // In the order of the sequential steps: references, types, then the model.
+        let schemas = schemas.map_err(in_file)?;
+        let openapi = openapi.map_err(in_file)?;
+        let api = schemas.map_err(in_file)?.finish(&openapi, name);
+        Ok::<_, GenError>((openapi, api))
+    });
+    let (openapi, api) = api?;
+    let api = api.map_err(in_file)?;
+    let spec = load::Spec {
+        name: name.to_string(),
+        raw,
+        openapi,
+    };
+    Ok((spec, api))
+}

@@ -19,9 +19,12 @@ pub struct Spec {
 }
 
 pub fn load(path: &Path, name: &str) -> Result<Spec, GenError> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| GenError::io(name, format!("cannot read the spec: {e}")))?;
-    parse(&text, name)
+    parse(&read(path, name)?, name)
+}
+
+pub(crate) fn read(path: &Path, name: &str) -> Result<String, GenError> {
+    std::fs::read_to_string(path)
+        .map_err(|e| GenError::io(name, format!("cannot read the spec: {e}")))
 }
 
 pub fn parse(text: &str, name: &str) -> Result<Spec, GenError> {
@@ -35,8 +38,7 @@ pub fn parse(text: &str, name: &str) -> Result<Spec, GenError> {
 }
 
 fn parse_inner(text: &str) -> Result<(Value, openapiv3::OpenAPI), GenError> {
-    let raw = parse_document(text)?;
-    check_version(&raw)?;
+    let raw = parse_untyped(text)?;
     // The reference check and the typed deserialisation both only read the document: run them
     // side by side, and report as if one ran after the other (a bad `$ref` first).
     // (The typed document stays on this thread: it is the one that allocates much.)
@@ -52,7 +54,15 @@ fn parse_inner(text: &str) -> Result<(Value, openapiv3::OpenAPI), GenError> {
     Ok((raw, openapi?))
 }
 
-fn typed(raw: &Value) -> Result<openapiv3::OpenAPI, GenError> {
+/// The document as JSON, checked to be OpenAPI 3.0: the first step of `parse`.
+pub(crate) fn parse_untyped(text: &str) -> Result<Value, GenError> {
+    let raw = parse_document(text)?;
+    check_version(&raw)?;
+    Ok(raw)
+}
+
+/// The document in `openapiv3` types (the last step of `parse`, after `check_refs`).
+pub(crate) fn typed(raw: &Value) -> Result<openapiv3::OpenAPI, GenError> {
     serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(raw).map_err(|e| {
         let (pointer, message) =
             narrow(raw).unwrap_or_else(|| (path_to_pointer(e.path()), e.inner().to_string()));
@@ -198,7 +208,7 @@ fn scalar_text(v: &Value) -> String {
 }
 
 /// Every `$ref` must be local and resolve, and no `$ref` may lead back to itself through refs alone.
-fn check_refs(raw: &Value) -> Result<(), GenError> {
+pub(crate) fn check_refs(raw: &Value) -> Result<(), GenError> {
     let mut found = Vec::new();
     collect_refs(raw, &mut NodePath::default(), &mut found);
     let mut refs = Vec::with_capacity(found.len());

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use generator::error::GenError;
-use generator::{emit, load, model, output::TargetOutput, targets};
+use generator::{emit, output::TargetOutput, targets};
 
 const USAGE: &str = "\
 Generate the Rust, Python and Node.js clients from the OpenAPI spec.
@@ -102,8 +102,7 @@ fn run(args: &Args) -> Result<ExitCode, GenError> {
         Some(path) => (path.clone(), path.display().to_string()),
         None => (root.join(targets::SPEC), targets::SPEC.to_string()),
     };
-    let spec = load::load(&spec_path, &spec_name)?;
-    let api = model::build(&spec).map_err(|e| e.in_file(&spec_name))?;
+    let (spec, api) = generator::load_and_build(&spec_path, &spec_name)?;
     let counts = api.counts();
 
     let outputs = match &args.out {

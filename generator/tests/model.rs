@@ -127,10 +127,9 @@ fn formats_and_maps() {
     assert!(matches!(ty("inline"), TypeRef::Named(n) if n == "NodeInline"));
 }
 
-/// Deterministic corruption of real specs: the generator answers every one with output or a
-/// `GenError`, never a panic.
-#[test]
-fn broken_specs_never_panic() {
+/// Deterministic corruption of real specs (tricky.yaml and ours, `per_spec` mutants of each):
+/// one line's value replaced by another kind of value, or the line removed.
+fn mutants(per_spec: usize) -> Vec<String> {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/specs");
     let mut texts = vec![std::fs::read_to_string(dir.join("tricky.yaml")).unwrap()];
     texts.push(
@@ -152,10 +151,10 @@ fn broken_specs_never_panic() {
         seed ^= seed << 17;
         seed
     };
-    let mut outcomes = (0, 0);
+    let mut out = Vec::new();
     for text in &texts {
         let lines: Vec<&str> = text.lines().collect();
-        for _ in 0..200 {
+        for _ in 0..per_spec {
             let mut mutated: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
             let at = (next() as usize) % mutated.len();
             if let Some(colon) = mutated[at].find(": ") {
@@ -164,26 +163,67 @@ fn broken_specs_never_panic() {
             } else {
                 mutated.remove(at);
             }
-            let source = mutated.join("\n");
-            let result = std::panic::catch_unwind(|| {
-                load::parse(&source, "mutated.yaml")
-                    .and_then(|spec| model::build(&spec))
-                    .and_then(|api| emit::rust::emit_sources(&api))
-                    .map(|_| ())
-            });
-            match result {
-                Ok(Ok(())) => outcomes.0 += 1,
-                Ok(Err(e)) => {
-                    assert!(!e.message.is_empty());
-                    outcomes.1 += 1;
-                }
-                Err(_) => panic!("the generator panicked on this spec:\n{source}"),
+            out.push(mutated.join("\n"));
+        }
+    }
+    out
+}
+
+/// The generator answers every mutant with output or a `GenError`, never a panic.
+#[test]
+fn broken_specs_never_panic() {
+    let mut outcomes = (0, 0);
+    for source in mutants(200) {
+        let result = std::panic::catch_unwind(|| {
+            load::parse(&source, "mutated.yaml")
+                .and_then(|spec| model::build(&spec))
+                .and_then(|api| emit::rust::emit_sources(&api))
+                .map(|_| ())
+        });
+        match result {
+            Ok(Ok(())) => outcomes.0 += 1,
+            Ok(Err(e)) => {
+                assert!(!e.message.is_empty());
+                outcomes.1 += 1;
             }
+            Err(_) => panic!("the generator panicked on this spec:\n{source}"),
         }
     }
     assert!(
         outcomes.1 > 0,
         "some mutations must be rejected: {outcomes:?}"
+    );
+}
+
+/// `load_and_build` (what the binary runs: loading and the model overlapped) gives what
+/// `load` then `build` give: the same model, or the same error.
+#[test]
+fn load_and_build_is_load_then_build() {
+    let dir = std::env::temp_dir().join(format!("generator-load-and-build-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("spec.yaml");
+    let (mut same_model, mut same_error) = (0, 0);
+    for source in mutants(100) {
+        std::fs::write(&path, &source).unwrap();
+        let sequential = load::load(&path, "spec.yaml")
+            .and_then(|spec| model::build(&spec).map_err(|e| e.in_file("spec.yaml")));
+        let overlapped = generator::load_and_build(&path, "spec.yaml").map(|(_, api)| api);
+        match (sequential, overlapped) {
+            (Ok(a), Ok(b)) => {
+                assert_eq!(format!("{a:?}"), format!("{b:?}"), "{source}");
+                same_model += 1;
+            }
+            (Err(a), Err(b)) => {
+                assert_eq!(a, b, "{source}");
+                same_error += 1;
+            }
+            (a, b) => panic!("{:?} / {:?} for\n{source}", a.err(), b.err()),
+        }
+    }
+    std::fs::remove_dir_all(&dir).ok();
+    assert!(
+        same_model > 0 && same_error > 0,
+        "{same_model} / {same_error}"
     );
 }
 

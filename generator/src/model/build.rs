@@ -59,18 +59,42 @@ const RESERVED_TYPE_NAMES: &[&str] = &[
 ];
 
 pub fn build(spec: &Spec) -> Result<Api, GenError> {
-    extensions::check_known(&spec.raw)?;
-    let mut builder = Builder::new(&spec.raw);
-    builder.name_components()?;
-    builder.lower_components()?;
+    Schemas::lower(&spec.raw)?.finish(&spec.openapi, &spec.name)
+}
+
+/// The part of `build` that reads only the untyped document (the `x-pc-*` check and the
+/// component schemas), so that it can run while the document is being typed; `finish` does the
+/// rest. `Schemas::lower(raw)?.finish(openapi, name)` is `build`.
+pub struct Schemas<'a> {
+    builder: Builder<'a>,
+}
+
+impl<'a> Schemas<'a> {
+    pub fn lower(raw: &'a Value) -> Result<Schemas<'a>, GenError> {
+        extensions::check_known(raw)?;
+        let mut builder = Builder::new(raw);
+        builder.name_components()?;
+        builder.lower_components()?;
+        Ok(Schemas { builder })
+    }
+
+    pub fn finish(self, openapi: &openapiv3::OpenAPI, name: &str) -> Result<Api, GenError> {
+        finish(self.builder, openapi, name)
+    }
+}
+
+fn finish(
+    mut builder: Builder<'_>,
+    openapi: &openapiv3::OpenAPI,
+    name: &str,
+) -> Result<Api, GenError> {
     let client_headers = builder.client_headers()?;
-    let groups = builder.lower_operations(spec, &client_headers)?;
+    let groups = builder.lower_operations(openapi, &client_headers)?;
     builder.box_recursive_fields();
     builder.check_country_rules()?;
 
-    let info = &spec.openapi.info;
-    let servers = spec
-        .openapi
+    let info = &openapi.info;
+    let servers = openapi
         .servers
         .iter()
         .enumerate()
@@ -95,7 +119,7 @@ pub fn build(spec: &Spec) -> Result<Api, GenError> {
         title: info.title.clone(),
         version: info.version.clone(),
         description: info.description.clone(),
-        source: spec.name.clone(),
+        source: name.to_string(),
         servers,
         client_headers,
         types,
@@ -700,18 +724,17 @@ impl<'a> Builder<'a> {
 
     fn lower_operations(
         &mut self,
-        spec: &'a Spec,
+        openapi: &openapiv3::OpenAPI,
         client_headers: &ClientHeaders,
     ) -> Result<Vec<Group>, GenError> {
-        let tag_docs: BTreeMap<&str, Option<String>> = spec
-            .openapi
+        let tag_docs: BTreeMap<&str, Option<String>> = openapi
             .tags
             .iter()
             .map(|t| (t.name.as_str(), t.description.clone()))
             .collect();
         let mut groups: BTreeMap<Option<String>, Vec<Operation>> = BTreeMap::new();
         let mut op_type_names = Scope::new();
-        for (path, item) in spec.openapi.paths.paths.iter() {
+        for (path, item) in openapi.paths.paths.iter() {
             let path_at = pointer("/paths", &[path]);
             let item = match item {
                 ReferenceOr::Item(item) => item,
@@ -726,7 +749,6 @@ impl<'a> Builder<'a> {
                 let at = pointer(&path_at, &[method]);
                 let group = op.tags.first().cloned();
                 let operation = self.lower_operation(
-                    spec,
                     path,
                     method,
                     item,
@@ -758,7 +780,6 @@ impl<'a> Builder<'a> {
     #[allow(clippy::too_many_arguments)]
     fn lower_operation(
         &mut self,
-        spec: &'a Spec,
         path: &str,
         method: &str,
         item: &openapiv3::PathItem,
@@ -794,7 +815,7 @@ impl<'a> Builder<'a> {
                 let (param, param_at) = match p {
                     ReferenceOr::Item(p) => (Cow::Borrowed(p), p_at),
                     ReferenceOr::Reference { reference } => {
-                        let node = resolve_ref(&spec.raw, reference)
+                        let node = resolve_ref(self.raw, reference)
                             .map_err(|m| GenError::at(p_at.clone(), m))?;
                         let param: Parameter =
                             serde_json::from_value(node.clone()).map_err(|e| {
@@ -836,7 +857,7 @@ impl<'a> Builder<'a> {
                 }
             };
             let hint = format!("{} {}", type_name.pascal, Name::new(&data.name).pascal);
-            let (ty, facts) = match spec.raw.pointer(&schema_at) {
+            let (ty, facts) = match self.raw.pointer(&schema_at) {
                 Some(schema) => (
                     self.lower_type(schema, &schema_at, &hint)?,
                     self.facts(schema),
@@ -877,7 +898,7 @@ impl<'a> Builder<'a> {
 
         let body = match &op.request_body {
             None => None,
-            Some(rb) => Some(self.lower_body(spec, rb, at, &type_name)?),
+            Some(rb) => Some(self.lower_body(rb, at, &type_name)?),
         };
 
         let exists: Option<Exists> = ext
@@ -888,7 +909,7 @@ impl<'a> Builder<'a> {
                 true_status: e.true_status,
                 false_status: e.false_status,
             });
-        let (response, error_statuses) = self.lower_responses(spec, op, at, &type_name)?;
+        let (response, error_statuses) = self.lower_responses(op, at, &type_name)?;
         let paging = match paging_ext {
             Some(p) => Some(self.lower_paging(p, &response, at)?),
             None => None,
@@ -943,7 +964,6 @@ impl<'a> Builder<'a> {
 
     fn lower_body(
         &mut self,
-        spec: &'a Spec,
         rb: &ReferenceOr<openapiv3::RequestBody>,
         at: &str,
         type_name: &Name,
@@ -951,7 +971,7 @@ impl<'a> Builder<'a> {
         let (body, body_at) = match rb {
             ReferenceOr::Item(b) => (Cow::Borrowed(b), pointer(at, &["requestBody"])),
             ReferenceOr::Reference { reference } => {
-                let node = resolve_ref(&spec.raw, reference)
+                let node = resolve_ref(self.raw, reference)
                     .map_err(|m| GenError::at(pointer(at, &["requestBody"]), m))?;
                 let body: openapiv3::RequestBody =
                     serde_json::from_value(node.clone()).map_err(|e| {
@@ -976,7 +996,7 @@ impl<'a> Builder<'a> {
             ));
         };
         let schema_at = pointer(&body_at, &["content", &content_type, "schema"]);
-        let ty = match (format, spec.raw.pointer(&schema_at)) {
+        let ty = match (format, self.raw.pointer(&schema_at)) {
             (BodyFormat::Json, Some(schema)) => {
                 self.lower_type(schema, &schema_at, &format!("{} body", type_name.pascal))?
             }
@@ -995,7 +1015,6 @@ impl<'a> Builder<'a> {
 
     fn lower_responses(
         &mut self,
-        spec: &'a Spec,
         op: &openapiv3::Operation,
         at: &str,
         type_name: &Name,
@@ -1019,7 +1038,7 @@ impl<'a> Builder<'a> {
             let (response, r_at) = match response {
                 ReferenceOr::Item(r) => (Cow::Borrowed(r), r_at),
                 ReferenceOr::Reference { reference } => {
-                    let node = resolve_ref(&spec.raw, reference)
+                    let node = resolve_ref(self.raw, reference)
                         .map_err(|m| GenError::at(r_at.clone(), m))?;
                     let r: openapiv3::Response = serde_json::from_value(node.clone())
                         .map_err(|e| GenError::at(r_at.clone(), format!("not a response: {e}")))?;
@@ -1030,7 +1049,7 @@ impl<'a> Builder<'a> {
                 None => None,
                 Some((media, format)) => {
                     let schema_at = pointer(&r_at, &["content", &media, "schema"]);
-                    let ty = match (format, spec.raw.pointer(&schema_at)) {
+                    let ty = match (format, self.raw.pointer(&schema_at)) {
                         (BodyFormat::Json, Some(schema)) => self.lower_type(
                             schema,
                             &schema_at,

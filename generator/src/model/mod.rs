@@ -11,7 +11,7 @@ pub mod names;
 
 use std::collections::{BTreeMap, HashMap};
 
-pub use build::build;
+pub use build::{Schemas, build};
 pub use names::Name;
 
 /// The whole API.
@@ -31,12 +31,24 @@ pub struct Api {
     /// Position in `types` by `Name::original`, so that `type_def` (which the emitters call for
     /// every field and parameter) is not a scan of all types. Built by `model::build`; code that
     /// edits `types` afterwards calls `reindex`.
-    type_positions: HashMap<String, usize>,
+    type_positions: TypePositions,
+}
+
+/// Name → position in `Api::types`. (Its `Debug` shows no entries: they only repeat `types`,
+/// and a hash map's order would make the model's `Debug` output differ from run to run.)
+#[derive(Clone, Default)]
+struct TypePositions(HashMap<String, usize>);
+
+impl std::fmt::Debug for TypePositions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TypePositions").finish_non_exhaustive()
+    }
 }
 
 impl Api {
     pub fn type_def(&self, name: &str) -> Option<&TypeDef> {
         self.type_positions
+            .0
             .get(name)
             .and_then(|&i| self.types.get(i))
             .filter(|def| def.name.original == name)
@@ -44,12 +56,13 @@ impl Api {
 
     /// Rebuild the index `type_def` uses, after `types` was changed.
     pub fn reindex(&mut self) {
-        self.type_positions = self
-            .types
-            .iter()
-            .enumerate()
-            .map(|(i, t)| (t.name.original.clone(), i))
-            .collect();
+        self.type_positions = TypePositions(
+            self.types
+                .iter()
+                .enumerate()
+                .map(|(i, t)| (t.name.original.clone(), i))
+                .collect(),
+        );
     }
 
     /// Look through aliases to the type a value really has.
