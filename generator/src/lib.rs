@@ -26,23 +26,16 @@ pub fn load_and_build(path: &Path, name: &str) -> Result<(load::Spec, model::Api
     let in_file = |e: GenError| e.in_file(name);
     let text = load::read(path, name)?;
     let raw = load::parse_untyped(&text).map_err(in_file)?;
-    let api = std::thread::scope(|scope| {
-        let schemas = scope.spawn(|| {
-            load::check_refs(&raw)?;
-            Ok::<_, GenError>(model::Schemas::lower(&raw))
-        });
-        let openapi = load::typed(&raw);
-        let schemas = schemas
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        // In the order of the sequential steps: references, types, then the model.
-        let schemas = schemas.map_err(in_file)?;
-        let openapi = openapi.map_err(in_file)?;
-        let api = schemas.map_err(in_file)?.finish(&openapi, name);
-        Ok::<_, GenError>((openapi, api))
-    });
-    let (openapi, api) = api?;
-    let api = api.map_err(in_file)?;
+    let (schemas, openapi) = parallel::join(
+        || load::check_refs(&raw).map(|()| model::Schemas::lower(&raw)),
+        || load::typed(&raw),
+    );
+    // In the order of the sequential steps: references, types, then the model.
+    let schemas = schemas.map_err(in_file)?;
+    let openapi = openapi.map_err(in_file)?;
+    let api = schemas
+        .and_then(|schemas| schemas.finish(&openapi, name))
+        .map_err(in_file)?;
     let spec = load::Spec {
         name: name.to_string(),
         raw,

@@ -10,6 +10,7 @@ use std::path::Path;
 use serde_json::Value;
 
 use crate::error::{GenError, escape_token};
+use crate::parallel;
 
 pub struct Spec {
     /// As shown in messages and generated headers.
@@ -42,14 +43,7 @@ fn parse_inner(text: &str) -> Result<(Value, openapiv3::OpenAPI), GenError> {
     // The reference check and the typed deserialisation both only read the document: run them
     // side by side, and report as if one ran after the other (a bad `$ref` first).
     // (The typed document stays on this thread: it is the one that allocates much.)
-    let (refs, openapi) = std::thread::scope(|scope| {
-        let refs = scope.spawn(|| check_refs(&raw));
-        let openapi = typed(&raw);
-        let refs = refs
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (refs, openapi)
-    });
+    let (refs, openapi) = parallel::join(|| check_refs(&raw), || typed(&raw));
     refs?;
     Ok((raw, openapi?))
 }

@@ -7,14 +7,31 @@
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-/// How many threads `map` uses: `GENERATOR_THREADS` when set (1 runs everything on the calling
-/// thread), else what the machine offers.
+/// How many threads `map` uses: `GENERATOR_THREADS` when set (1 runs everything, `join` too, on
+/// the calling thread), else what the machine offers.
 pub fn threads() -> usize {
     std::env::var("GENERATOR_THREADS")
         .ok()
         .and_then(|v| v.trim().parse::<usize>().ok())
         .filter(|&n| n > 0)
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+}
+
+/// `(side(), here())`, with `side` on a thread of its own while `here` runs on this one (both
+/// here, one after the other, when `threads()` is 1). A panic in `side` is re-raised here.
+pub fn join<A: Send, B>(side: impl FnOnce() -> A + Send, here: impl FnOnce() -> B) -> (A, B) {
+    if threads() <= 1 {
+        let a = side();
+        return (a, here());
+    }
+    std::thread::scope(|scope| {
+        let side = scope.spawn(side);
+        let b = here();
+        let a = side
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (a, b)
+    })
 }
 
 /// `(0..count).map(job).collect()`, with the jobs spread over up to `threads()` threads (the

@@ -6,6 +6,7 @@ use crate::emit;
 use crate::error::GenError;
 use crate::model::Api;
 use crate::output::TargetOutput;
+use crate::parallel;
 
 /// The spec every workspace target is generated from, relative to the workspace root.
 pub const SPEC: &str = "spec/partner-center-customers.yaml";
@@ -14,20 +15,12 @@ pub const SPEC: &str = "spec/partner-center-customers.yaml";
 ///
 /// The targets only read the model, so they are emitted side by side: the bridge, Node and
 /// Python each on a thread of their own while this one emits Rust, which itself shares its
-/// parts out among threads (`emit::rust`).
+/// parts out among threads (`emit::rust`); the operating system shares the cores among them.
 pub fn workspace_targets(api: &Api, root: &Path) -> Result<Vec<TargetOutput>, GenError> {
-    let (rust, bridge, node, python) = std::thread::scope(|scope| {
-        let bridge = scope.spawn(|| emit::bridge::emit_sources(api));
-        let node = scope.spawn(|| emit::node::emit(api));
-        let python = scope.spawn(|| emit::python::emit(api));
-        let rust = emit::rust::emit_sources(api);
-        let join = |handle: std::thread::ScopedJoinHandle<'_, _>| {
-            handle
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-        };
-        (rust, join(bridge), join(node), join(python))
-    });
+    let ((bridge, node), (python, rust)) = parallel::join(
+        || parallel::join(|| emit::bridge::emit_sources(api), || emit::node::emit(api)),
+        || parallel::join(|| emit::python::emit(api), || emit::rust::emit_sources(api)),
+    );
     Ok(vec![
         TargetOutput {
             name: "rust".to_string(),
