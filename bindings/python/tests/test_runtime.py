@@ -45,6 +45,9 @@ def test_sync_calls_release_the_gil(reset: Emulator) -> None:
 def test_ctrl_c_interrupts_a_sync_call(reset: Emulator) -> None:
     client = pc.Client(token=TOKEN, base_url=reset.url, max_retries=0)
     reset.faults(latencyMs=10_000)
+    # Python leaves SIGINT ignored when it starts ignored (a background job of a non-interactive
+    # shell, as CI may run it): install the usual handler for this test.
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
     timer = threading.Timer(0.3, lambda: os.kill(os.getpid(), signal.SIGINT))
     started = time.monotonic()
     timer.start()
@@ -53,6 +56,7 @@ def test_ctrl_c_interrupts_a_sync_call(reset: Emulator) -> None:
             client.domains.exists("contoso.onmicrosoft.com")
     finally:
         timer.cancel()
+        signal.signal(signal.SIGINT, previous)
     assert time.monotonic() - started < 2.0
     reset.faults()
     assert client.domains.exists("contoso.onmicrosoft.com") is False  # the client still works
