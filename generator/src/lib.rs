@@ -27,6 +27,7 @@ pub fn load_and_build(path: &Path, name: &str) -> Result<(load::Spec, model::Api
     let text = load::read(path, name)?;
     let raw = load::parse_untyped(&text).map_err(in_file)?;
     let (schemas, openapi) = parallel::join(
+        text.len() >= parallel::LARGE_SPEC,
         || load::check_refs(&raw).map(|()| model::Schemas::lower(&raw)),
         || load::typed(&raw),
     );

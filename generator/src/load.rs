@@ -43,7 +43,11 @@ fn parse_inner(text: &str) -> Result<(Value, openapiv3::OpenAPI), GenError> {
     // The reference check and the typed deserialisation both only read the document: run them
     // side by side, and report as if one ran after the other (a bad `$ref` first).
     // (The typed document stays on this thread: it is the one that allocates much.)
-    let (refs, openapi) = parallel::join(|| check_refs(&raw), || typed(&raw));
+    let (refs, openapi) = parallel::join(
+        text.len() >= parallel::LARGE_SPEC,
+        || check_refs(&raw),
+        || typed(&raw),
+    );
     refs?;
     Ok((raw, openapi?))
 }

@@ -29,7 +29,9 @@ impl TargetOutput {
     /// (Files are compared and written side by side; the first error in file order is reported.)
     pub fn write(&self) -> Result<Outcome, GenError> {
         let mut outcome = Outcome::default();
-        let written = parallel::map(self.files.len(), |i| self.write_file(&self.files[i]));
+        let written = parallel::map(self.large(), self.files.len(), |i| {
+            self.write_file(&self.files[i])
+        });
         for (file, written) in self.files.iter().zip(written) {
             if written? {
                 outcome.written.push(self.root.join(&file.path));
@@ -68,7 +70,7 @@ impl TargetOutput {
     /// Compare without writing.
     pub fn check(&self) -> Outcome {
         let mut outcome = Outcome::default();
-        let current = parallel::map(self.files.len(), |i| {
+        let current = parallel::map(self.large(), self.files.len(), |i| {
             is_current(
                 &self.root.join(&self.files[i].path),
                 &self.files[i].contents,
@@ -83,6 +85,11 @@ impl TargetOutput {
         }
         outcome.stale.extend(self.orphans());
         outcome
+    }
+
+    /// Enough to write (or read back) that it is worth doing several files at once.
+    fn large(&self) -> bool {
+        self.files.iter().map(|f| f.contents.len()).sum::<usize>() >= 4 << 20
     }
 
     fn orphans(&self) -> Vec<PathBuf> {

@@ -4,6 +4,10 @@
 //! only read the model. `map` hands them out to a few threads, each taking the next job when it
 //! is done with one, and gives the results back in job order, so the output does not depend on
 //! which thread ran what.
+//!
+//! Callers spread work only when there is a lot of it (`spread`): starting a thread costs little,
+//! but on a busy machine each one may wait for a core, which would cost a small spec (a few
+//! milliseconds of work in all) more than it saves.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -17,10 +21,18 @@ pub fn threads() -> usize {
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
 }
 
+/// Spec text of at least this many bytes is worth parsing and loading on several threads.
+pub const LARGE_SPEC: usize = 1 << 20;
+
 /// `(side(), here())`, with `side` on a thread of its own while `here` runs on this one (both
-/// here, one after the other, when `threads()` is 1). A panic in `side` is re-raised here.
-pub fn join<A: Send, B>(side: impl FnOnce() -> A + Send, here: impl FnOnce() -> B) -> (A, B) {
-    if threads() <= 1 {
+/// here, one after the other, when not `spread` or when `threads()` is 1). A panic in `side` is
+/// re-raised here.
+pub fn join<A: Send, B>(
+    spread: bool,
+    side: impl FnOnce() -> A + Send,
+    here: impl FnOnce() -> B,
+) -> (A, B) {
+    if !spread || threads() <= 1 {
         let a = side();
         return (a, here());
     }
@@ -34,10 +46,11 @@ pub fn join<A: Send, B>(side: impl FnOnce() -> A + Send, here: impl FnOnce() -> 
     })
 }
 
-/// `(0..count).map(job).collect()`, with the jobs spread over up to `threads()` threads (the
-/// calling one included). A panic in a job is re-raised here once every thread has stopped.
-pub fn map<T: Send>(count: usize, job: impl Fn(usize) -> T + Sync) -> Vec<T> {
-    let threads = threads().min(count);
+/// `(0..count).map(job).collect()`, with the jobs spread (when `spread`) over up to `threads()`
+/// threads, the calling one included. A panic in a job is re-raised here once every thread has
+/// stopped.
+pub fn map<T: Send>(spread: bool, count: usize, job: impl Fn(usize) -> T + Sync) -> Vec<T> {
+    let threads = if spread { threads().min(count) } else { 1 };
     if threads <= 1 {
         return (0..count).map(job).collect();
     }
@@ -78,8 +91,11 @@ pub fn map<T: Send>(count: usize, job: impl Fn(usize) -> T + Sync) -> Vec<T> {
 mod tests {
     #[test]
     fn results_come_back_in_job_order() {
-        let out = super::map(100, |i| i * 2);
-        assert_eq!(out, (0..100).map(|i| i * 2).collect::<Vec<_>>());
-        assert!(super::map(0, |i| i).is_empty());
+        for spread in [true, false] {
+            let out = super::map(spread, 100, |i| i * 2);
+            assert_eq!(out, (0..100).map(|i| i * 2).collect::<Vec<_>>());
+            assert!(super::map(spread, 0, |i| i).is_empty());
+            assert_eq!(super::join(spread, || 1, || 2), (1, 2));
+        }
     }
 }

@@ -17,9 +17,23 @@ pub const SPEC: &str = "spec/partner-center-customers.yaml";
 /// Python each on a thread of their own while this one emits Rust, which itself shares its
 /// parts out among threads (`emit::rust`); the operating system shares the cores among them.
 pub fn workspace_targets(api: &Api, root: &Path) -> Result<Vec<TargetOutput>, GenError> {
+    let spread = emit::is_large(api);
     let ((bridge, node), (python, rust)) = parallel::join(
-        || parallel::join(|| emit::bridge::emit_sources(api), || emit::node::emit(api)),
-        || parallel::join(|| emit::python::emit(api), || emit::rust::emit_sources(api)),
+        spread,
+        || {
+            parallel::join(
+                spread,
+                || emit::bridge::emit_sources(api),
+                || emit::node::emit(api),
+            )
+        },
+        || {
+            parallel::join(
+                spread,
+                || emit::python::emit(api),
+                || emit::rust::emit_sources(api),
+            )
+        },
     );
     Ok(vec![
         TargetOutput {

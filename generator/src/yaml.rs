@@ -19,13 +19,10 @@ use serde_json::{Map, Value};
 
 use crate::parallel;
 
-/// Documents smaller than this are parsed at once: too little work to share.
-const MIN_SPLIT: usize = 1 << 20;
-
 pub fn parse(text: &str) -> Result<Value, serde_norway::Error> {
     let threads = parallel::threads();
     if threads > 1
-        && text.len() >= MIN_SPLIT
+        && text.len() >= parallel::LARGE_SPEC
         && let Some(value) = parse_in_pieces(text, text.len() / (4 * threads))
     {
         return Ok(value);
@@ -56,7 +53,7 @@ fn parse_in_pieces(text: &str, piece_size: usize) -> Option<Value> {
     if pieces.len() < 2 {
         return None;
     }
-    let parsed = parallel::map(pieces.len(), |i| {
+    let parsed = parallel::map(true, pieces.len(), |i| {
         serde_norway::from_str::<Value>(&pieces[i].source(text, &lines)).ok()
     });
     let mut root = Map::new();

@@ -25,6 +25,12 @@ impl GeneratedFile {
     }
 }
 
+/// Whether an API is large enough that emitting its targets (and the parts of its Rust files)
+/// side by side pays: a few hundred types and operations are tens of milliseconds of work.
+pub fn is_large(api: &Api) -> bool {
+    api.types.len() + api.operations().count() >= 256
+}
+
 /// The header every generated file starts with, as lines without comment markers.
 pub fn header_lines(api: &Api) -> [String; 2] {
     [

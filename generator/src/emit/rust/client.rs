@@ -5,16 +5,16 @@ use quote::quote;
 
 use super::operations::{arg_type, builder_name, has_lifetime};
 use super::syntax::{doc_attrs, ident, mentions, type_ident};
-use super::{GROUPS_PER_PART, Source, part, parts};
+use super::{PartSizes, Source, part, parts};
 use crate::model::{Api, Group, Operation};
 
-pub(super) fn source(api: &Api) -> Source<'_> {
+pub(super) fn source(api: &Api, sizes: PartSizes) -> Source<'_> {
     let groups: Vec<&Group> = api.groups.iter().filter(|g| g.name.is_some()).collect();
     // Part 0 is the client, its builder and the clouds; the resource groups follow.
     let group_parts = if groups.is_empty() {
         0
     } else {
-        parts(groups.len(), GROUPS_PER_PART)
+        parts(groups.len(), sizes.groups)
     };
     Source {
         name: "client.rs",
@@ -23,7 +23,7 @@ pub(super) fn source(api: &Api) -> Source<'_> {
             let (tokens, uses_models) = match i {
                 0 => emit_client(api),
                 i => {
-                    let groups: Vec<TokenStream> = part(&groups, i - 1, GROUPS_PER_PART)
+                    let groups: Vec<TokenStream> = part(&groups, i - 1, sizes.groups)
                         .iter()
                         .map(|g| emit_group(g))
                         .collect();

@@ -13,13 +13,23 @@ mod validate;
 
 use proc_macro2::TokenStream;
 
-use crate::emit::{GeneratedFile, header};
+use crate::emit::{GeneratedFile, header, is_large};
 use crate::error::GenError;
 use crate::model::Api;
 use crate::{parallel, templates};
 
 /// The files of `src/` for a crate wrapping this API (everything but `Cargo.toml`).
 pub fn emit_sources(api: &Api) -> Result<Vec<GeneratedFile>, GenError> {
+    emit_sources_in_parts(api, PartSizes::DEFAULT, is_large(api))
+}
+
+/// `emit_sources`, with the Rust files made in parts of the given sizes, rendered on several
+/// threads when `spread`. (The output is the same for any sizes.)
+fn emit_sources_in_parts(
+    api: &Api,
+    sizes: PartSizes,
+    spread: bool,
+) -> Result<Vec<GeneratedFile>, GenError> {
     let head = header(api, "//");
     let error = |name: &str, m: String| {
         GenError::io(format!("generated/{name}"), format!("internal error: {m}"))
@@ -32,10 +42,10 @@ pub fn emit_sources(api: &Api) -> Result<Vec<GeneratedFile>, GenError> {
         mod validate;
     };
     let sources = [
-        models::source(api),
-        validate::source(api),
-        client::source(api),
-        operations::source(api),
+        models::source(api, sizes),
+        validate::source(api, sizes),
+        client::source(api, sizes),
+        operations::source(api, sizes),
     ];
     let mut files = vec![
         GeneratedFile::new("src/lib.rs", templates::render_lib_rs(api)?),
@@ -44,7 +54,7 @@ pub fn emit_sources(api: &Api) -> Result<Vec<GeneratedFile>, GenError> {
             syntax::render(module, &head).map_err(|m| error("mod.rs", m))?,
         ),
     ];
-    for (source, contents) in sources.iter().zip(render_sources(&sources, &head)) {
+    for (source, contents) in sources.iter().zip(render_sources(&sources, &head, spread)) {
         let contents = contents.map_err(|m| error(source.name, m))?;
         files.push(GeneratedFile::new(
             format!("src/generated/{}", source.name),
@@ -55,11 +65,23 @@ pub fn emit_sources(api: &Api) -> Result<Vec<GeneratedFile>, GenError> {
 }
 
 /// Types per part of `models.rs` and `validate.rs`, operations per part of `operations.rs`,
-/// resource groups per part of `client.rs`: small enough that a large API splits into many
-/// parts to share out, large enough that a part is worth a job.
-const TYPES_PER_PART: usize = 64;
-const OPERATIONS_PER_PART: usize = 32;
-const GROUPS_PER_PART: usize = 32;
+/// resource groups per part of `client.rs`.
+#[derive(Clone, Copy)]
+struct PartSizes {
+    types: usize,
+    operations: usize,
+    groups: usize,
+}
+
+impl PartSizes {
+    /// Small enough that a large API splits into many parts to share out, large enough that a
+    /// part is worth a job.
+    const DEFAULT: PartSizes = PartSizes {
+        types: 64,
+        operations: 32,
+        groups: 32,
+    };
+}
 
 /// A file of `src/generated/` made of parts that are built and printed independently, so that
 /// they can be on different threads: tokens and syntax trees are not `Send`, so each part is
@@ -84,19 +106,23 @@ fn parts(len: usize, per_part: usize) -> usize {
 
 /// The items of part `i`.
 fn part<T>(items: &[T], i: usize, per_part: usize) -> &[T] {
-    let start = (i * per_part).min(items.len());
-    &items[start..(start + per_part).min(items.len())]
+    let start = i.saturating_mul(per_part).min(items.len());
+    &items[start..start.saturating_add(per_part).min(items.len())]
 }
 
-/// Every part of every source printed, the parts of all sources shared out among threads; then
-/// each file put together with its head.
-fn render_sources(sources: &[Source<'_>], header: &str) -> Vec<Result<String, String>> {
+/// Every part of every source printed, the parts of all sources shared out among threads (when
+/// `spread`); then each file put together with its head.
+fn render_sources(
+    sources: &[Source<'_>],
+    header: &str,
+    spread: bool,
+) -> Vec<Result<String, String>> {
     let jobs: Vec<(usize, usize)> = sources
         .iter()
         .enumerate()
         .flat_map(|(s, source)| (0..source.parts).map(move |i| (s, i)))
         .collect();
-    let mut rendered = parallel::map(jobs.len(), |j| {
+    let mut rendered = parallel::map(spread, jobs.len(), |j| {
         let (s, i) = jobs[j];
         let (tokens, uses) = (sources[s].part)(i);
         syntax::render_part(tokens).map(|text| (text, uses))
@@ -138,4 +164,41 @@ pub fn emit_crate(
     )];
     files.extend(emit_sources(api)?);
     Ok(files)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Files put together from parts of one item each, rendered on several threads, read exactly
+    /// as files rendered in one part.
+    #[test]
+    fn parts_join_into_the_same_files() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        for path in [
+            "../spec/partner-center-customers.yaml",
+            "tests/specs/tricky.yaml",
+        ] {
+            let spec = crate::load::load(&dir.join(path), path).unwrap();
+            let api = crate::model::build(&spec).unwrap();
+            let whole = PartSizes {
+                types: usize::MAX,
+                operations: usize::MAX,
+                groups: usize::MAX,
+            };
+            let one = PartSizes {
+                types: 1,
+                operations: 1,
+                groups: 1,
+            };
+            let expected = emit_sources_in_parts(&api, whole, false).unwrap();
+            for spread in [false, true] {
+                assert_eq!(
+                    emit_sources_in_parts(&api, one, spread).unwrap(),
+                    expected,
+                    "{path}"
+                );
+            }
+        }
+    }
 }

@@ -6,18 +6,18 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::syntax::{Models, doc_attrs, ident, rust_type, type_ident};
-use super::{Source, TYPES_PER_PART, part, parts};
+use super::{PartSizes, Source, part, parts};
 use crate::model::{
     Api, Enum, Field, Struct, TypeDef, TypeKind, TypeRef, Union, UnionRepr, VariantBody,
 };
 
-pub(super) fn source(api: &Api) -> Source<'_> {
+pub(super) fn source(api: &Api, sizes: PartSizes) -> Source<'_> {
     let defaults = default_types(api);
     Source {
         name: "models.rs",
-        parts: parts(api.types.len(), TYPES_PER_PART),
+        parts: parts(api.types.len(), sizes.types),
         part: Box::new(move |i| {
-            let items = part(&api.types, i, TYPES_PER_PART)
+            let items = part(&api.types, i, sizes.types)
                 .iter()
                 .map(|def| match &def.kind {
                     TypeKind::Struct(s) => {

@@ -9,7 +9,7 @@ use quote::{format_ident, quote};
 
 use super::access::str_at;
 use super::syntax::{Models, doc_attrs, ident, mentions, rust_type, type_ident};
-use super::{OPERATIONS_PER_PART, Source, part, parts};
+use super::{PartSizes, Source, part, parts};
 use crate::model::{
     Api, BodyFormat, Operation, Param, ParamLocation, RequestBody, TypeKind, TypeRef,
 };
@@ -77,13 +77,13 @@ fn body_stored_type(body: &RequestBody) -> TokenStream {
     }
 }
 
-pub(super) fn source(api: &Api) -> Source<'_> {
+pub(super) fn source(api: &Api, sizes: PartSizes) -> Source<'_> {
     let operations: Vec<&Operation> = api.operations().collect();
     Source {
         name: "operations.rs",
-        parts: parts(operations.len(), OPERATIONS_PER_PART),
+        parts: parts(operations.len(), sizes.operations),
         part: Box::new(move |i| {
-            let builders: Vec<TokenStream> = part(&operations, i, OPERATIONS_PER_PART)
+            let builders: Vec<TokenStream> = part(&operations, i, sizes.operations)
                 .iter()
                 .map(|op| emit_builder(api, op))
                 .collect();

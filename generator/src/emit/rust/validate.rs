@@ -8,12 +8,12 @@ use quote::{ToTokens, quote};
 
 use super::access::str_at;
 use super::syntax::{ident, type_ident};
-use super::{Source, TYPES_PER_PART, part, parts};
+use super::{PartSizes, Source, part, parts};
 use crate::model::{
     Api, Constraints, CountryRule, Field, Struct, TypeDef, TypeKind, TypeRef, Union, VariantBody,
 };
 
-pub(super) fn source(api: &Api) -> Source<'_> {
+pub(super) fn source(api: &Api, sizes: PartSizes) -> Source<'_> {
     // An alias is the aliased type, which has its own impl; every other type gets one.
     let any_impl = api
         .types
@@ -21,9 +21,9 @@ pub(super) fn source(api: &Api) -> Source<'_> {
         .any(|def| !matches!(def.kind, TypeKind::Alias(_)));
     Source {
         name: "validate.rs",
-        parts: parts(api.types.len(), TYPES_PER_PART),
-        part: Box::new(|i| {
-            let impls = part(&api.types, i, TYPES_PER_PART)
+        parts: parts(api.types.len(), sizes.types),
+        part: Box::new(move |i| {
+            let impls = part(&api.types, i, sizes.types)
                 .iter()
                 .filter_map(|def| type_impl(api, def));
             (quote!(#(#impls)*), Vec::new())
