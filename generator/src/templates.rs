@@ -1,6 +1,8 @@
 //! Text files made from tera templates (`generator/templates/`), compiled into the binary so the
 //! generator works from any directory.
 
+use std::sync::OnceLock;
+
 use tera::{Context, Tera};
 
 use crate::emit::header;
@@ -50,11 +52,19 @@ const TEMPLATES: &[(&str, &str)] = &[
 ];
 
 fn render(name: &str, context: &Context) -> Result<String, GenError> {
-    let mut tera = Tera::default();
-    // Generated Rust and TOML are not HTML.
-    tera.autoescape_on(Vec::<&'static str>::new());
-    // All at once: a template may include another (client.py includes method.py).
-    tera.add_raw_templates(TEMPLATES.iter().copied())
+    // Compiled once per process and shared (every target renders several files).
+    static TERA: OnceLock<Result<Tera, String>> = OnceLock::new();
+    let tera = TERA
+        .get_or_init(|| {
+            let mut tera = Tera::default();
+            // Generated Rust and TOML are not HTML.
+            tera.autoescape_on(Vec::<&'static str>::new());
+            // All at once: a template may include another (client.py includes method.py).
+            tera.add_raw_templates(TEMPLATES.iter().copied())
+                .map_err(|e| e.to_string())?;
+            Ok(tera)
+        })
+        .as_ref()
         .map_err(|e| GenError::io("generator/templates", format!("bad template: {e}")))?;
     tera.render(name, context).map_err(|e| {
         GenError::io(
