@@ -563,6 +563,21 @@ def targets_table(checks: list[tuple[str, float | None, float]]) -> list[str]:
     return lines
 
 
+NOTES = ROOT / "bench/NOTES.md"
+
+
+def refresh_notes(report: Path) -> int:
+    """Puts the current bench/NOTES.md in place of the notes a report was written with."""
+    text = report.read_text()
+    notes = NOTES.read_text().strip()
+    heading = notes.splitlines()[0]
+    if heading not in text:
+        print(f"{report} has no section {heading!r}", file=sys.stderr)
+        return 1
+    report.write_text(text[: text.index(heading)] + notes + "\n")
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument(
@@ -574,7 +589,14 @@ def main() -> int:
     parser.add_argument("--rounds", type=int)
     parser.add_argument("--seconds", type=float)
     parser.add_argument("--output", default=str(ROOT / "BENCHMARKS.md"))
+    parser.add_argument(
+        "--refresh-notes",
+        action="store_true",
+        help="only replace the notes section of an existing report with bench/NOTES.md",
+    )
     args = parser.parse_args()
+    if args.refresh_notes:
+        return refresh_notes(Path(args.output))
     groups = set(args.only.split(","))
     rounds = args.rounds or (1 if args.quick else 3)
     seconds = args.seconds or (0.5 if args.quick else 2.0)
@@ -622,10 +644,9 @@ def main() -> int:
         checks += generator_targets(gen, specs)
     if checks:
         sections = ["## Targets", "", *targets_table(checks), "", *sections]
-    notes = ROOT / "bench/NOTES.md"
-    if notes.exists():
+    if NOTES.exists():
         # What limits the numbers and what was tried: written by people, carried into every report.
-        sections += ["", notes.read_text().strip()]
+        sections += ["", NOTES.read_text().strip()]
 
     text = "\n".join(
         [
