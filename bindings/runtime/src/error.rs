@@ -45,7 +45,97 @@ pub enum Error {
     /// Bad builder input (no token, bad URL, bad header value...).
     #[error("invalid configuration: {0}")]
     Config(String),
+    /// The sign-in service (an OAuth2 token endpoint) refused to issue a token.
+    #[error(transparent)]
+    Auth(Box<AuthError>),
 }
+
+/// A token endpoint's refusal, with the fields of its OAuth2 / Microsoft Entra error body.
+///
+/// React to [`AuthError::error`] (the OAuth2 code); `error_codes` and `error_description` are for
+/// people and may change wording over time.
+#[derive(Debug, Clone, Default)]
+pub struct AuthError {
+    /// The HTTP status of the token endpoint's answer (0 when the flow itself gave up, e.g. a
+    /// device code that expired while waiting for the user).
+    pub status: u16,
+    /// The OAuth2 `error`: `invalid_client`, `invalid_grant`, `interaction_required`, …
+    pub error: String,
+    pub error_description: Option<String>,
+    /// Microsoft Entra's AADSTS numbers.
+    pub error_codes: Vec<i64>,
+    pub trace_id: Option<String>,
+    pub correlation_id: Option<String>,
+    pub timestamp: Option<String>,
+}
+
+impl AuthError {
+    /// Parses a token endpoint's error body; anything that is not the OAuth2 shape still gives an
+    /// error naming the status.
+    pub fn from_body(status: u16, body: &[u8]) -> Self {
+        let mut err = AuthError {
+            status,
+            ..AuthError::default()
+        };
+        if let Ok(Value::Object(map)) = serde_json::from_slice::<Value>(body) {
+            let text = |k: &str| map.get(k).and_then(scalar_text);
+            err.error = text("error").unwrap_or_default();
+            err.error_description = text("error_description");
+            err.error_codes = match map.get("error_codes") {
+                Some(Value::Array(codes)) => codes.iter().filter_map(Value::as_i64).collect(),
+                _ => Vec::new(),
+            };
+            err.trace_id = text("trace_id");
+            err.correlation_id = text("correlation_id");
+            err.timestamp = text("timestamp");
+        }
+        if err.error.is_empty() {
+            err.error = "unexpected_response".into();
+            err.error_description = Some(format!(
+                "the token endpoint answered {status}: {}",
+                excerpt(body, 200)
+            ));
+        }
+        err
+    }
+
+    /// The stored sign-in is dead (expired or revoked refresh token, consent or MFA needed again):
+    /// only a person signing in again can fix it.
+    pub fn needs_reauthentication(&self) -> bool {
+        matches!(
+            self.error.as_str(),
+            "invalid_grant" | "interaction_required" | "consent_required" | "login_required"
+        )
+    }
+
+    /// Whether asking again later may succeed.
+    pub fn is_transient(&self) -> bool {
+        self.error == "temporarily_unavailable" || is_retryable_status(self.status)
+    }
+}
+
+impl fmt::Display for AuthError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "sign-in failed: {}", self.error)?;
+        if let Some(d) = &self.error_description {
+            // Entra's description is one line in practice; keep a log line a line.
+            let line: String = d
+                .chars()
+                .take(400)
+                .map(|c| if c.is_control() { ' ' } else { c })
+                .collect();
+            write!(f, ": {}", line.trim())?;
+        }
+        if self.needs_reauthentication() {
+            f.write_str(
+                " (sign in again: the stored refresh token or consent is no longer valid)",
+            )?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for AuthError {}
 
 /// A non-success answer from the service, with whatever its body told us.
 #[derive(Debug, Clone, Default)]
@@ -61,6 +151,9 @@ pub struct ApiError {
     pub error_name: Option<String>,
     /// `isRetryable`.
     pub retryable_hint: Option<bool>,
+    /// What the client knows that the body does not say, e.g. that the operation needs a
+    /// delegated (App+User) token; shown after the description.
+    pub hint: Option<String>,
     pub request_id: Option<String>,
     pub correlation_id: Option<String>,
     /// The server's Retry-After, uncapped (the retry loop applies its own cap).
@@ -141,6 +234,9 @@ impl fmt::Display for ApiError {
             }
             None => {}
         }
+        if let Some(hint) = &self.hint {
+            write!(f, " ({hint})")?;
+        }
         if let Some(after) = self.retry_after {
             write!(f, " (retry after {after:?})")?;
         }
@@ -178,10 +274,14 @@ pub enum ErrorKind {
     Timeout,
     Decode,
     Config,
+    /// The token endpoint refused (bad secret or certificate, unknown client, bad scope, …).
+    Authentication,
+    /// The token endpoint refused a stored sign-in that only a person can renew.
+    ReauthenticationRequired,
 }
 
 impl ErrorKind {
-    pub const ALL: [ErrorKind; 14] = [
+    pub const ALL: [ErrorKind; 16] = [
         ErrorKind::BadRequest,
         ErrorKind::Unauthorized,
         ErrorKind::Forbidden,
@@ -196,6 +296,8 @@ impl ErrorKind {
         ErrorKind::Timeout,
         ErrorKind::Decode,
         ErrorKind::Config,
+        ErrorKind::Authentication,
+        ErrorKind::ReauthenticationRequired,
     ];
 
     pub fn as_str(&self) -> &'static str {
@@ -214,6 +316,8 @@ impl ErrorKind {
             ErrorKind::Timeout => "timeout",
             ErrorKind::Decode => "decode",
             ErrorKind::Config => "config",
+            ErrorKind::Authentication => "authentication",
+            ErrorKind::ReauthenticationRequired => "reauthentication_required",
         }
     }
 
@@ -248,6 +352,8 @@ impl Error {
             Error::Timeout { .. } => ErrorKind::Timeout,
             Error::Decode { .. } => ErrorKind::Decode,
             Error::Config(_) => ErrorKind::Config,
+            Error::Auth(a) if a.needs_reauthentication() => ErrorKind::ReauthenticationRequired,
+            Error::Auth(_) => ErrorKind::Authentication,
         }
     }
 
@@ -266,6 +372,8 @@ impl Error {
             Error::Api(api) => is_retryable_status(api.status),
             Error::Transport { .. } | Error::Timeout { .. } => true,
             Error::Validation(_) | Error::Decode { .. } | Error::Config(_) => false,
+            // The token endpoint already had its own retries.
+            Error::Auth(_) => false,
         }
     }
 
@@ -275,7 +383,14 @@ impl Error {
             Error::Transport { request_id, .. }
             | Error::Timeout { request_id, .. }
             | Error::Decode { request_id, .. } => request_id.as_deref(),
-            Error::Validation(_) | Error::Config(_) => None,
+            Error::Validation(_) | Error::Config(_) | Error::Auth(_) => None,
+        }
+    }
+
+    pub fn auth(&self) -> Option<&AuthError> {
+        match self {
+            Error::Auth(a) => Some(a),
+            _ => None,
         }
     }
 
@@ -302,6 +417,12 @@ impl Error {
 impl From<ApiError> for Error {
     fn from(e: ApiError) -> Self {
         Error::Api(Box::new(e))
+    }
+}
+
+impl From<AuthError> for Error {
+    fn from(e: AuthError) -> Self {
+        Error::Auth(Box::new(e))
     }
 }
 

@@ -11,6 +11,7 @@
 //! [`TransportConfig`] and [`Request`], so one runtime serves every generated client.
 
 pub mod auth;
+pub mod credentials;
 pub mod error;
 pub mod paging;
 pub mod response;
@@ -20,8 +21,13 @@ pub mod support;
 pub mod transport;
 pub mod validate;
 
-pub use auth::{BoxFuture, StaticToken, TokenProvider};
-pub use error::{ApiError, Error, ErrorKind, FieldError, ValidationError};
+pub use auth::{BoxFuture, StaticToken, TokenProvider, TokenRequest};
+pub use credentials::{
+    AccessToken, CertificateCredential, ClientCertificate, ClientSecretCredential,
+    CredentialOptions, DeviceCodeCredential, DeviceCodePrompt, RefreshPolicy,
+    RefreshTokenCredential, TokenSource,
+};
+pub use error::{ApiError, AuthError, Error, ErrorKind, FieldError, ValidationError};
 pub use paging::{Page, paginate};
 pub use response::{RawResponse, Response};
 pub use retry::{RetryPolicy, is_retryable_status, parse_retry_after};
@@ -29,7 +35,7 @@ pub use secret::Secret;
 pub use support::{json_text, quote_etag};
 pub use transport::{
     Request, RequestOptions, Transport, TransportConfig, encode_path_segment,
-    ensure_crypto_provider,
+    ensure_crypto_provider, root_certificate,
 };
 pub use validate::{Validate, Validator};
 

@@ -12,9 +12,10 @@ use reqwest::header::{
 use tracing::Instrument;
 use url::Url;
 
-use crate::auth::TokenProvider;
+use crate::auth::{TokenProvider, TokenRequest};
 use crate::error::{ApiError, Error};
 use crate::retry::{RetryPolicy, parse_retry_after};
+use crate::secret::Secret;
 
 pub use crate::response::RawResponse;
 
@@ -28,6 +29,8 @@ pub const DEFAULT_USER_AGENT: &str = concat!("sdk-runtime/", env!("CARGO_PKG_VER
 pub struct TransportConfig {
     pub base_url: String,
     pub token: Option<Arc<dyn TokenProvider>>,
+    /// What the token provider is asked for (scopes, the cloud's sign-in service).
+    pub token_request: TokenRequest,
     /// Caller-supplied client (shares its pool, proxy and TLS settings); otherwise one is built.
     pub http: Option<reqwest::Client>,
     /// Per attempt; default 60 s.
@@ -42,6 +45,9 @@ pub struct TransportConfig {
     /// Default: a new UUID v4 per Transport.
     pub correlation_id: Option<String>,
     pub user_agent: Option<String>,
+    /// PEM certificates trusted on top of the system's roots (a local emulator, a corporate TLS
+    /// inspection proxy). Ignored when `http` is given: configure that client instead.
+    pub extra_root_certificates: Vec<String>,
 }
 
 impl TransportConfig {
@@ -65,6 +71,7 @@ impl fmt::Debug for TransportConfig {
         f.debug_struct("TransportConfig")
             .field("base_url", &self.base_url)
             .field("token", &self.token.as_ref().map(|_| Redacted))
+            .field("token_request", &self.token_request)
             .field("http", &self.http.as_ref().map(|_| "reqwest::Client"))
             .field("timeout", &self.timeout)
             .field("retry", &self.retry)
@@ -73,6 +80,10 @@ impl fmt::Debug for TransportConfig {
             .field("correlation_id_header", &self.correlation_id_header)
             .field("correlation_id", &self.correlation_id)
             .field("user_agent", &self.user_agent)
+            .field(
+                "extra_root_certificates",
+                &self.extra_root_certificates.len(),
+            )
             .finish()
     }
 }
@@ -99,6 +110,8 @@ pub struct Request {
     pub body: Option<Bytes>,
     /// Non-2xx statuses that are answers, not errors (404 for "exists").
     pub accept_statuses: &'static [u16],
+    /// The operation accepts only delegated (user) tokens; a 403 then says so.
+    pub requires_user: bool,
 }
 
 impl Request {
@@ -111,6 +124,7 @@ impl Request {
             headers: Vec::new(),
             body: None,
             accept_statuses: &[],
+            requires_user: false,
         }
     }
 
@@ -141,6 +155,12 @@ impl Request {
         self.accept_statuses = statuses;
         self
     }
+
+    /// Marks the operation as one that only delegated (user) tokens may call.
+    pub fn requires_user(mut self) -> Self {
+        self.requires_user = true;
+        self
+    }
 }
 
 impl fmt::Debug for Request {
@@ -155,6 +175,7 @@ impl fmt::Debug for Request {
             .field("headers", &header_names)
             .field("body_len", &self.body.as_ref().map(Bytes::len))
             .field("accept_statuses", &self.accept_statuses)
+            .field("requires_user", &self.requires_user)
             .finish()
     }
 }
@@ -228,6 +249,8 @@ struct Inner {
     base_url: String,
     base_origin: url::Origin,
     token: Option<Arc<dyn TokenProvider>>,
+    /// With `http` set to this transport's client.
+    token_request: TokenRequest,
     http: reqwest::Client,
     timeout: Duration,
     retry: RetryPolicy,
@@ -326,11 +349,19 @@ impl Transport {
             }
             None => {
                 ensure_crypto_provider();
-                reqwest::Client::builder()
-                    .user_agent(header_value("User-Agent", user_agent)?)
+                let mut builder =
+                    reqwest::Client::builder().user_agent(header_value("User-Agent", user_agent)?);
+                for pem in &config.extra_root_certificates {
+                    builder = builder.add_root_certificate(root_certificate(pem)?);
+                }
+                builder
                     .build()
                     .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?
             }
+        };
+        let token_request = TokenRequest {
+            http: Some(http.clone()),
+            ..config.token_request
         };
 
         Ok(Self {
@@ -338,6 +369,7 @@ impl Transport {
                 base_origin: parsed.origin(),
                 base_url,
                 token: config.token,
+                token_request,
                 http,
                 timeout: config.timeout.unwrap_or(DEFAULT_TIMEOUT),
                 retry: config.retry,
@@ -455,6 +487,10 @@ impl Transport {
         let max_attempts = policy.attempts();
         let timeout = options.timeout.unwrap_or(inner.timeout);
         let mut attempt = 0u32;
+        // A 401 is answered once by a fresh token and an immediate retry that is not counted
+        // against the retry policy: an expired or revoked token is the client's business, not
+        // the service's failure.
+        let mut reauthorized = false;
         loop {
             attempt += 1;
             let started = Instant::now();
@@ -482,7 +518,7 @@ impl Transport {
                     );
                     e
                 }
-                Ok(Ok((status, resp_headers, body))) => {
+                Ok(Ok((status, resp_headers, body, used_token))) => {
                     tracing::debug!(attempt, status, elapsed_ms, "http attempt");
                     let echoed = |name: &Option<HeaderName>| {
                         name.as_ref()
@@ -504,11 +540,24 @@ impl Transport {
                         });
                     }
                     if status == 401
-                        && let Some(p) = provider
+                        && let (Some(p), Some(used)) = (provider, &used_token)
                     {
-                        p.invalidate();
+                        p.invalidate(used);
+                        if !reauthorized && p.can_refresh() {
+                            reauthorized = true;
+                            attempt -= 1;
+                            tracing::debug!("401: retrying once with a fresh token");
+                            continue;
+                        }
                     }
                     let mut api = ApiError::from_body(status, &body);
+                    if status == 403 && request.requires_user {
+                        api.hint = Some(
+                            "this operation accepts only delegated (App+User) tokens; sign in \
+                             with a refresh-token or device-code credential"
+                                .into(),
+                        );
+                    }
                     api.request_id = resp_request_id.or_else(|| Some(request_id.clone()));
                     api.correlation_id = resp_correlation_id;
                     api.retry_after = resp_headers
@@ -540,14 +589,15 @@ impl Transport {
         headers: &HeaderMap,
         provider: Option<&Arc<dyn TokenProvider>>,
         request_id: &str,
-    ) -> Result<(u16, HeaderMap, Bytes), Error> {
+    ) -> Result<(u16, HeaderMap, Bytes, Option<Secret>), Error> {
         let mut builder = self
             .inner
             .http
             .request(request.method.clone(), url.clone())
             .headers(headers.clone());
+        let mut used_token = None;
         if let Some(provider) = provider {
-            let token = provider.token().await?;
+            let token = provider.token(&self.inner.token_request).await?;
             let mut value =
                 HeaderValue::try_from(format!("Bearer {}", token.expose())).map_err(|_| {
                     Error::Config("the token contains characters not allowed in a header".into())
@@ -555,6 +605,7 @@ impl Transport {
             // Keeps it out of hyper/h2 header tables and Debug output.
             value.set_sensitive(true);
             builder = builder.header(AUTHORIZATION, value);
+            used_token = Some(token);
         }
         if let Some(body) = &request.body {
             // Bytes clones share the buffer: retries do not copy the body.
@@ -566,8 +617,19 @@ impl Transport {
         let status = response.status().as_u16();
         let resp_headers = std::mem::take(response.headers_mut());
         let body = response.bytes().await.map_err(transport_error)?;
-        Ok((status, resp_headers, body))
+        Ok((status, resp_headers, body, used_token))
     }
+}
+
+/// A PEM certificate to trust as a root, with an error that says which input was wrong.
+pub fn root_certificate(pem: &str) -> Result<reqwest::Certificate, Error> {
+    if !pem.contains("-----BEGIN CERTIFICATE-----") {
+        return Err(Error::Config(
+            "the extra root certificate is not PEM (no BEGIN CERTIFICATE line)".into(),
+        ));
+    }
+    reqwest::Certificate::from_pem(pem.as_bytes())
+        .map_err(|e| Error::Config(format!("cannot read the extra root certificate: {e}")))
 }
 
 fn transport_error(e: reqwest::Error, request_id: &str, elapsed: Duration) -> Error {

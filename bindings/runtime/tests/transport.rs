@@ -10,8 +10,9 @@ use std::time::{Duration, SystemTime};
 use common::{Reply, TestServer, closed_port};
 use sdk_runtime::reqwest::Method;
 use sdk_runtime::{
-    BoxFuture, Error, ErrorKind, Request, RequestOptions, RetryPolicy, Secret, StaticToken,
-    TokenProvider, Transport, TransportConfig, Validate, Validator,
+    BoxFuture, ClientSecretCredential, CredentialOptions, Error, ErrorKind, RefreshTokenCredential,
+    Request, RequestOptions, RetryPolicy, Secret, StaticToken, TokenProvider, TokenRequest,
+    Transport, TransportConfig, Validate, Validator,
 };
 use serde_json::json;
 
@@ -505,7 +506,7 @@ struct Refreshing {
 }
 
 impl TokenProvider for Refreshing {
-    fn token(&self) -> BoxFuture<'_, Result<Secret, Error>> {
+    fn token<'a>(&'a self, _: &'a TokenRequest) -> BoxFuture<'a, Result<Secret, Error>> {
         Box::pin(async move {
             tokio::task::yield_now().await;
             self.fetched.fetch_add(1, Ordering::SeqCst);
@@ -514,47 +515,84 @@ impl TokenProvider for Refreshing {
         })
     }
 
-    fn invalidate(&self) {
+    fn invalidate(&self, rejected: &Secret) {
+        assert!(rejected.expose().starts_with("tok-"));
         self.invalidated.fetch_add(1, Ordering::SeqCst);
         self.generation.fetch_add(1, Ordering::SeqCst);
     }
 }
 
+fn authorizations(server: &TestServer) -> Vec<String> {
+    server
+        .requests()
+        .iter()
+        .map(|r| r.header("authorization").unwrap_or_default().to_string())
+        .collect()
+}
+
 #[tokio::test]
-async fn token_is_fetched_per_attempt_and_invalidated_on_401() {
+async fn a_401_is_retried_once_with_a_fresh_token_under_the_same_request_id() {
     let server = TestServer::start().await;
     server.push([
         Reply::new(503, ""),
         Reply::json(200, json!({})),
         Reply::json(401, json!({"code": 800001, "description": "bad token"})),
         Reply::json(200, json!({})),
+        Reply::json(401, json!({"code": 400})),
+        Reply::json(401, json!({"code": 400})),
     ]);
     let provider = Arc::new(Refreshing::default());
     let t = transport(TransportConfig {
         token: Some(provider.clone()),
+        request_id_header: Some("MS-RequestId".into()),
+        // One attempt only: the 401 retry must not depend on the retry policy.
+        retry: RetryPolicy::none().with_max_attempts(2),
         ..config(&server.base)
     });
     call(&t, get("/a")).await.expect("retried");
     assert_eq!(provider.fetched.load(Ordering::SeqCst), 2);
-    let err = call(&t, get("/b")).await.expect_err("401");
-    assert_eq!(err.kind(), ErrorKind::Unauthorized);
+    let with_none = RequestOptions::default().with_retry(RetryPolicy::none());
+    call_with(&t, get("/b"), &with_none)
+        .await
+        .expect("a fresh token after the 401");
     assert_eq!(provider.invalidated.load(Ordering::SeqCst), 1);
-    call(&t, get("/c")).await.expect("new token");
-    let auth: Vec<_> = server
-        .requests()
-        .iter()
-        .map(|r| r.header("authorization").unwrap_or_default())
-        .collect();
+    let err = call_with(&t, get("/c"), &with_none)
+        .await
+        .expect_err("a second 401 is the answer");
+    assert_eq!(err.kind(), ErrorKind::Unauthorized);
+    assert_eq!(provider.invalidated.load(Ordering::SeqCst), 3);
     assert_eq!(
-        auth,
+        authorizations(&server),
         [
             "Bearer tok-1",
             "Bearer tok-1",
             "Bearer tok-1",
-            "Bearer tok-2"
+            "Bearer tok-2",
+            "Bearer tok-2",
+            "Bearer tok-3"
         ]
     );
-    assert_eq!(server.requests().len(), 4, "401 must not be retried");
+    let ids: Vec<_> = server
+        .requests()
+        .iter()
+        .map(|r| r.header("ms-requestid").unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(ids[2], ids[3], "the retry after a 401 keeps its request id");
+    assert_eq!(ids[4], ids[5]);
+    assert_ne!(ids[3], ids[4]);
+}
+
+#[tokio::test]
+async fn a_static_token_is_not_retried_after_a_401() {
+    let server = TestServer::start().await;
+    server.push([Reply::json(401, json!({"code": 400}))]);
+    let t = transport(TransportConfig {
+        token: Some(Arc::new(sdk_runtime::StaticToken::new("fixed"))),
+        ..config(&server.base)
+    });
+    let err = call(&t, get("/a")).await.expect_err("401");
+    assert_eq!(err.kind(), ErrorKind::Unauthorized);
+    assert_eq!(server.requests().len(), 1);
 }
 
 #[tokio::test]
@@ -665,6 +703,25 @@ async fn every_error_kind_is_reachable() {
             .expect_err("bad url")
             .kind(),
     );
+    // The token endpoint's refusals.
+    let options = CredentialOptions::default().with_authority_host(server.base.clone());
+    let request = TokenRequest::new("", "https://api.test/.default", "https://api.test/user");
+    let secret =
+        ClientSecretCredential::new("tenant", "app", "wrong", options.clone()).expect("credential");
+    server.push([Reply::json(
+        401,
+        json!({"error": "invalid_client", "error_codes": [7000215]}),
+    )]);
+    let refused = secret.get(&request).await.expect_err("bad secret");
+    assert_eq!(
+        refused.auth().map(|a| a.error_codes.clone()),
+        Some(vec![7000215])
+    );
+    seen.insert(refused.kind());
+    let stored = RefreshTokenCredential::new("tenant", "app", "old-rt", None, None, options)
+        .expect("credential");
+    server.push([Reply::json(400, json!({"error": "invalid_grant"}))]);
+    seen.insert(stored.get(&request).await.expect_err("expired").kind());
     let all: HashSet<_> = ErrorKind::ALL.into_iter().collect();
     assert_eq!(seen, all);
 }
