@@ -1,6 +1,9 @@
 //! Emulator configuration. Every CLI flag maps to one field here, so in-process users
 //! (the Rust client's tests, benchmarks) get exactly the knobs the binary has.
 
+use std::path::PathBuf;
+use std::str::FromStr;
+
 use crate::faults::FaultConfig;
 
 /// The indirect reseller used by the documentation's "create a customer for an indirect
@@ -18,6 +21,37 @@ pub const DEFAULT_THROTTLE_PER_MINUTE: u32 = 500;
 
 /// 1 MiB: far above any real customer document, small enough that a hostile body is cheap.
 pub const DEFAULT_MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// Which bearer tokens Partner Center's side accepts.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum AuthMode {
+    /// Tokens this emulator issued are checked; any other non-empty token counts as an
+    /// App+User token with MFA (quick starts and hand-made tokens keep working).
+    #[default]
+    Lenient,
+    /// Only tokens this emulator issued are accepted (others: 401, code 400).
+    Strict,
+}
+
+impl AuthMode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AuthMode::Lenient => "lenient",
+            AuthMode::Strict => "strict",
+        }
+    }
+}
+
+impl FromStr for AuthMode {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.to_ascii_lowercase().as_str() {
+            "lenient" => Ok(AuthMode::Lenient),
+            "strict" => Ok(AuthMode::Strict),
+            _ => Err("must be lenient or strict".into()),
+        }
+    }
+}
 
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -42,6 +76,15 @@ pub struct Config {
     /// One line per request on stderr. Off by default for in-process use (benchmarks
     /// would otherwise drown in output); the binary turns it on unless `--quiet`.
     pub log_requests: bool,
+    /// Lenient (default) or strict treatment of tokens the emulator did not issue.
+    pub auth: AuthMode,
+    /// App+User tokens without `mfa` in `amr` get 401 900421 (default on; changeable at run
+    /// time via `POST /_sandbox/auth/settings`).
+    pub mfa_enforced: bool,
+    /// Serve https with a certificate made at start (see [`crate::Running::ca_cert_pem`]).
+    pub tls: bool,
+    /// With `tls`: also write the CA certificate (PEM) to this file.
+    pub tls_cert_out: Option<PathBuf>,
 }
 
 impl Default for Config {
@@ -56,6 +99,10 @@ impl Default for Config {
             faults: FaultConfig::default(),
             partner_id: DEFAULT_PARTNER_ID.to_string(),
             log_requests: false,
+            auth: AuthMode::Lenient,
+            mfa_enforced: true,
+            tls: false,
+            tls_cert_out: None,
         }
     }
 }

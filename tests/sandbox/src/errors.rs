@@ -115,6 +115,50 @@ impl ApiError {
         Self::new(StatusCode::UNAUTHORIZED, 400, "Access denied").named("AccessDenied")
     }
 
+    /// An emulator-issued token whose `exp` has passed.
+    pub fn token_expired() -> Self {
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            400,
+            "Access denied: the token has expired",
+        )
+        .named("AccessDenied")
+    }
+
+    /// A token for another audience (typically the retired Azure AD Graph), auth.md §1.2.2.
+    pub fn invalid_audience(aud: &str) -> Self {
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            900420,
+            format!(
+                "Invalid Token: The audience '{}' in the token is invalid and is no longer supported in Partner Center API.",
+                truncate(aud, 200)
+            ),
+        )
+        .named("InvalidToken")
+    }
+
+    /// An App+User token without `mfa` in `amr` while MFA enforcement is on (auth.md §1.3.1).
+    pub fn mfa_required() -> Self {
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            900421,
+            "Multi-factor authentication is required: App+User calls to the Partner Center API need a token \
+             whose sign-in used MFA (the token's 'amr' claim does not contain 'mfa').",
+        )
+        .named("MfaRequired")
+    }
+
+    /// An App-only token on an operation that only accepts App+User (auth.md §1.7).
+    pub fn app_only_forbidden() -> Self {
+        Self::new(
+            StatusCode::FORBIDDEN,
+            900150,
+            "This resource can't be accessed by application credentials.",
+        )
+        .named("Forbidden")
+    }
+
     pub fn bad_input(detail: impl AsRef<str>) -> Self {
         Self::new(
             StatusCode::BAD_REQUEST,
@@ -304,8 +348,11 @@ impl IntoResponse for ApiError {
                     },
                 );
                 if self.status == StatusCode::UNAUTHORIZED {
-                    resp.headers_mut()
-                        .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+                    // Partner Center's challenge (auth.md §1.7): scheme OAuth, not Bearer.
+                    let realm = format!("OAuth realm=urn:cpsvc:cpid:{}", uuid::Uuid::new_v4());
+                    if let Ok(v) = HeaderValue::try_from(realm) {
+                        resp.headers_mut().insert(header::WWW_AUTHENTICATE, v);
+                    }
                 }
                 resp
             }

@@ -23,6 +23,7 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+pub mod auth;
 pub mod config;
 pub mod countries;
 pub mod errors;
@@ -34,23 +35,36 @@ pub mod paging;
 mod routes;
 pub mod state;
 pub mod throttle;
+mod tls;
 pub mod validation;
 pub mod wire;
 
-pub use config::Config;
+pub use config::{AuthMode, Config};
 pub use faults::{FaultConfig, FaultKind, ScriptEntry};
 
 /// A running emulator. Dropping it stops the server too (without waiting).
 pub struct Running {
     pub addr: SocketAddr,
+    ca_pem: Option<String>,
     shutdown: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<()>>,
 }
 
 impl Running {
-    /// "http://127.0.0.1:PORT"
+    /// "http://127.0.0.1:PORT", or "https://127.0.0.1:PORT" with `Config::tls`.
     pub fn base_url(&self) -> String {
-        format!("http://{}", self.addr)
+        let scheme = if self.ca_pem.is_some() {
+            "https"
+        } else {
+            "http"
+        };
+        format!("{scheme}://{}", self.addr)
+    }
+
+    /// With `Config::tls`: the PEM of the CA that signed the server certificate (add it to
+    /// a client's trust roots). `None` without TLS.
+    pub fn ca_cert_pem(&self) -> Option<String> {
+        self.ca_pem.clone()
     }
 
     /// Stops accepting, lets in-flight requests finish (at most 5 s), then returns.
@@ -81,27 +95,60 @@ impl Drop for Running {
 }
 
 /// Binds 127.0.0.1:`config.port` (0 = a free port) and serves on the current tokio
-/// runtime until [`Running::shutdown`] or drop.
+/// runtime until [`Running::shutdown`] or drop. With `config.tls`, serves https with a
+/// certificate made now (and writes its CA to `config.tls_cert_out` when set).
 pub async fn start(config: Config) -> std::io::Result<Running> {
+    let tls = if config.tls {
+        let material = tls::generate()?;
+        if let Some(path) = &config.tls_cert_out {
+            std::fs::write(path, &material.ca_pem)?;
+        }
+        Some(material)
+    } else {
+        None
+    };
     let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, config.port)).await?;
     let addr = listener.local_addr()?;
-    // Small JSON responses: without TCP_NODELAY, Nagle + delayed ACK can add ~40 ms to a
-    // request, which would swamp any client benchmark.
-    let listener = listener.tap_io(|tcp| {
-        let _ = tcp.set_nodelay(true);
-    });
     let app = Arc::new(state::App::new(config));
     let router = routes::router(app);
     let (tx, rx) = oneshot::channel::<()>();
-    let task = tokio::spawn(async move {
-        let _ = axum::serve(listener, router)
-            .with_graceful_shutdown(async {
-                let _ = rx.await;
+    let ca_pem = tls.as_ref().map(|t| t.ca_pem.clone());
+    let task = match tls {
+        None => {
+            // Small JSON responses: without TCP_NODELAY, Nagle + delayed ACK can add ~40 ms to a
+            // request, which would swamp any client benchmark.
+            let listener = listener.tap_io(|tcp| {
+                let _ = tcp.set_nodelay(true);
+            });
+            tokio::spawn(async move {
+                let _ = axum::serve(listener, router)
+                    .with_graceful_shutdown(async {
+                        let _ = rx.await;
+                    })
+                    .await;
             })
-            .await;
-    });
+        }
+        Some(material) => {
+            use axum_server::accept::NoDelayAcceptor;
+            use axum_server::tls_rustls::{RustlsAcceptor, RustlsConfig};
+            let acceptor = RustlsAcceptor::new(RustlsConfig::from_config(material.server_config))
+                .acceptor(NoDelayAcceptor::new());
+            let handle = axum_server::Handle::new();
+            let server = axum_server::from_tcp(listener.into_std()?)?
+                .acceptor(acceptor)
+                .handle(handle.clone());
+            tokio::spawn(async move {
+                tokio::spawn(async move {
+                    let _ = rx.await;
+                    handle.graceful_shutdown(Some(Duration::from_secs(5)));
+                });
+                let _ = server.serve(router.into_make_service()).await;
+            })
+        }
+    };
     Ok(Running {
         addr,
+        ca_pem,
         shutdown: Some(tx),
         task: Some(task),
     })

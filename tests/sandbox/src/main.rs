@@ -3,14 +3,19 @@
 use std::io::Write;
 use std::process::ExitCode;
 
+use std::path::PathBuf;
+
 use clap::Parser;
-use sandbox::{Config, FaultConfig};
+use sandbox::{AuthMode, Config, FaultConfig};
 
 /// Local emulator of the Partner Center integration sandbox (customer endpoints).
 ///
-/// Serves on 127.0.0.1 only. The first stdout line is `listening on http://127.0.0.1:PORT`.
+/// Serves on 127.0.0.1 only. The first stdout line is `listening on http://127.0.0.1:PORT`
+/// (`https://` with --tls). Also emulates Microsoft Entra ID's token endpoint
+/// (POST /{tenant}/oauth2/v2.0/token and /{tenant}/oauth2/token).
 /// Admin API (no auth): POST /_sandbox/reset, GET/POST/DELETE /_sandbox/faults,
-/// GET /_sandbox/health. See tests/sandbox/README.md.
+/// GET /_sandbox/health, /_sandbox/auth/{apps,refresh-tokens,device-codes/approve,settings}.
+/// See tests/sandbox/README.md.
 #[derive(Parser, Debug)]
 #[command(name = "sandbox", version)]
 struct Cli {
@@ -54,6 +59,32 @@ struct Cli {
     /// Do not log requests to stderr.
     #[arg(long)]
     quiet: bool,
+    /// Tokens the emulator did not issue: lenient (accepted as App+User with MFA) or
+    /// strict (refused with 401).
+    #[arg(long, default_value = "lenient", value_parser = auth_mode)]
+    auth: AuthMode,
+    /// App+User tokens without MFA get 401 900421 (on) or pass (off).
+    #[arg(long, default_value = "on", value_parser = on_off)]
+    mfa_enforcement: bool,
+    /// Serve https with a certificate made at start (a local CA and a server certificate
+    /// for 127.0.0.1 and localhost).
+    #[arg(long)]
+    tls: bool,
+    /// With --tls: write the CA certificate (PEM) to this file, for clients to trust.
+    #[arg(long, value_name = "FILE", requires = "tls")]
+    tls_cert_out: Option<PathBuf>,
+}
+
+fn auth_mode(s: &str) -> Result<AuthMode, String> {
+    s.parse()
+}
+
+fn on_off(s: &str) -> Result<bool, String> {
+    match s.to_ascii_lowercase().as_str() {
+        "on" | "true" => Ok(true),
+        "off" | "false" => Ok(false),
+        _ => Err("must be on or off".into()),
+    }
 }
 
 fn rate(s: &str) -> Result<f64, String> {
@@ -90,11 +121,15 @@ async fn main() -> ExitCode {
         },
         partner_id: cli.partner_id,
         log_requests: !cli.quiet,
+        auth: cli.auth,
+        mfa_enforced: cli.mfa_enforcement,
+        tls: cli.tls,
+        tls_cert_out: cli.tls_cert_out,
     };
     let server = match sandbox::start(config).await {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("sandbox: cannot listen on 127.0.0.1:{}: {e}", cli.port);
+            eprintln!("sandbox: cannot start on 127.0.0.1:{}: {e}", cli.port);
             return ExitCode::FAILURE;
         }
     };

@@ -1,6 +1,7 @@
 //! The layer every request passes through: correlation headers, auth, throttling, fault
 //! injection, connection dropping and the access log. `/_sandbox/*` (the admin API) skips
-//! auth, throttling and faults so a test can always reset or reconfigure the emulator.
+//! auth, throttling and faults so a test can always reset or reconfigure the emulator; so
+//! do the emulated sign-in endpoints (`auth::is_auth_path`).
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -12,6 +13,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use uuid::Uuid;
 
+use crate::auth;
 use crate::errors::ApiError;
 use crate::faults::Decision;
 use crate::state::App;
@@ -40,18 +42,23 @@ pub async fn handle(State(app): State<Arc<App>>, req: Request, next: Next) -> Re
     let path = req.uri().path().to_string();
 
     let admin = path == "/_sandbox" || path.starts_with("/_sandbox/");
-    let (mut resp, dropped) = if admin {
+    // The emulated Entra endpoints answer like Entra: no Partner Center auth, throttling,
+    // faults or MS-* headers (they set their own client-request-id / x-ms-request-id).
+    let sign_in = !admin && auth::is_auth_path(&path);
+    let (mut resp, dropped) = if admin || sign_in {
         (next.run(req).await, false)
     } else {
         guarded(&app, req, next, &method, &path).await
     };
 
-    let h = resp.headers_mut();
-    h.insert(MS_REQUEST_ID, request_id.clone());
-    h.insert(MS_CORRELATION_ID, correlation_id);
-    h.insert(MS_CV, cv);
-    if let Some(locale) = locale {
-        h.insert(X_LOCALE, locale);
+    if !sign_in {
+        let h = resp.headers_mut();
+        h.insert(MS_REQUEST_ID, request_id.clone());
+        h.insert(MS_CORRELATION_ID, correlation_id);
+        h.insert(MS_CV, cv);
+        if let Some(locale) = locale {
+            h.insert(X_LOCALE, locale);
+        }
     }
 
     if let Some(logger) = &app.logger {
@@ -77,7 +84,7 @@ async fn guarded(
     method: &axum::http::Method,
     path: &str,
 ) -> (Response, bool) {
-    match authorize(app, req.headers()) {
+    match authorize(app, req.headers(), method, path) {
         Ok(token) => {
             if let Err(e) = check_ids(req.headers()) {
                 return (e.into_response(), false);
@@ -109,8 +116,14 @@ async fn guarded(
     }
 }
 
-/// `Authorization: Bearer <token>`; returns the token.
-fn authorize<'h>(app: &App, headers: &'h HeaderMap) -> Result<&'h str, ApiError> {
+/// `Authorization: Bearer <token>`, then `--token`, then the sign-in checks
+/// (`auth::enforce`: expiry, audience, MFA, App+User-only operations); returns the token.
+fn authorize<'h>(
+    app: &App,
+    headers: &'h HeaderMap,
+    method: &axum::http::Method,
+    path: &str,
+) -> Result<&'h str, ApiError> {
     let value = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -123,10 +136,13 @@ fn authorize<'h>(app: &App, headers: &'h HeaderMap) -> Result<&'h str, ApiError>
     if !scheme.eq_ignore_ascii_case("bearer") || token.is_empty() || token.contains(' ') {
         return Err(ApiError::token_missing());
     }
-    match &app.config.token {
-        Some(expected) if expected != token => Err(ApiError::access_denied()),
-        _ => Ok(token),
+    if let Some(expected) = &app.config.token
+        && expected != token
+    {
+        return Err(ApiError::access_denied());
     }
+    auth::enforce::check(app, token, method, path)?;
+    Ok(token)
 }
 
 /// `MS-RequestId` and `MS-CorrelationId` are documented as GUIDs (reference §2.1) and the

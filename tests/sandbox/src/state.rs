@@ -12,6 +12,7 @@ use rand::RngExt;
 use serde_json::Value;
 use uuid::Uuid;
 
+use crate::auth::Auth;
 use crate::config::Config;
 use crate::errors::ApiError;
 use crate::faults::Faults;
@@ -30,6 +31,8 @@ pub struct App {
     pub throttle: Throttle,
     pub faults: Faults,
     pub logger: Option<Logger>,
+    /// Sign-in: the emulated token endpoint's state and the token checks.
+    pub auth: Auth,
     /// Mixed into continuation-token checksums so a hand-made token is rejected.
     pub token_secret: u64,
 }
@@ -42,6 +45,7 @@ impl App {
             throttle: Throttle::new(config.throttle_per_minute),
             faults: Faults::new(config.faults.clone()),
             logger,
+            auth: Auth::new(&config),
             token_secret: rand::rng().random(),
             config,
         }

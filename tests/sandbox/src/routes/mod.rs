@@ -11,6 +11,7 @@ use axum::middleware::from_fn_with_state;
 use axum::routing::{get, head, post};
 use uuid::Uuid;
 
+use crate::auth;
 use crate::errors::ApiError;
 use crate::middleware;
 use crate::state::App;
@@ -69,6 +70,7 @@ pub fn router(app: Arc<App>) -> Router {
                 .delete(sandbox::faults_clear),
         )
         .route("/_sandbox/health", get(sandbox::health))
+        .merge(auth::router())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         // Bodies are size-checked by `wire::read_json` so the error is a Partner Center

@@ -1,6 +1,7 @@
 //! The emulator's admin API (no auth, never throttled or faulted): reset, faults, health.
 
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 
 use axum::body::Body;
 use axum::extract::State;
@@ -13,7 +14,9 @@ use crate::faults;
 use crate::state::App;
 use crate::wire;
 
-/// Empties the store and clears faults and throttle counters: a clean emulator.
+/// Empties the store and clears faults and throttle counters: a clean emulator. Sign-in
+/// state (app registrations, refresh tokens, device codes, settings, the token counter)
+/// is kept: it stands for the directory, which outlives any test's customers.
 pub async fn reset(State(app): State<Arc<App>>) -> Response {
     app.store.reset();
     app.faults.clear();
@@ -45,6 +48,12 @@ pub async fn faults_clear(State(app): State<Arc<App>>) -> Response {
 pub async fn health(State(app): State<Arc<App>>) -> Response {
     json_response(
         StatusCode::OK,
-        &json!({"status": "ok", "customers": app.store.len(), "quota": app.config.quota}),
+        &json!({
+            "status": "ok",
+            "customers": app.store.len(),
+            "quota": app.config.quota,
+            "tokenRequests": app.auth.token_requests.load(Ordering::Relaxed),
+            "auth": app.config.auth.as_str(),
+        }),
     )
 }
