@@ -265,3 +265,101 @@ fn the_python_emitter_handles_every_spec() {
         }
     }
 }
+
+fn build_text(text: &str) -> Result<Api, generator::error::GenError> {
+    model::build(&load::parse(text, "spec.yaml")?)
+}
+
+const SIGN_IN_SPEC: &str = r#"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+servers:
+  - url: https://api.example.test
+    x-pc-clouds:
+      public: {authorityHost: "https://login.example.test/"}
+      gov: {authorityHost: https://login.example.us}
+  - url: https://api.example.cn
+    x-pc-clouds: [china]
+components:
+  securitySchemes:
+    app:
+      type: oauth2
+      flows:
+        clientCredentials:
+          tokenUrl: https://login.example.test/t/token
+          scopes: {"https://api.example.test/.default": all}
+    user:
+      type: oauth2
+      flows:
+        authorizationCode:
+          authorizationUrl: https://login.example.test/a
+          tokenUrl: https://login.example.test/t
+          scopes: {offline_access: refresh, "https://api.example.test/user_impersonation": me}
+paths: {}
+"#;
+
+#[test]
+fn clouds_carry_their_authority_and_scopes_rebased_on_their_own_host() {
+    let api = build_text(SIGN_IN_SPEC).unwrap();
+    let clouds = api.clouds();
+    let row = |i: usize| {
+        let c = &clouds[i];
+        (
+            c.name.original.as_str(),
+            c.base_url,
+            c.authority_host,
+            c.app_scope.as_deref(),
+            c.user_scope.as_deref(),
+        )
+    };
+    assert_eq!(clouds.len(), 3);
+    assert_eq!(
+        row(0),
+        (
+            "public",
+            "https://api.example.test",
+            Some("https://login.example.test"),
+            Some("https://api.example.test/.default"),
+            Some("https://api.example.test/user_impersonation"),
+        )
+    );
+    assert_eq!(row(1).2, Some("https://login.example.us"));
+    assert_eq!(
+        row(2),
+        (
+            "china",
+            "https://api.example.cn",
+            None,
+            Some("https://api.example.cn/.default"),
+            Some("https://api.example.cn/user_impersonation"),
+        )
+    );
+}
+
+#[test]
+fn a_bad_authority_host_is_refused_with_its_pointer() {
+    for (bad, says) in [
+        (
+            "http://login.example.test",
+            "must be an https scheme and host",
+        ),
+        (
+            "https://login.example.test/tenant",
+            "must be an https scheme and host",
+        ),
+    ] {
+        let spec = SIGN_IN_SPEC.replace("https://login.example.us", bad);
+        let err = build_text(&spec).expect_err(bad).to_string();
+        assert!(
+            err.contains("/servers/0/x-pc-clouds/gov/authorityHost"),
+            "{err}"
+        );
+        assert!(err.contains(says), "{err}");
+    }
+    let spec = SIGN_IN_SPEC.replace("authorityHost: https://login.example.us", "authority: x");
+    let err = build_text(&spec).expect_err("unknown member").to_string();
+    assert!(
+        err.contains("/servers/0") && err.contains("x-pc-clouds"),
+        "{err}"
+    );
+}

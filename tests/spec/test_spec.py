@@ -548,8 +548,13 @@ def test_extension_values():
     }
     servers = {s["url"]: s.get("x-pc-clouds") for s in SPEC["servers"]}
     assert servers == {
-        "https://api.partnercenter.microsoft.com": ["global", "usgov"],
-        "https://partner.partnercenterapi.microsoftonline.cn": ["china"],
+        "https://api.partnercenter.microsoft.com": {
+            "global": {"authorityHost": "https://login.microsoftonline.com"},
+            "usgov": {"authorityHost": "https://login.microsoftonline.us"},
+        },
+        "https://partner.partnercenterapi.microsoftonline.cn": {
+            "china": {"authorityHost": "https://login.chinacloudapi.cn"},
+        },
     }
     paths = SPEC["paths"]
     assert paths["/v1/customers"]["get"]["x-pc-paging"] == {

@@ -3,7 +3,9 @@
 //! Partner Center customer management API 1.0.0: a typed async client generated from `spec/partner-center-customers.yaml`.
 //!
 //! Start with [`Client::builder`]. Models are in [`models`] (and re-exported here), request
-//! builders in [`operations`]; errors, retries, paging and validation come from `sdk_runtime`.
+//! builders in [`operations`]; errors, retries, paging, validation and the credentials that sign
+//! in ([`ClientSecretCredential`], [`CertificateCredential`], [`RefreshTokenCredential`],
+//! [`DeviceCodeCredential`]) come from `sdk_runtime`.
 
 #[rustfmt::skip]
 mod generated;
@@ -11,7 +13,10 @@ mod generated;
 pub use generated::client::{Client, ClientBuilder, Cloud};
 pub use generated::models::*;
 pub use generated::{client, models, operations};
+pub use sdk_runtime::credentials::{self, OnRefresh};
 pub use sdk_runtime::{
-    ApiError, Error, ErrorKind, FieldError, Page, RequestOptions, Response, RetryPolicy, Secret,
-    StaticToken, TokenProvider, ValidationError,
+    AccessToken, ApiError, AuthError, CertificateCredential, ClientCertificate,
+    ClientSecretCredential, CredentialOptions, DeviceCodeCredential, DeviceCodePrompt, Error,
+    ErrorKind, FieldError, Page, RefreshTokenCredential, RequestOptions, Response, RetryPolicy,
+    Secret, StaticToken, TokenProvider, TokenRequest, TokenSource, ValidationError,
 };

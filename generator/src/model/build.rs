@@ -94,24 +94,8 @@ fn finish(
     builder.check_country_rules()?;
 
     let info = &openapi.info;
-    let servers = openapi
-        .servers
-        .iter()
-        .enumerate()
-        .map(|(i, s)| {
-            let clouds = match s.extensions.get("x-pc-clouds") {
-                Some(v) => {
-                    extensions::read::<Vec<String>>(v, &format!("/servers/{i}"), "x-pc-clouds")?
-                }
-                None => Vec::new(),
-            };
-            Ok(Server {
-                url: s.url.clone(),
-                description: s.description.clone(),
-                clouds,
-            })
-        })
-        .collect::<Result<Vec<_>, GenError>>()?;
+    let servers = super::sign_in::servers(openapi)?;
+    let sign_in = super::sign_in::sign_in(openapi);
 
     let mut types: Vec<TypeDef> = builder.types.into_values().collect();
     types.sort_by(|a, b| a.name.pascal.cmp(&b.name.pascal));
@@ -121,6 +105,7 @@ fn finish(
         description: info.description.clone(),
         source: name.to_string(),
         servers,
+        sign_in,
         client_headers,
         types,
         groups,

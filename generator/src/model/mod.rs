@@ -8,6 +8,7 @@
 mod build;
 mod extensions;
 pub mod names;
+mod sign_in;
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -23,6 +24,8 @@ pub struct Api {
     /// Where the spec came from, as shown in generated headers (a path relative to the workspace).
     pub source: String,
     pub servers: Vec<Server>,
+    /// The OAuth2 scopes clients sign in for (from the security schemes).
+    pub sign_in: SignIn,
     pub client_headers: ClientHeaders,
     /// Every named type, sorted by name so output is stable.
     pub types: Vec<TypeDef>,
@@ -80,14 +83,26 @@ impl Api {
         self.groups.iter().flat_map(|g| g.operations.iter())
     }
 
-    /// Named clouds and their base URLs, from `x-pc-clouds` on the servers.
-    pub fn clouds(&self) -> Vec<(Name, &str)> {
-        let mut out: Vec<(Name, &str)> = Vec::new();
+    /// Named clouds with their base URLs and sign-in, from `x-pc-clouds` on the servers.
+    pub fn clouds(&self) -> Vec<Cloud<'_>> {
+        let default_url = self.servers.first().map(|s| s.url.as_str());
+        let mut out: Vec<Cloud<'_>> = Vec::new();
         for server in &self.servers {
             for cloud in &server.clouds {
-                if !out.iter().any(|(n, _)| n.original == *cloud) {
-                    out.push((Name::new(cloud), server.url.as_str()));
+                if out.iter().any(|c| c.name.original == cloud.name) {
+                    continue;
                 }
+                let scope = |s: &Option<String>| {
+                    s.as_deref()
+                        .map(|s| sign_in::rebase(s, default_url, &server.url))
+                };
+                out.push(Cloud {
+                    name: Name::new(&cloud.name),
+                    base_url: server.url.as_str(),
+                    authority_host: cloud.authority_host.as_deref(),
+                    app_scope: scope(&self.sign_in.app_scope),
+                    user_scope: scope(&self.sign_in.user_scope),
+                });
             }
         }
         out
@@ -98,7 +113,34 @@ impl Api {
 pub struct Server {
     pub url: String,
     pub description: Option<String>,
-    pub clouds: Vec<String>,
+    pub clouds: Vec<CloudDef>,
+}
+
+/// One entry of a server's `x-pc-clouds`.
+#[derive(Debug, Clone)]
+pub struct CloudDef {
+    pub name: String,
+    /// The OAuth2 authority, e.g. `https://login.microsoftonline.com` (no trailing slash).
+    pub authority_host: Option<String>,
+}
+
+/// The OAuth2 scopes of the spec's security schemes.
+#[derive(Debug, Clone, Default)]
+pub struct SignIn {
+    /// Application (client-credentials) scope, e.g. `https://api.example.com/.default`.
+    pub app_scope: Option<String>,
+    /// Delegated (user) scope, e.g. `https://api.example.com/user_impersonation`.
+    pub user_scope: Option<String>,
+}
+
+/// A named cloud as the emitters see it: base URL, authority and the scopes re-based on it.
+#[derive(Debug, Clone)]
+pub struct Cloud<'a> {
+    pub name: Name,
+    pub base_url: &'a str,
+    pub authority_host: Option<&'a str>,
+    pub app_scope: Option<String>,
+    pub user_scope: Option<String>,
 }
 
 /// Headers the client sets itself (`x-pc-client-headers`); operations don't take them as arguments.

@@ -6,7 +6,8 @@
 use std::sync::Arc;
 use std::time::Duration;
 use sdk_runtime::{
-    Error, RetryPolicy, Secret, StaticToken, TokenProvider, Transport, TransportConfig,
+    Error, RetryPolicy, Secret, StaticToken, TokenProvider, TokenRequest, Transport,
+    TransportConfig,
 };
 
 use super::{models, operations};
@@ -70,14 +71,14 @@ impl Client {
     }
 }
 
-/// The clouds the service runs in, each with its base URL.
+/// The clouds the service runs in, each with its base URL and sign-in service.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Cloud {
-    /// `global`: https://api.partnercenter.microsoft.com
+    /// `global`: https://api.partnercenter.microsoft.com, signing in at https://login.microsoftonline.com
     Global,
-    /// `usgov`: https://api.partnercenter.microsoft.com
+    /// `usgov`: https://api.partnercenter.microsoft.com, signing in at https://login.microsoftonline.us
     Usgov,
-    /// `china`: https://partner.partnercenterapi.microsoftonline.cn
+    /// `china`: https://partner.partnercenterapi.microsoftonline.cn, signing in at https://login.chinacloudapi.cn
     China,
 }
 
@@ -99,12 +100,48 @@ impl Cloud {
             Cloud::China => "china",
         }
     }
+
+    /// The sign-in service (OAuth2 authority host) of this cloud; empty when the spec names none.
+    pub fn authority_host(self) -> &'static str {
+        match self {
+            Cloud::Global => "https://login.microsoftonline.com",
+            Cloud::Usgov => "https://login.microsoftonline.us",
+            Cloud::China => "https://login.chinacloudapi.cn",
+        }
+    }
+
+    /// What a credential is asked for in this cloud: its authority host and the
+    /// application and delegated scopes.
+    pub fn token_request(self) -> TokenRequest {
+        let (app_scope, user_scope) = match self {
+            Cloud::Global => {
+                (
+                    "https://api.partnercenter.microsoft.com/.default",
+                    "https://api.partnercenter.microsoft.com/user_impersonation",
+                )
+            }
+            Cloud::Usgov => {
+                (
+                    "https://api.partnercenter.microsoft.com/.default",
+                    "https://api.partnercenter.microsoft.com/user_impersonation",
+                )
+            }
+            Cloud::China => {
+                (
+                    "https://partner.partnercenterapi.microsoftonline.cn/.default",
+                    "https://partner.partnercenterapi.microsoftonline.cn/user_impersonation",
+                )
+            }
+        };
+        TokenRequest::new(self.authority_host(), app_scope, user_scope)
+    }
 }
 
 /// Configures and builds a [`Client`].
 #[derive(Default)]
 pub struct ClientBuilder {
     base_url: Option<String>,
+    cloud: Option<Cloud>,
     token: Option<Arc<dyn TokenProvider>>,
     headers: Vec<(String, String)>,
     correlation_id: Option<String>,
@@ -113,6 +150,7 @@ pub struct ClientBuilder {
     http: Option<sdk_runtime::reqwest::Client>,
     validate: Option<bool>,
     user_agent: Option<String>,
+    root_certificates: Vec<String>,
 }
 
 impl std::fmt::Debug for ClientBuilder {
@@ -136,9 +174,11 @@ impl ClientBuilder {
         self
     }
 
-    /// Talk to a named cloud.
-    pub fn cloud(self, cloud: Cloud) -> Self {
-        self.base_url(cloud.base_url())
+    /// Talk to a named cloud: its base URL (unless `base_url` is given) and its sign-in
+    /// service and scopes for credentials.
+    pub fn cloud(mut self, cloud: Cloud) -> Self {
+        self.cloud = Some(cloud);
+        self
     }
 
     /// A fixed bearer token.
@@ -147,9 +187,23 @@ impl ClientBuilder {
         self
     }
 
-    /// A source of bearer tokens that can refresh them (asked before every attempt).
-    pub fn token_provider(mut self, provider: impl TokenProvider) -> Self {
-        self.token = Some(Arc::new(provider));
+    /// A credential that signs in and refreshes its tokens, e.g.
+    /// `sdk_runtime::ClientSecretCredential`, or any other [`TokenProvider`] (asked
+    /// before every attempt).
+    pub fn credential(mut self, credential: impl TokenProvider) -> Self {
+        self.token = Some(Arc::new(credential));
+        self
+    }
+
+    /// The same as [`credential`](Self::credential).
+    pub fn token_provider(self, provider: impl TokenProvider) -> Self {
+        self.credential(provider)
+    }
+
+    /// Trust this PEM certificate as a root on top of the system's (a local emulator
+    /// over TLS, a corporate TLS-inspection proxy). Ignored with `http_client`.
+    pub fn ca_cert(mut self, pem: impl Into<String>) -> Self {
+        self.root_certificates.push(pem.into());
         self
     }
 
@@ -216,10 +270,12 @@ impl ClientBuilder {
     pub fn build(self) -> Result<Client, Error> {
         let base_url = self
             .base_url
+            .or_else(|| self.cloud.map(|c| c.base_url().to_string()))
             .unwrap_or_else(|| "https://api.partnercenter.microsoft.com".to_string());
         let transport = Transport::new(TransportConfig {
             base_url,
             token: self.token,
+            token_request: self.cloud.unwrap_or(Cloud::Global).token_request(),
             http: self.http,
             timeout: self.timeout,
             retry: self.retry.unwrap_or_default(),
@@ -235,6 +291,7 @@ impl ClientBuilder {
                             .to_string()
                     }),
             ),
+            extra_root_certificates: self.root_certificates,
         })?;
         Ok(Client {
             transport,

@@ -347,10 +347,11 @@ impl GetRelationshipRequest {
 
     fn request(&self) -> Result<Request, Error> {
         let mut request = Request::new(
-            "getRelationshipRequest",
-            Method::GET,
-            "/v1/customers/relationshiprequests",
-        );
+                "getRelationshipRequest",
+                Method::GET,
+                "/v1/customers/relationshiprequests",
+            )
+            .requires_user();
         if let Some(value) = &self.indirect_cloud_solution_provider_id {
             request = request.query("indirectCloudSolutionProviderId", value.as_str());
         }
@@ -535,6 +536,7 @@ impl<'a> RemoveResellerRelationship<'a> {
                     .customer_tenant_id.to_string())
                 ),
             )
+            .requires_user()
             .json(self.body)
     }
 }
@@ -585,13 +587,15 @@ impl ListCustomerRelationships {
     fn request(&self) -> Result<Request, Error> {
         Ok(
             Request::new(
-                "listCustomerRelationships",
-                Method::GET,
-                format!(
-                    "/v1/customers/{}/relationships", sdk_runtime::encode_path_segment(&
-                    self.customer_tenant_id.to_string())
-                ),
-            ),
+                    "listCustomerRelationships",
+                    Method::GET,
+                    format!(
+                        "/v1/customers/{}/relationships",
+                        sdk_runtime::encode_path_segment(& self.customer_tenant_id
+                        .to_string())
+                    ),
+                )
+                .requires_user(),
         )
     }
 }
@@ -715,14 +719,15 @@ impl GetCompanyProfile {
     fn request(&self) -> Result<Request, Error> {
         Ok(
             Request::new(
-                "getCompanyProfile",
-                Method::GET,
-                format!(
-                    "/v1/customers/{}/profiles/company",
-                    sdk_runtime::encode_path_segment(& self.customer_tenant_id
-                    .to_string())
-                ),
-            ),
+                    "getCompanyProfile",
+                    Method::GET,
+                    format!(
+                        "/v1/customers/{}/profiles/company",
+                        sdk_runtime::encode_path_segment(& self.customer_tenant_id
+                        .to_string())
+                    ),
+                )
+                .requires_user(),
         )
     }
 }

@@ -562,7 +562,7 @@ fn context(api: &Api) -> tera::Context {
     let clouds: Vec<String> = api
         .clouds()
         .into_iter()
-        .map(|(n, _)| format!("{:?}", n.original))
+        .map(|c| format!("{:?}", c.name.original))
         .collect();
     let mut context = tera::Context::new();
     context.insert("header", header(api, "#").trim_end());

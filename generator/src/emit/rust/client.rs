@@ -48,7 +48,7 @@ pub(super) fn source(api: &Api, sizes: PartSizes) -> Source<'_> {
                 use std::sync::Arc;
                 use std::time::Duration;
 
-                use sdk_runtime::{Error, RetryPolicy, Secret, StaticToken, TokenProvider, Transport, TransportConfig};
+                use sdk_runtime::{Error, RetryPolicy, Secret, StaticToken, TokenProvider, TokenRequest, Transport, TransportConfig};
 
                 #models_import
             }
@@ -197,14 +197,21 @@ fn emit_clouds(api: &Api) -> TokenStream {
     if clouds.is_empty() {
         return quote!();
     }
-    let variants: Vec<_> = clouds.iter().map(|(n, _)| type_ident(&n.pascal)).collect();
-    let urls = clouds.iter().map(|(_, url)| *url);
-    let names = clouds.iter().map(|(n, _)| n.original.as_str());
-    let docs = clouds
-        .iter()
-        .map(|(n, url)| format!(" `{}`: {url}", n.original));
+    let variants: Vec<_> = clouds.iter().map(|c| type_ident(&c.name.pascal)).collect();
+    let urls = clouds.iter().map(|c| c.base_url);
+    let names = clouds.iter().map(|c| c.name.original.as_str());
+    let authorities = clouds.iter().map(|c| c.authority_host.unwrap_or(""));
+    let app_scopes = clouds.iter().map(|c| c.app_scope.as_deref().unwrap_or(""));
+    let user_scopes = clouds.iter().map(|c| c.user_scope.as_deref().unwrap_or(""));
+    let docs = clouds.iter().map(|c| match c.authority_host {
+        Some(host) => format!(
+            " `{}`: {}, signing in at {host}",
+            c.name.original, c.base_url
+        ),
+        None => format!(" `{}`: {}", c.name.original, c.base_url),
+    });
     quote! {
-        /// The clouds the service runs in, each with its base URL.
+        /// The clouds the service runs in, each with its base URL and sign-in service.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
         pub enum Cloud {
             #( #[doc = #docs] #variants, )*
@@ -223,6 +230,22 @@ fn emit_clouds(api: &Api) -> TokenStream {
                 match self {
                     #( Cloud::#variants => #names, )*
                 }
+            }
+
+            /// The sign-in service (OAuth2 authority host) of this cloud; empty when the spec names none.
+            pub fn authority_host(self) -> &'static str {
+                match self {
+                    #( Cloud::#variants => #authorities, )*
+                }
+            }
+
+            /// What a credential is asked for in this cloud: its authority host and the
+            /// application and delegated scopes.
+            pub fn token_request(self) -> TokenRequest {
+                let (app_scope, user_scope) = match self {
+                    #( Cloud::#variants => (#app_scopes, #user_scopes), )*
+                };
+                TokenRequest::new(self.authority_host(), app_scope, user_scope)
             }
         }
     }
@@ -270,14 +293,33 @@ fn emit_builder(api: &Api) -> TokenStream {
     });
     let request_id_header = option_str(&h.request_id);
     let correlation_id_header = option_str(&h.correlation_id);
-    let cloud = (!api.clouds().is_empty()).then(|| {
+    let clouds = api.clouds();
+    let cloud = (!clouds.is_empty()).then(|| {
         quote! {
-            /// Talk to a named cloud.
-            pub fn cloud(self, cloud: Cloud) -> Self {
-                self.base_url(cloud.base_url())
+            /// Talk to a named cloud: its base URL (unless `base_url` is given) and its sign-in
+            /// service and scopes for credentials.
+            pub fn cloud(mut self, cloud: Cloud) -> Self {
+                self.cloud = Some(cloud);
+                self
             }
         }
     });
+    let cloud_field = (!clouds.is_empty()).then(|| quote!(cloud: Option<Cloud>,));
+    // The first cloud is the default; without clouds, the spec's scopes and no authority.
+    let (base_url_from_cloud, token_request) = match clouds.first() {
+        Some(first) => {
+            let first = type_ident(&first.name.pascal);
+            (
+                quote!(.or_else(|| self.cloud.map(|c| c.base_url().to_string()))),
+                quote!(self.cloud.unwrap_or(Cloud::#first).token_request()),
+            )
+        }
+        None => {
+            let app = api.sign_in.app_scope.as_deref().unwrap_or("");
+            let user = api.sign_in.user_scope.as_deref().unwrap_or("");
+            (quote!(), quote!(TokenRequest::new("", #app, #user)))
+        }
+    };
     // The first server is the default base URL when it is absolute.
     let default_url = api
         .servers
@@ -285,9 +327,11 @@ fn emit_builder(api: &Api) -> TokenStream {
         .map(|s| s.url.as_str())
         .filter(|u| u.starts_with("http://") || u.starts_with("https://"));
     let base_url = match default_url {
-        Some(url) => quote!(self.base_url.unwrap_or_else(|| #url.to_string())),
+        Some(url) => {
+            quote!(self.base_url #base_url_from_cloud .unwrap_or_else(|| #url.to_string()))
+        }
         None => quote! {
-            self.base_url.ok_or_else(|| Error::Config("no base URL: call `base_url()` on the builder".to_string()))?
+            self.base_url #base_url_from_cloud .ok_or_else(|| Error::Config("no base URL: call `base_url()` on the builder".to_string()))?
         },
     };
     quote! {
@@ -295,6 +339,7 @@ fn emit_builder(api: &Api) -> TokenStream {
         #[derive(Default)]
         pub struct ClientBuilder {
             base_url: Option<String>,
+            #cloud_field
             token: Option<Arc<dyn TokenProvider>>,
             headers: Vec<(String, String)>,
             correlation_id: Option<String>,
@@ -303,6 +348,7 @@ fn emit_builder(api: &Api) -> TokenStream {
             http: Option<sdk_runtime::reqwest::Client>,
             validate: Option<bool>,
             user_agent: Option<String>,
+            root_certificates: Vec<String>,
         }
 
         impl std::fmt::Debug for ClientBuilder {
@@ -334,9 +380,23 @@ fn emit_builder(api: &Api) -> TokenStream {
                 self
             }
 
-            /// A source of bearer tokens that can refresh them (asked before every attempt).
-            pub fn token_provider(mut self, provider: impl TokenProvider) -> Self {
-                self.token = Some(Arc::new(provider));
+            /// A credential that signs in and refreshes its tokens, e.g.
+            /// `sdk_runtime::ClientSecretCredential`, or any other [`TokenProvider`] (asked
+            /// before every attempt).
+            pub fn credential(mut self, credential: impl TokenProvider) -> Self {
+                self.token = Some(Arc::new(credential));
+                self
+            }
+
+            /// The same as [`credential`](Self::credential).
+            pub fn token_provider(self, provider: impl TokenProvider) -> Self {
+                self.credential(provider)
+            }
+
+            /// Trust this PEM certificate as a root on top of the system's (a local emulator
+            /// over TLS, a corporate TLS-inspection proxy). Ignored with `http_client`.
+            pub fn ca_cert(mut self, pem: impl Into<String>) -> Self {
+                self.root_certificates.push(pem.into());
                 self
             }
 
@@ -389,6 +449,7 @@ fn emit_builder(api: &Api) -> TokenStream {
                 let transport = Transport::new(TransportConfig {
                     base_url,
                     token: self.token,
+                    token_request: #token_request,
                     http: self.http,
                     timeout: self.timeout,
                     retry: self.retry.unwrap_or_default(),
@@ -399,6 +460,7 @@ fn emit_builder(api: &Api) -> TokenStream {
                     user_agent: Some(self.user_agent.unwrap_or_else(|| {
                         concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")).to_string()
                     })),
+                    extra_root_certificates: self.root_certificates,
                 })?;
                 Ok(Client {
                     transport,

@@ -477,6 +477,9 @@ fn emit_request_fn(api: &Api, op: &Operation) -> TokenStream {
         let s = e.false_status;
         start = quote!(#start.accept_statuses(&[#s]));
     }
+    if op.requires_app_user {
+        start = quote!(#start.requires_user());
+    }
 
     // Everything that depends on which optional values are set.
     let mut steps = Vec::new();
