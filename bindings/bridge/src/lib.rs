@@ -12,5 +12,5 @@ mod errors;
 mod generated;
 
 pub use call::{Call, Outcome, body, build_call, opt_param, outcome, param, seconds};
-pub use errors::ErrorFields;
+pub use errors::{ErrorFields, MFA_REQUIRED};
 pub use generated::{OPERATIONS, dispatch};
