@@ -64,7 +64,7 @@ struct Cli {
     #[arg(long, default_value = "lenient", value_parser = auth_mode)]
     auth: AuthMode,
     /// App+User tokens without MFA get 401 900421 (on) or pass (off).
-    #[arg(long, default_value = "on", value_parser = on_off)]
+    #[arg(long, default_value = "on", value_parser = on_off, action = clap::ArgAction::Set, value_name = "on|off")]
     mfa_enforcement: bool,
     /// Serve https with a certificate made at start (a local CA and a server certificate
     /// for 127.0.0.1 and localhost).

@@ -27,6 +27,10 @@ fn help_lists_every_flag() {
         "--drop-after-create-rate",
         "--latency-ms",
         "--quiet",
+        "--auth",
+        "--mfa-enforcement",
+        "--tls",
+        "--tls-cert-out",
     ] {
         assert!(help.contains(flag), "{flag} missing from --help:\n{help}");
     }
@@ -34,11 +38,91 @@ fn help_lists_every_flag() {
 
 #[test]
 fn bad_flag_values_are_refused() {
-    let out = Command::new(env!("CARGO_BIN_EXE_sandbox"))
-        .args(["--error-rate", "2"])
-        .output()
+    for args in [
+        &["--error-rate", "2"][..],
+        &["--auth", "loose"],
+        &["--mfa-enforcement", "maybe"],
+        &["--tls-cert-out", "/tmp/x.pem"], // needs --tls
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_sandbox"))
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(!out.status.success(), "{args:?}");
+    }
+}
+
+#[test]
+fn binary_serves_https_with_tls_and_writes_the_ca() {
+    let dir = std::env::temp_dir().join(format!("sandbox-cli-tls-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let ca = dir.join("ca.pem");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sandbox"))
+        .args([
+            "--port",
+            "0",
+            "--quiet",
+            "--tls",
+            "--auth",
+            "strict",
+            "--mfa-enforcement",
+            "off",
+        ])
+        .arg("--tls-cert-out")
+        .arg(&ca)
+        .stdout(Stdio::piped())
+        .spawn()
         .unwrap();
-    assert!(!out.status.success());
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut first = String::new();
+    stdout.read_line(&mut first).unwrap();
+    let base = first
+        .trim_end()
+        .strip_prefix("listening on ")
+        .unwrap_or_else(|| panic!("first line: {first:?}"))
+        .to_string();
+    assert!(base.starts_with("https://127.0.0.1:"), "{base}");
+    let pem = std::fs::read_to_string(&ca).unwrap();
+
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let client = reqwest::Client::builder()
+            .tls_certs_only([reqwest::Certificate::from_pem(pem.as_bytes()).unwrap()])
+            .build()
+            .unwrap();
+        let h: Value = client
+            .get(format!("{base}/_sandbox/health"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(h["auth"], "strict", "--auth reaches the server");
+        let s: Value = client
+            .get(format!("{base}/_sandbox/auth/settings"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(
+            s["mfaEnforced"], false,
+            "--mfa-enforcement reaches the server"
+        );
+    });
+    // Close the client's (HTTP/2) connection first, or graceful shutdown waits for it.
+    drop(rt);
+    let _ = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+    assert!(child.wait().unwrap().success());
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]

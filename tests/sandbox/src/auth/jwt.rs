@@ -20,7 +20,7 @@ pub fn b64url_decode(s: &str) -> Option<Vec<u8>> {
     let trimmed = s.trim().trim_end_matches('=');
     URL_SAFE_NO_PAD.decode(trimmed).ok().or_else(|| {
         let mut padded = trimmed.replace('-', "+").replace('_', "/");
-        while padded.len() % 4 != 0 {
+        while !padded.len().is_multiple_of(4) {
             padded.push('=');
         }
         STANDARD.decode(padded).ok()

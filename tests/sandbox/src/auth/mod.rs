@@ -101,14 +101,16 @@ pub fn router() -> Router<Arc<App>> {
 /// Center's auth, throttling, faults and headers.
 pub fn is_auth_path(path: &str) -> bool {
     let s: Vec<&str> = path.split('/').skip(1).collect();
-    match s.as_slice() {
-        [_, "oauth2", "v2.0", "token" | "devicecode"] | [_, "oauth2", "token"] => true,
-        [_, "v2.0", ".well-known", "openid-configuration"]
-        | [_, ".well-known", "openid-configuration"] => true,
-        ["common", "discovery", "instance"] => true,
-        [_, "discovery", "v2.0", "keys"] | [_, "discovery", "keys"] => true,
-        _ => false,
-    }
+    matches!(
+        s.as_slice(),
+        [_, "oauth2", "v2.0", "token" | "devicecode"]
+            | [_, "oauth2", "token"]
+            | [_, "v2.0", ".well-known", "openid-configuration"]
+            | [_, ".well-known", "openid-configuration"]
+            | ["common", "discovery", "instance"]
+            | [_, "discovery", "v2.0", "keys"]
+            | [_, "discovery", "keys"]
+    )
 }
 
 /// The `tid` for a tenant in a URL: the tenant itself, except for the multi-tenant aliases,

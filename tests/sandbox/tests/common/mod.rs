@@ -1,6 +1,8 @@
 //! Shared helpers: start an emulator in-process and talk to it over real HTTP.
 #![allow(dead_code)]
 
+pub mod signin;
+
 use reqwest::{Method, RequestBuilder, Response};
 use sandbox::{Config, Running};
 use serde_json::{Value, json};
