@@ -16,7 +16,10 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use bridge::ErrorFields;
-use partner_center::{Client, RetryPolicy};
+use partner_center::{
+    Client, ClientBuilder, ClientSecretCredential, CredentialOptions, RefreshTokenCredential,
+    RetryPolicy, Secret,
+};
 use sdk_runtime::reqwest;
 use serde::Serialize;
 use serde_json::{Map, Value, json};
@@ -31,7 +34,11 @@ const MAX_PAGES: usize = 1000;
 /// hang the whole run; no scenario comes close to this.
 const SCENARIO_TIMEOUT: Duration = Duration::from_secs(120);
 
-const SCENARIO_KEYS: &[&str] = &["name", "about", "client", "steps"];
+const SCENARIO_KEYS: &[&str] = &["name", "about", "client", "signIn", "steps"];
+const SIGN_IN_KEYS: &[&str] = &["credential", "app", "user"];
+const USER_KEYS: &[&str] = &["mfa"];
+/// The partner tenant credentials sign in to; the emulator accepts any.
+const SIGN_IN_TENANT: &str = "scenarios.onmicrosoft.com";
 const CLIENT_KEYS: &[&str] = &["maxRetries", "timeout", "validate"];
 const CALL_KEYS: &[&str] = &[
     "call",
@@ -372,7 +379,11 @@ impl Runner {
             _ => return Err("`steps` must be a non-empty list".into()),
         };
         self.admin_post("/_sandbox/reset", None).await?;
-        let client = self.client(scenario.get("client"))?;
+        let client = self
+            .sign_in(scenario.get("signIn"), self.client(scenario.get("client"))?)
+            .await?
+            .build()
+            .map_err(|e| format!("the client cannot be built: {e}"))?;
         let mut saved = HashMap::new();
         for (index, step) in steps.iter().enumerate() {
             self.run_step(&client, step, &mut saved)
@@ -382,8 +393,77 @@ impl Runner {
         Ok(())
     }
 
-    /// A new client for the scenario's `client` options.
-    fn client(&self, options: Option<&Value>) -> Result<Client, String> {
+    /// The client builder with the scenario's `signIn` credential instead of the fixed token:
+    /// the app (and, for a refresh token, the user's stored sign-in) is set up in the emulator
+    /// through its admin API first.
+    async fn sign_in(
+        &self,
+        sign_in: Option<&Value>,
+        builder: ClientBuilder,
+    ) -> Result<ClientBuilder, String> {
+        let Some(sign_in) = sign_in else {
+            return Ok(builder);
+        };
+        let sign_in = sign_in.as_object().ok_or("`signIn` must be a mapping")?;
+        check_keys(sign_in, SIGN_IN_KEYS, "`signIn`")?;
+        let app = sign_in
+            .get("app")
+            .and_then(Value::as_object)
+            .ok_or("`signIn.app` must be a mapping")?;
+        let text = |key: &str| {
+            app.get(key)
+                .and_then(Value::as_str)
+                .map(str::to_string)
+                .ok_or(format!("`signIn.app.{key}` must be a string"))
+        };
+        let (client_id, secret) = (text("clientId")?, text("clientSecret")?);
+        self.admin_post("/_sandbox/auth/apps", Some(&Value::Object(app.clone())))
+            .await?;
+        let options = CredentialOptions::default().with_authority_host(self.base_url.clone());
+        let cannot = |e: partner_center::Error| format!("the credential cannot be built: {e}");
+        match sign_in.get("credential").and_then(Value::as_str) {
+            Some("clientSecret") => Ok(builder.credential(
+                ClientSecretCredential::new(SIGN_IN_TENANT, client_id, secret, options)
+                    .map_err(cannot)?,
+            )),
+            Some("refreshToken") => {
+                let user = sign_in
+                    .get("user")
+                    .and_then(Value::as_object)
+                    .ok_or("`signIn.user` must be a mapping for a refresh token")?;
+                check_keys(user, USER_KEYS, "`signIn.user`")?;
+                let mfa = user
+                    .get("mfa")
+                    .and_then(Value::as_bool)
+                    .ok_or("`signIn.user.mfa` must be true or false")?;
+                let stored = self
+                    .admin_post(
+                        "/_sandbox/auth/refresh-tokens",
+                        Some(&json!({"clientId": client_id, "userPrincipalName": "admin@scenarios.example", "mfa": mfa})),
+                    )
+                    .await?;
+                let refresh_token = stored["refreshToken"]
+                    .as_str()
+                    .ok_or("the emulator gave no refreshToken")?
+                    .to_string();
+                Ok(builder.credential(
+                    RefreshTokenCredential::new(
+                        SIGN_IN_TENANT,
+                        client_id,
+                        refresh_token,
+                        Some(Secret::new(secret)),
+                        None,
+                        options,
+                    )
+                    .map_err(cannot)?,
+                ))
+            }
+            _ => Err("`signIn.credential` must be clientSecret or refreshToken".into()),
+        }
+    }
+
+    /// A new client builder for the scenario's `client` options.
+    fn client(&self, options: Option<&Value>) -> Result<ClientBuilder, String> {
         let mut builder = Client::builder().base_url(&self.base_url).token(TOKEN);
         if let Some(options) = options {
             let options = options.as_object().ok_or("`client` must be a mapping")?;
@@ -406,9 +486,7 @@ impl Runner {
                 builder = builder.validation(validate);
             }
         }
-        builder
-            .build()
-            .map_err(|e| format!("the client cannot be built: {e}"))
+        Ok(builder)
     }
 
     async fn run_step(
@@ -425,7 +503,13 @@ impl Runner {
         if let Some(faults) = step.get("faults") {
             check_keys(step, &["faults"], "a faults step")?;
             let faults = substitute(faults, &scope)?;
-            self.admin_post("/_sandbox/faults", Some(&faults)).await
+            self.admin_post("/_sandbox/faults", Some(&faults))
+                .await
+                .map(drop)
+        } else if let Some(seconds) = step.get("sleep") {
+            check_keys(step, &["sleep"], "a sleep step")?;
+            tokio::time::sleep(duration(seconds, "sleep")?).await;
+            Ok(())
         } else if let Some(expected) = step.get("emulator") {
             check_keys(step, &["emulator"], "an emulator step")?;
             let expected = substitute(expected, &scope)?;
@@ -436,7 +520,7 @@ impl Runner {
             matches("emulator", &expected, &health)
         } else {
             Err(format!(
-                "a step needs `call`, `faults` or `emulator`; it has {}",
+                "a step needs `call`, `faults`, `sleep` or `emulator`; it has {}",
                 key_list(step.keys())
             ))
         }
@@ -564,7 +648,8 @@ impl Runner {
         ))
     }
 
-    async fn admin_post(&self, path: &str, body: Option<&Value>) -> Result<(), String> {
+    /// POSTs to the admin API; the answer's JSON (`null` when it has none).
+    async fn admin_post(&self, path: &str, body: Option<&Value>) -> Result<Value, String> {
         let mut request = self.admin.post(format!("{}{path}", self.base_url));
         if let Some(body) = body {
             request = request.json(body);
@@ -574,10 +659,10 @@ impl Runner {
             .await
             .map_err(|e| format!("POST {path} failed: {e}"))?;
         let status = response.status();
+        let text = response.text().await.unwrap_or_default();
         if status.is_success() {
-            Ok(())
+            Ok(serde_json::from_str(&text).unwrap_or(Value::Null))
         } else {
-            let text = response.text().await.unwrap_or_default();
             Err(format!("POST {path} answered {status}: {text}"))
         }
     }
@@ -705,7 +790,7 @@ fn step_label(step: &Value) -> &str {
     if let Some(operation) = step.get("call").and_then(Value::as_str) {
         return operation;
     }
-    ["faults", "emulator"]
+    ["faults", "sleep", "emulator"]
         .into_iter()
         .find(|key| step.get(key).is_some())
         .unwrap_or("?")
