@@ -609,7 +609,17 @@ async fn device_code_pending_slow_down_approve_token_and_consumed() {
     assert_eq!(r.status().as_u16(), 204);
 
     tokio::time::sleep(Duration::from_millis(1100)).await;
-    let a = poll().await;
+    // MSAL Node sends grant_type=device_code instead of the URN; Entra takes both.
+    let a = env
+        .form(
+            "/organizations/oauth2/v2.0/token",
+            &[
+                ("grant_type", "device_code"),
+                ("client_id", client),
+                ("device_code", device_code.as_str()),
+            ],
+        )
+        .await;
     assert_eq!(a.status, 200, "{}", a.raw);
     assert_eq!(a.body["scope"], PC_USER);
     assert_eq!(a.body["expires_in"], json!(3600));
@@ -738,6 +748,17 @@ async fn certificate_assertions_in_both_header_styles() {
         assert_eq!(c["appidacr"], "2", "certificate");
         assert_eq!(c["idtyp"], "app");
     }
+    // NumericDates with a fraction, as MSAL Python sends them.
+    let mut c = common::signin::TestCert::claims_for(client, &v2_aud);
+    let t = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs_f64();
+    c["iat"] = json!(t);
+    c["exp"] = json!(t + 600.5);
+    c.as_object_mut().unwrap().remove("nbf");
+    let a = post(with(&cert.assertion_with(Style::Ps256, &cert.key, &c))).await;
+    assert_eq!(a.status, 200, "{}", a.raw);
     // v1 endpoint with a v1 audience.
     let a = env
         .v1_token(&[

@@ -90,7 +90,12 @@ pub fn verify(
             crate::errors::truncate(tenant, 100)
         ));
     }
-    let number = |name: &str| claims.get(name).and_then(Value::as_u64);
+    // NumericDate may have a fraction (MSAL Python sends `time.time()` floats).
+    let number = |name: &str| {
+        let v = claims.get(name)?;
+        v.as_u64()
+            .or_else(|| v.as_f64().filter(|f| f.is_finite() && *f >= 0.0).map(|f| f as u64))
+    };
     let now = now_unix();
     let exp = number("exp").ok_or("The assertion has no 'exp'.")?;
     if exp <= now {

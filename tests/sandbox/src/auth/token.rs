@@ -19,6 +19,8 @@ use super::{assertion, derived_id, derived_sub, device, discovery, jwt, tenant_i
 use crate::state::App;
 
 pub const DEVICE_CODE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
+/// What MSAL Node sends instead of the URN; Entra accepts both.
+const DEVICE_CODE_GRANT_SHORT: &str = "device_code";
 const JWT_BEARER: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 
 /// The roles claim of app-only tokens (an emulator convention: Partner Center publishes no
@@ -133,7 +135,7 @@ fn grant(
         .ok_or_else(|| AadError::missing("grant_type"))?;
     if !matches!(
         grant_type,
-        "client_credentials" | "refresh_token" | DEVICE_CODE_GRANT
+        "client_credentials" | "refresh_token" | DEVICE_CODE_GRANT | DEVICE_CODE_GRANT_SHORT
     ) {
         return Err(AadError::unsupported_grant(grant_type));
     }
