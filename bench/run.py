@@ -215,7 +215,11 @@ def comparisons(languages: set[str]) -> list[Comparison]:
             Comparison(
                 "Rust",
                 Client("rust", "ours"),
-                (Client("rust", "reqwest"), Client("rust", "ceiling")),
+                (
+                    Client("rust", "credential"),
+                    Client("rust", "reqwest"),
+                    Client("rust", "ceiling"),
+                ),
             )
         )
     if "python" in languages:
@@ -520,6 +524,15 @@ def load_targets(
                     f"Rust ÷ raw reqwest, {op}, c={conc}",
                     ratio("rust ours", "rust reqwest", op, conc),
                     0.9,
+                )
+            )
+        for conc in CONCURRENCY:
+            # A cached credential costs at most 2% of calls per second against a static token.
+            checks.append(
+                (
+                    f"Rust cached credential ÷ static token, {op}, c={conc}",
+                    ratio("rust credential", "rust ours", op, conc),
+                    0.98,
                 )
             )
     return [c for c in checks if c[1] is not None]

@@ -28,7 +28,7 @@ use uuid::Uuid;
 
 type BoxError = Box<dyn StdError + Send + Sync>;
 
-const USAGE: &str = "usage: load --base-url URL --token T --client ours|reqwest|ceiling --op get|create \
+const USAGE: &str = "usage: load --base-url URL --token T --client ours|credential|reqwest|ceiling --op get|create \
 [--customer-id UUID] [--concurrency N] [--seconds S] [--warmup-seconds W]";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -49,6 +49,9 @@ impl Op {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Kind {
     Ours,
+    /// Ours signed in with a client-secret credential (its token cache on every call) instead
+    /// of a static token.
+    Credential,
     Reqwest,
     Ceiling,
 }
@@ -57,6 +60,7 @@ impl Kind {
     fn name(self) -> &'static str {
         match self {
             Kind::Ours => "ours",
+            Kind::Credential => "credential",
             Kind::Reqwest => "reqwest",
             Kind::Ceiling => "ceiling",
         }
@@ -116,6 +120,7 @@ fn parse_args(raw: impl IntoIterator<Item = String>) -> Result<Args, UsageError>
                 let v = value()?;
                 client = Some(match v.as_str() {
                     "ours" => Kind::Ours,
+                    "credential" => Kind::Credential,
                     "reqwest" => Kind::Reqwest,
                     "ceiling" => Kind::Ceiling,
                     _ => return Err(bad("--client", &v)),
@@ -405,6 +410,18 @@ fn build_caller(args: &Args) -> Result<Caller, BoxError> {
                 .token(&args.token)
                 .build()?,
         ),
+        Kind::Credential => Caller::Ours(
+            partner_center::Client::builder()
+                .base_url(&args.base_url)
+                .credential(partner_center::ClientSecretCredential::new(
+                    "bench.onmicrosoft.com",
+                    BENCH_APP,
+                    BENCH_SECRET,
+                    partner_center::CredentialOptions::default()
+                        .with_authority_host(args.base_url.clone()),
+                )?)
+                .build()?,
+        ),
         Kind::Reqwest => Caller::Reqwest(HandWritten {
             // reqwest has no default timeout; a careful developer sets one (ours has 60 s per
             // attempt, the Python peers 30 s).
@@ -442,7 +459,28 @@ struct Report {
     seconds: f64,
 }
 
+/// The app the credential signs in as, registered with the emulator before the run.
+const BENCH_APP: &str = "bench-load-app";
+const BENCH_SECRET: &str = "bench-load-secret";
+
+async fn register_bench_app(base_url: &str) -> Result<(), BoxError> {
+    sdk_runtime::ensure_crypto_provider();
+    let status = sdk_runtime::reqwest::Client::new()
+        .post(format!("{base_url}/_sandbox/auth/apps"))
+        .json(&serde_json::json!({"clientId": BENCH_APP, "clientSecret": BENCH_SECRET}))
+        .send()
+        .await?
+        .status();
+    if !status.is_success() {
+        return Err(format!("registering the bench app answered {status}").into());
+    }
+    Ok(())
+}
+
 async fn run(args: Args) -> Result<Report, BoxError> {
+    if args.client == Kind::Credential {
+        register_bench_app(&args.base_url).await?;
+    }
     let bench = Arc::new(Bench {
         caller: build_caller(&args)?,
         client: args.client,
