@@ -93,8 +93,11 @@ pub fn verify(
     // NumericDate may have a fraction (MSAL Python sends `time.time()` floats).
     let number = |name: &str| {
         let v = claims.get(name)?;
-        v.as_u64()
-            .or_else(|| v.as_f64().filter(|f| f.is_finite() && *f >= 0.0).map(|f| f as u64))
+        v.as_u64().or_else(|| {
+            v.as_f64()
+                .filter(|f| f.is_finite() && *f >= 0.0)
+                .map(|f| f as u64)
+        })
     };
     let now = now_unix();
     let exp = number("exp").ok_or("The assertion has no 'exp'.")?;

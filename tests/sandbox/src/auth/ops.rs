@@ -167,8 +167,16 @@ mod tests {
         assert!(!ops.requires_app_user(&Method::GET, &format!("/v1/customers/{id}")));
         assert!(!ops.requires_app_user(&Method::GET, "/v1/customers"));
         assert!(!ops.requires_app_user(&Method::GET, "/v1/unknown"));
-        // A literal beats a parameter at the same place.
-        assert!(ops.requires_app_user(&Method::GET, "/v1/customers/relationshiprequests"));
+    }
+
+    #[test]
+    fn a_literal_beats_a_parameter_at_the_same_place() {
+        let ops = Operations::parse(
+            "paths:\n  /v1/customers/{id}:\n    get: {}\n  /v1/customers/requests:\n    get:\n      x-pc-requires-app-user: true\n",
+        )
+        .unwrap();
+        assert!(ops.requires_app_user(&Method::GET, "/v1/customers/requests"));
+        assert!(!ops.requires_app_user(&Method::GET, "/v1/customers/other"));
     }
 
     #[test]
