@@ -1,15 +1,17 @@
 //! `NativeClient`: a `partner_center::Client` and the two ways Python calls it (docs/contract.md §4).
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyString, PyTuple};
-use sdk_runtime::{BoxFuture, Error, RetryPolicy, Secret, TokenProvider};
+use sdk_runtime::{BoxFuture, Error, RetryPolicy, Secret, TokenProvider, TokenRequest};
 
 use bridge::{Outcome, build_call, seconds};
 
+use crate::credentials::{self, Resolved};
 use crate::errors::to_pyerr;
 use crate::{completions, local, runtime};
 
@@ -25,6 +27,8 @@ pub struct NativeClient {
     /// Identifies this client among a thread's own clients (see `local`), and tells them when it is gone.
     owner: Arc<()>,
     base_url: String,
+    /// The adapter of an async foreign credential, told the loop of each async call.
+    loop_hint: Option<Arc<Py<PyAny>>>,
 }
 
 /// What `NativeClient(...)` was given, checked: enough to build identical clients.
@@ -33,7 +37,12 @@ struct Options {
     base_url: Option<String>,
     cloud: Option<partner_center::Cloud>,
     token: Option<Secret>,
-    token_provider: Option<Arc<Py<PyAny>>>,
+    /// A Python callable (or object with `token()`), asked before every attempt.
+    token_provider: Option<Arc<PySource>>,
+    /// A credential with its own cache, shared by every client built from these options.
+    credential: Option<Arc<dyn TokenProvider>>,
+    /// PEM of an extra trusted root certificate.
+    ca_cert: Option<String>,
     locale: Option<String>,
     application: Option<String>,
     correlation_id: Option<String>,
@@ -59,6 +68,12 @@ impl Options {
             builder = builder.token_provider(PyTokenProvider {
                 source: Arc::clone(source),
             });
+        }
+        if let Some(credential) = &self.credential {
+            builder = builder.credential(Arc::clone(credential));
+        }
+        if let Some(pem) = &self.ca_cert {
+            builder = builder.ca_cert(pem.clone());
         }
         if let Some(locale) = &self.locale {
             builder = builder.locale(locale.clone());
@@ -88,15 +103,38 @@ fn config_error(py: Python<'_>, message: String) -> PyErr {
 
 /// A Python object that hands out bearer tokens: either an object with a `token()` method (and
 /// optionally `invalidate()`, called after a 401), or a plain callable. It must return a `str`.
-/// Called on a worker thread with the GIL taken, never on the event loop.
+/// Called on a blocking thread with the GIL taken, never on the event loop or a runtime worker.
+pub struct PySource {
+    source: Py<PyAny>,
+    /// Set by a 401: `invalidate()` is called before the next `token()` (the transport asks
+    /// again at once to retry the call, and that must see the invalidation).
+    stale: AtomicBool,
+}
+
+impl PySource {
+    pub fn new(source: Py<PyAny>) -> Self {
+        Self {
+            source,
+            stale: AtomicBool::new(false),
+        }
+    }
+}
+
+/// One client's view of a [`PySource`] (every thread's client shares the source).
 struct PyTokenProvider {
-    source: Arc<Py<PyAny>>,
+    source: Arc<PySource>,
 }
 
 impl PyTokenProvider {
-    fn fetch(source: &Py<PyAny>) -> Result<Secret, Error> {
+    fn fetch(shared: &PySource) -> Result<Secret, Error> {
         Python::attach(|py| {
-            let source = source.bind(py);
+            let source = shared.source.bind(py);
+            if shared.stale.swap(false, Ordering::SeqCst)
+                && source.hasattr("invalidate").unwrap_or(false)
+                && let Err(e) = source.call_method0("invalidate")
+            {
+                e.write_unraisable(py, Some(source));
+            }
             let value = if source.hasattr("token").unwrap_or(false) {
                 source.call_method0("token")
             } else {
@@ -125,7 +163,7 @@ impl PyTokenProvider {
 }
 
 impl TokenProvider for PyTokenProvider {
-    fn token(&self) -> BoxFuture<'_, Result<Secret, Error>> {
+    fn token<'a>(&'a self, _request: &'a TokenRequest) -> BoxFuture<'a, Result<Secret, Error>> {
         let source = Arc::clone(&self.source);
         Box::pin(async move {
             tokio::task::spawn_blocking(move || Self::fetch(&source))
@@ -134,19 +172,9 @@ impl TokenProvider for PyTokenProvider {
         })
     }
 
-    fn invalidate(&self) {
-        let source = Arc::clone(&self.source);
-        // Fire and forget on a blocking thread: never wait for the GIL on a runtime worker.
-        runtime::runtime().spawn_blocking(move || {
-            Python::attach(|py| {
-                let source = source.bind(py);
-                if source.hasattr("invalidate").unwrap_or(false)
-                    && let Err(e) = source.call_method0("invalidate")
-                {
-                    e.write_unraisable(py, Some(source));
-                }
-            })
-        });
+    fn invalidate(&self, _rejected: &Secret) {
+        // Never waits for the GIL here, on a runtime worker: the next `token()` calls it first.
+        self.source.stale.store(true, Ordering::SeqCst);
     }
 }
 
@@ -172,16 +200,19 @@ fn check_operation(operation: &str) -> PyResult<&'static str> {
 #[pymethods]
 impl NativeClient {
     #[new]
-    #[pyo3(signature = (*, base_url=None, cloud=None, token=None, token_provider=None, locale=None,
-                        application=None, correlation_id=None, timeout=None, max_retries=None,
-                        validate=true, user_agent=None))]
+    #[pyo3(signature = (*, base_url=None, cloud=None, token=None, token_provider=None,
+                        credential=None, ca_cert=None, locale=None, application=None,
+                        correlation_id=None, timeout=None, max_retries=None, validate=true,
+                        user_agent=None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
         base_url: Option<String>,
         cloud: Option<&str>,
         token: Option<String>,
-        token_provider: Option<Py<PyAny>>,
+        token_provider: Option<Bound<'_, PyAny>>,
+        credential: Option<Bound<'_, PyAny>>,
+        ca_cert: Option<String>,
         locale: Option<String>,
         application: Option<String>,
         correlation_id: Option<String>,
@@ -193,10 +224,33 @@ impl NativeClient {
         if base_url.is_some() && cloud.is_some() {
             return Err(PyValueError::new_err("give base_url or cloud, not both"));
         }
-        if token.is_some() && token_provider.is_some() {
+        if [
+            token.is_some(),
+            token_provider.is_some(),
+            credential.is_some(),
+        ]
+        .iter()
+        .filter(|given| **given)
+        .count()
+            > 1
+        {
             return Err(PyValueError::new_err(
-                "give token or token_provider, not both",
+                "give one of token, credential or token_provider",
             ));
+        }
+        // `token_provider=` takes whatever `credential=` takes (it came first).
+        let (mut callable, mut shared, mut loop_hint) = (None, None, None);
+        if let Some(given) = credential.as_ref().or(token_provider.as_ref()) {
+            match credentials::resolve(given)? {
+                Resolved::Shared {
+                    provider,
+                    loop_hint: hint,
+                } => {
+                    shared = Some(provider);
+                    loop_hint = hint;
+                }
+                Resolved::Callable(source) => callable = Some(source),
+            }
         }
         let cloud = cloud
             .map(|name| {
@@ -227,7 +281,9 @@ impl NativeClient {
             base_url,
             cloud,
             token: token.map(Secret::new),
-            token_provider: token_provider.map(Arc::new),
+            token_provider: callable,
+            credential: shared,
+            ca_cert,
             locale,
             application,
             correlation_id,
@@ -248,6 +304,7 @@ impl NativeClient {
             options,
             owner: Arc::new(()),
             base_url,
+            loop_hint,
         })
     }
 
@@ -349,6 +406,10 @@ impl NativeClient {
             continuation_token,
         )
         .map_err(|e| to_pyerr(py, &e, None))?;
+        if let Some(adapter) = &self.loop_hint {
+            // An async credential runs on the loop of the calls that need its tokens.
+            adapter.bind(py).call_method0("use_running_loop")?;
+        }
         completions::submit(py, self.client.clone(), operation, call)
     }
 

@@ -55,13 +55,8 @@ pub fn json_to_py<'py>(py: Python<'py>, value: &Value) -> PyResult<Bound<'py, Py
     })
 }
 
-/// The keyword arguments of the Python exception for `err`.
-fn error_kwargs<'py>(
-    py: Python<'py>,
-    err: &Error,
-    correlation_id: Option<&str>,
-) -> PyResult<Bound<'py, PyDict>> {
-    let f = ErrorFields::of(err, correlation_id);
+/// The keyword arguments of the Python exception for `f`.
+fn error_kwargs<'py>(py: Python<'py>, f: ErrorFields) -> PyResult<Bound<'py, PyDict>> {
     let data = PyList::empty(py);
     for item in &f.data {
         data.append(json_to_py(py, item)?)?;
@@ -71,6 +66,8 @@ fn error_kwargs<'py>(
     kw.set_item("message", f.message)?;
     kw.set_item("status", f.status)?;
     kw.set_item("code", f.code)?;
+    kw.set_item("error_codes", f.error_codes)?;
+    kw.set_item("trace_id", f.trace_id)?;
     kw.set_item("description", f.description)?;
     kw.set_item("data", data)?;
     kw.set_item("source", f.source)?;
@@ -86,8 +83,10 @@ fn error_kwargs<'py>(
 /// reached (or tried to reach) the network when the answer carried none.
 pub fn to_pyerr(py: Python<'_>, err: &Error, correlation_id: Option<&str>) -> PyErr {
     let build = || -> PyResult<PyErr> {
-        let class = error_class(py, err.kind().as_str())?;
-        let kwargs = error_kwargs(py, err, correlation_id)?;
+        let fields = ErrorFields::of(err, correlation_id);
+        // The bridge's kind: finer than the runtime's (e.g. "mfa_required" for a 401).
+        let class = error_class(py, fields.kind)?;
+        let kwargs = error_kwargs(py, fields)?;
         let value = class.call((), Some(&kwargs))?;
         Ok(PyErr::from_value(value))
     };
