@@ -4,18 +4,22 @@
     ├── ApiError                       the service answered with an error status
     │   ├── BadRequestError            400
     │   ├── UnauthorizedError          401
+    │   │   └── MfaRequiredError       401, code 900421: the App+User sign-in had no MFA
     │   ├── ForbiddenError             403
     │   ├── NotFoundError              404
     │   ├── ConflictError              409
     │   ├── PreconditionFailedError    412 (stale ETag)
     │   ├── ThrottledError             429, with retry_after (seconds)
     │   └── ServerError                5xx
+    ├── AuthenticationError            the token endpoint refused to sign in (.error, .error_codes, ...)
+    │   └── ReauthenticationRequiredError  the stored refresh token or consent is dead: sign in again
     ├── ValidationError                the request broke the spec's rules; nothing was sent (.errors)
     ├── TransportError                 no answer: connection refused or reset, DNS, TLS
     └── TimeoutError                   an attempt took too long (also a builtins.TimeoutError)
 
 The native module raises them through `error_class(kind)` with the keyword arguments of
-`PartnerCenterError.__init__`. Errors never carry the bearer token.
+`PartnerCenterError.__init__`. Errors never carry the bearer token, nor any other secret of a
+credential (client secret, certificate key or password, refresh token, device code).
 """
 
 from __future__ import annotations
@@ -25,12 +29,15 @@ from typing import Any
 
 __all__ = [
     "ApiError",
+    "AuthenticationError",
     "BadRequestError",
     "ConflictError",
     "ForbiddenError",
+    "MfaRequiredError",
     "NotFoundError",
     "PartnerCenterError",
     "PreconditionFailedError",
+    "ReauthenticationRequiredError",
     "ServerError",
     "ThrottledError",
     "TimeoutError",
@@ -51,10 +58,14 @@ class PartnerCenterError(Exception):
     Attributes:
         kind: what went wrong, one of "bad_request", "unauthorized", "forbidden", "not_found",
             "conflict", "precondition_failed", "throttled", "server", "other_status", "validation",
-            "transport", "timeout", "decode", "config".
+            "transport", "timeout", "decode", "config", "authentication", "reauthentication_required",
+            "mfa_required".
         message: a one-line description.
-        status: the HTTP status, when the service answered.
-        code: Partner Center's error code (its text), e.g. "60003".
+        status: the HTTP status, when the service (or the token endpoint) answered.
+        code: Partner Center's error code (its text), e.g. "60003"; for a sign-in refusal the
+            OAuth2 error, e.g. "invalid_client".
+        error_codes: a sign-in refusal's AADSTS numbers, e.g. [7000215].
+        trace_id: a sign-in refusal's trace id (Microsoft Entra support asks for it).
         description: Partner Center's description of the error.
         data: the error body's `data` entries.
         source: the error body's `source`, e.g. "PartnerFD".
@@ -71,6 +82,8 @@ class PartnerCenterError(Exception):
     message: str
     status: int | None
     code: str | None
+    error_codes: list[int]
+    trace_id: str | None
     description: str | None
     data: list[Any]
     source: str | None
@@ -87,6 +100,8 @@ class PartnerCenterError(Exception):
         kind: str | None = None,
         status: int | None = None,
         code: str | None = None,
+        error_codes: list[int] | None = None,
+        trace_id: str | None = None,
         description: str | None = None,
         data: list[Any] | None = None,
         source: str | None = None,
@@ -101,6 +116,8 @@ class PartnerCenterError(Exception):
         self.message = message
         self.status = status
         self.code = code
+        self.error_codes = [int(c) for c in error_codes] if error_codes else []
+        self.trace_id = trace_id
         self.description = description
         self.data = list(data) if data is not None else []
         self.source = source
@@ -116,6 +133,8 @@ class PartnerCenterError(Exception):
             "kind": self.kind,
             "status": self.status,
             "code": self.code,
+            "error_codes": self.error_codes,
+            "trace_id": self.trace_id,
             "description": self.description,
             "data": self.data,
             "source": self.source,
@@ -182,10 +201,28 @@ class UnauthorizedError(ApiError):
     default_kind = "unauthorized"
 
 
+class MfaRequiredError(UnauthorizedError):
+    """401 with code 900421: the App+User token was issued without multi-factor authentication.
+
+    Partner Center requires MFA for every App+User call: the user must sign in again with MFA
+    (e.g. ``DeviceCodeCredential``) and the new refresh token be stored.
+    """
+
+    default_kind = "mfa_required"
+
+
 class ForbiddenError(ApiError):
     """403: the token may not do this (e.g. an App-only token where App+User is needed)."""
 
     default_kind = "forbidden"
+
+    def __str__(self) -> str:
+        text = super().__str__()
+        # The client knows when an operation takes only App+User tokens: its message says so
+        # after the service's description.
+        if "App+User" in self.message and "App+User" not in text:
+            return self.message
+        return text
 
 
 class NotFoundError(ApiError):
@@ -216,6 +253,51 @@ class ServerError(ApiError):
     """5xx: the service failed (retried automatically before this is raised)."""
 
     default_kind = "server"
+
+
+class AuthenticationError(PartnerCenterError):
+    """The token endpoint refused to sign in: a wrong secret or certificate, an unknown client, ...
+
+    ``error`` is the OAuth2 error (``invalid_client``, ``unauthorized_client``, ...),
+    ``error_description`` the sign-in service's text (``AADSTS7000215: ...``), ``error_codes`` its
+    AADSTS numbers, ``trace_id`` and ``correlation_id`` what its support asks for.
+    """
+
+    default_kind = "authentication"
+
+    @property
+    def error(self) -> str | None:
+        """The OAuth2 error, e.g. "invalid_client" (also ``code``)."""
+        return self.code
+
+    @property
+    def error_description(self) -> str | None:
+        """The sign-in service's description (also ``description``)."""
+        return self.description
+
+    def __str__(self) -> str:
+        text = self.message or f"sign-in failed: {self.code or self.kind}"
+        if self.trace_id and self.trace_id not in text:
+            text += f" [trace id {self.trace_id}]"
+        return text
+
+    def __repr__(self) -> str:
+        fields = [f"kind={self.kind!r}", f"error={self.code!r}"]
+        if self.error_codes:
+            fields.append(f"error_codes={self.error_codes!r}")
+        for name in ("status", "description", "trace_id", "correlation_id"):
+            value = getattr(self, name)
+            if value is not None:
+                fields.append(f"{name}={value!r}")
+        return f"{type(self).__name__}({', '.join(fields)})"
+
+
+class ReauthenticationRequiredError(AuthenticationError):
+    """The stored refresh token (or the consent behind it) is no longer valid: expired, revoked,
+    or the user must interact again (``invalid_grant``, ``interaction_required``). Sign in again,
+    e.g. with ``DeviceCodeCredential``, and store the new refresh token."""
+
+    default_kind = "reauthentication_required"
 
 
 class ValidationError(PartnerCenterError):
@@ -251,6 +333,9 @@ _CLASSES: dict[str, type[PartnerCenterError]] = {
     "timeout": TimeoutError,
     "decode": PartnerCenterError,
     "config": PartnerCenterError,
+    "authentication": AuthenticationError,
+    "reauthentication_required": ReauthenticationRequiredError,
+    "mfa_required": MfaRequiredError,
 }
 
 
