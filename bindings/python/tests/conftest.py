@@ -2,15 +2,21 @@
 
 The emulator binary is built with `cargo build -p sandbox --release` (set PC_SANDBOX_BIN to use a
 prebuilt one) and started on a free port with throttling off; every test starts from an empty
-emulator (`reset`). `faults(...)` scripts injected failures (tests/sandbox/README.md).
+emulator (`reset`). `faults(...)` scripts injected failures (tests/sandbox/README.md). The sign-in
+admin calls (`register_app`, `refresh_token`, `approve_device_code`, `auth_settings`,
+`token_requests`) drive the emulator's token endpoint; `tls_emulator` is one started with `--tls`.
+Registrations, refresh tokens and the token-request counter survive `reset`: tests use their own
+client ids and compare counts before and after.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import ssl
 import subprocess
 import threading
+import urllib.parse
 import urllib.request
 import uuid
 from collections.abc import Iterator
@@ -24,6 +30,8 @@ import partner_center as pc
 
 ROOT = Path(__file__).resolve().parents[3]
 TOKEN = "sandbox-token-7Hq2pX9w"
+#: The partner's tenant in sign-in tests (any id is accepted by the emulator).
+TENANT = "8f1d0c2a-5b3e-4c6f-9a7d-2e4b6c8d0f1a"
 #: A known indirect reseller of the emulator (seed 004).
 RESELLER_ID = "484e548c-f5f3-4528-93a9-c16c6373cb59"
 
@@ -59,7 +67,9 @@ def _build_sandbox() -> str:
 class Emulator:
     """One running emulator process."""
 
-    def __init__(self, *args: str) -> None:
+    def __init__(self, *args: str, ca_file: str | None = None) -> None:
+        #: With --tls: the CA file (--tls-cert-out) that admin calls trust.
+        self.ca_file = ca_file
         cmd = [sandbox_binary(), "--port", "0", "--quiet", "--throttle-per-minute", "0", *args]
         self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         first: list[str] = []
@@ -77,9 +87,60 @@ class Emulator:
         req = urllib.request.Request(self.url + path, data=data, method=method)
         if data is not None:
             req.add_header("Content-Type", "application/json")
-        with urllib.request.urlopen(req, timeout=10) as resp:
+        context = ssl.create_default_context(cafile=self.ca_file) if self.ca_file else None
+        with urllib.request.urlopen(req, timeout=10, context=context) as resp:
             raw = resp.read()
         return json.loads(raw) if raw else None
+
+    # -- sign-in (tests/sandbox/README.md, "Admin API") ----------------------------------------
+
+    def register_app(
+        self,
+        client_id: str,
+        secret: str | None = None,
+        *,
+        certificate: str | None = None,
+        lifetime: int | None = None,
+    ) -> None:
+        """Registers a confidential app (a secret and/or a certificate PEM) or, with neither, a public one."""
+        app: dict[str, Any] = {"clientId": client_id}
+        if secret is not None:
+            app["clientSecret"] = secret
+        if certificate is not None:
+            app["certificate"] = certificate
+        if lifetime is not None:
+            app["accessTokenLifetimeSeconds"] = lifetime
+        self.admin("POST", "/_sandbox/auth/apps", app)
+
+    def refresh_token(self, client_id: str, *, mfa: bool = True, expires_in: int | None = None) -> str:
+        """A refresh token as the one-time interactive consent would have stored it."""
+        body: dict[str, Any] = {"clientId": client_id, "userPrincipalName": "admin@partner.test", "mfa": mfa}
+        if expires_in is not None:
+            body["expiresInSeconds"] = expires_in
+        return str(self.admin("POST", "/_sandbox/auth/refresh-tokens", body)["refreshToken"])
+
+    def approve_device_code(self, user_code: str, *, mfa: bool = True) -> None:
+        """The user finishing the device-code sign-in in a browser."""
+        body = {"userCode": user_code, "userPrincipalName": "admin@partner.test", "mfa": mfa}
+        self.admin("POST", "/_sandbox/auth/device-codes/approve", body)
+
+    def auth_settings(self, **settings: Any) -> Any:
+        return self.admin("POST", "/_sandbox/auth/settings", settings)
+
+    def token_requests(self) -> int:
+        """How many token-endpoint requests the emulator has answered so far."""
+        return int(self.admin("GET", "/_sandbox/health")["tokenRequests"])
+
+    def token(self, client_id: str, secret: str, scope: str = "https://api.partnercenter.microsoft.com/.default") -> str:
+        """An access token straight from the emulator's token endpoint (client credentials)."""
+        form = urllib.parse.urlencode(
+            {"grant_type": "client_credentials", "client_id": client_id, "client_secret": secret, "scope": scope}
+        ).encode()
+        req = urllib.request.Request(f"{self.url}/{TENANT}/oauth2/v2.0/token", data=form, method="POST")
+        req.add_header("Content-Type", "application/x-www-form-urlencoded")
+        context = ssl.create_default_context(cafile=self.ca_file) if self.ca_file else None
+        with urllib.request.urlopen(req, timeout=10, context=context) as resp:
+            return str(json.loads(resp.read())["access_token"])
 
     def reset(self) -> None:
         self.admin("POST", "/_sandbox/reset")
@@ -109,6 +170,16 @@ def emulator_with(*args: str) -> Iterator[Emulator]:
         yield emu
     finally:
         emu.stop()
+
+
+@pytest.fixture(scope="session")
+def tls_emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Emulator]:
+    """An emulator serving https with a CA made at start; its PEM is at `ca_file`."""
+    ca = tmp_path_factory.mktemp("tls") / "ca.pem"
+    emu = Emulator("--tls", "--tls-cert-out", str(ca), ca_file=str(ca))
+    assert emu.url.startswith("https://"), emu.url
+    yield emu
+    emu.stop()
 
 
 @pytest.fixture(scope="session")

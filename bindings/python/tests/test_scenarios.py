@@ -13,6 +13,7 @@ import asyncio
 import json
 import os
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +24,11 @@ import yaml
 
 import partner_center as pc
 from partner_center._base import to_wire
+from partner_center._credentials import (
+    ClientSecretCredential,
+    Credential,
+    RefreshTokenCredential,
+)
 
 from conftest import ROOT, TOKEN, Emulator
 
@@ -33,6 +39,9 @@ STEP_KEYS = {"call", "params", "body", "requestId", "timeout", "repeat", "pages"
 EXPECT_KEYS = {"status", "body", "headers", "error"}
 ERROR_KEYS = {"kind", "status", "code", "retryAfter", "paths"}
 CLIENT_KEYS = {"maxRetries", "timeout", "validate"}
+SIGN_IN_KEYS = {"credential", "app", "user"}
+#: The tenant of signed-in scenarios (tests/scenarios/README.md, "Signing in").
+SIGN_IN_TENANT = "scenarios.onmicrosoft.com"
 
 
 class ScenarioFailure(AssertionError):
@@ -201,6 +210,9 @@ class Runner:
             kwargs["timeout"] = options["timeout"]
         if "validate" in options:
             kwargs["validate"] = options["validate"]
+        if "signIn" in scenario:
+            del kwargs["token"]
+            kwargs["credential"] = self.sign_in(scenario["signIn"])
         client: Any = pc.AsyncClient(**kwargs) if self.asynchronous else pc.Client(**kwargs)
         for index, step in enumerate(scenario["steps"]):
             try:
@@ -208,8 +220,27 @@ class Runner:
             except ScenarioFailure as failure:
                 raise ScenarioFailure(f"step {index + 1} ({describe(step)}): {failure}") from None
 
+    def sign_in(self, sign_in: dict[str, Any]) -> Credential:
+        """The scenario's credential, pointed at the emulator's token endpoint."""
+        check_keys("signIn", sign_in, SIGN_IN_KEYS)
+        app = sign_in["app"]
+        self.emulator.admin("POST", "/_sandbox/auth/apps", app)
+        kind, host = sign_in["credential"], self.emulator.url
+        if kind == "clientSecret":
+            return ClientSecretCredential(SIGN_IN_TENANT, app["clientId"], app["clientSecret"], authority_host=host)
+        if kind == "refreshToken":
+            user = sign_in.get("user") or {}
+            stored = self.emulator.refresh_token(app["clientId"], mfa=bool(user.get("mfa", True)))
+            return RefreshTokenCredential(
+                SIGN_IN_TENANT, app["clientId"], stored, client_secret=app.get("clientSecret"), authority_host=host
+            )
+        raise ScenarioFailure(f"unknown signIn credential {kind!r}")
+
     def step(self, client: Any, step: dict[str, Any]) -> None:
-        if "faults" in step:
+        if "sleep" in step:
+            check_keys("sleep step", step, {"sleep"})
+            time.sleep(float(step["sleep"]))
+        elif "faults" in step:
             check_keys("faults step", step, {"faults"})
             self.emulator.faults(**step["faults"])
         elif "emulator" in step:
@@ -225,7 +256,7 @@ class Runner:
                 self.call(client, step)
             self.env.pop("i", None)
         else:
-            raise ScenarioFailure(f"a step needs one of call, faults, emulator: {sorted(step)}")
+            raise ScenarioFailure(f"a step needs one of call, faults, emulator, sleep: {sorted(step)}")
 
     def call(self, client: Any, step: dict[str, Any]) -> None:
         operation_id = step["call"]
