@@ -223,13 +223,14 @@ def test_device_code_prompts_then_polls_until_approved(reset: Emulator) -> None:
 
 
 async def test_two_hundred_async_calls_across_an_expiry_make_one_token_request(reset: Emulator) -> None:
-    client_id = app(reset, "burst-Secret", lifetime=2)
+    # Tokens live 4 s (refreshed after about 2 s): the burst has 2 s before the next refresh is due.
+    client_id = app(reset, "burst-Secret", lifetime=4)
     cred = ClientSecretCredential(TENANT, client_id, "burst-Secret", authority_host=reset.url)
     before = reset.token_requests()
     async with pc.AsyncClient(credential=cred, base_url=reset.url) as client:
         await client.customers.list_page(size=1)
         assert reset.token_requests() - before == 1
-        await asyncio.sleep(2.3)  # the token has expired
+        await asyncio.sleep(4.2)  # the token has expired
         pages = await asyncio.gather(*(client.customers.list_page(size=1) for _ in range(200)))
     assert len(pages) == 200
     assert reset.token_requests() - before == 2, "one token request for 200 waiting calls"
@@ -325,12 +326,12 @@ class InfoCredential:
 
 def test_a_get_token_info_credential_is_cached_and_refresh_on_honoured(reset: Emulator) -> None:
     client_id = app(reset, "Info-Secret")
-    cred = InfoCredential(reset, client_id, "Info-Secret", refresh_in=1)
+    cred = InfoCredential(reset, client_id, "Info-Secret", refresh_in=2)
     client = pc.Client(credential=cred, base_url=reset.url)
     for _ in range(5):
         client.customers.list_page(size=1)
     assert cred.scopes == [(APP_SCOPE,)], "asked once, for the client's .default scope"
-    time.sleep(1.2)  # past refresh_on, long before expires_on
+    time.sleep(2.2)  # past refresh_on, long before expires_on
     client.customers.list_page(size=1)
     assert len(cred.scopes) == 2
 
