@@ -6,6 +6,9 @@ use sdk_runtime::{Error as PcError, FieldError, RequestOptions, ValidationError}
 
 use bridge::{Call, Outcome};
 
+use std::sync::Arc;
+
+use crate::credentials::{NativeCredential, Pending};
 use crate::errors::js_error;
 use crate::options::{NativeOptions, build_client, millis};
 
@@ -31,11 +34,17 @@ impl From<Outcome> for NativeOutcome {
     }
 }
 
-/// One configured Rust client (one connection pool). The token is held by the Rust client only
-/// and never readable from JavaScript.
+/// One configured Rust client (one connection pool). The token or credential is held by the Rust
+/// client only and never readable from JavaScript.
 #[napi]
 pub struct NativeClient {
     client: partner_center::Client,
+    /// The credential's JS callbacks (`onRefresh`) a call waits for before it resolves.
+    callbacks: Option<Arc<Pending>>,
+}
+
+fn config_error(e: PcError) -> Error {
+    Error::new(Status::InvalidArg, format!("config: {e}"))
 }
 
 fn invalid(path: &str, message: impl Into<String>) -> PcError {
@@ -89,9 +98,24 @@ impl NativeClient {
     /// Throws an `Error` whose message starts with `config:` on bad options (unknown cloud, ...).
     #[napi(constructor)]
     pub fn new(options: NativeOptions) -> Result<Self> {
-        build_client(options)
-            .map(|client| Self { client })
-            .map_err(|e| Error::new(Status::InvalidArg, format!("config: {e}")))
+        build_client(options, None)
+            .map(|client| Self {
+                client,
+                callbacks: None,
+            })
+            .map_err(config_error)
+    }
+
+    /// A client that signs in with `credential` (shared, with its token cache, by every client
+    /// given it). `options.token` must be absent.
+    #[napi(factory)]
+    pub fn with_credential(options: NativeOptions, credential: &NativeCredential) -> Result<Self> {
+        build_client(options, Some(credential.provider()))
+            .map(|client| Self {
+                client,
+                callbacks: Some(credential.pending()),
+            })
+            .map_err(config_error)
     }
 
     /// The correlation id sent with every call of this client.
@@ -124,6 +148,7 @@ impl NativeClient {
         continuation_token: Option<String>,
     ) -> Result<PromiseRaw<'env, NativeOutcome>> {
         let client = self.client.clone();
+        let callbacks = self.callbacks.clone();
         let call = node_call(
             &operation,
             &params,
@@ -135,12 +160,17 @@ impl NativeClient {
         );
         env.spawn_future_with_callback(
             async move {
-                Ok(match call {
+                let result = match call {
                     Ok(call) => bridge::dispatch(&client, &operation, call)
                         .await
                         .map_err(|e| (e, Some(client.correlation_id().to_string()))),
                     Err(e) => Err((e, None)),
-                })
+                };
+                // A refresh during this call told `onRefresh`; resolve once it has run.
+                if let Some(callbacks) = callbacks {
+                    callbacks.settled().await;
+                }
+                Ok(result)
             },
             |env, result| match result {
                 Ok(outcome) => Ok(NativeOutcome::from(outcome)),

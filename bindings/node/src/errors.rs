@@ -11,10 +11,13 @@ use serde_json::{Map, Value, json};
 
 /// The properties of the JS error for `err`: `kind`, `status`, `partnerCenterCode`,
 /// `description`, `data`, `source`, `requestId`, `correlationId`, `retryAfter` (seconds),
-/// `errors` (`[{path, message}]`), `body`. `correlation_id` is the client's, reported for failures
-/// that reached (or tried to reach) the network when the answer carried none.
+/// `errors` (`[{path, message}]`), `body`, and for a sign-in refused by the token endpoint
+/// `error` (the OAuth2 error), `errorDescription`, `errorCodes` (AADSTS numbers) and `traceId`
+/// (`correlationId` is then the token endpoint's). `correlation_id` is the client's, reported for
+/// failures that reached (or tried to reach) the network when the answer carried none.
 pub fn error_fields(err: &PcError, correlation_id: Option<&str>) -> Map<String, Value> {
     let f = ErrorFields::of(err, correlation_id);
+    let signin = matches!(err, PcError::Auth(_));
     let errors: Vec<Value> = f
         .errors
         .iter()
@@ -23,7 +26,11 @@ pub fn error_fields(err: &PcError, correlation_id: Option<&str>) -> Map<String, 
     let mut m = Map::new();
     m.insert("kind".into(), json!(f.kind));
     m.insert("status".into(), json!(f.status));
-    m.insert("partnerCenterCode".into(), json!(f.code));
+    // A token endpoint's `error` is not a Partner Center code: it goes to `error`.
+    m.insert(
+        "partnerCenterCode".into(),
+        if signin { Value::Null } else { json!(f.code) },
+    );
     m.insert("description".into(), json!(f.description));
     m.insert("data".into(), Value::Array(f.data));
     m.insert("source".into(), json!(f.source));
@@ -32,6 +39,20 @@ pub fn error_fields(err: &PcError, correlation_id: Option<&str>) -> Map<String, 
     m.insert("retryAfter".into(), json!(f.retry_after));
     m.insert("errors".into(), Value::Array(errors));
     m.insert("body".into(), json!(f.body));
+    m.insert(
+        "error".into(),
+        if signin { json!(f.code) } else { Value::Null },
+    );
+    m.insert(
+        "errorDescription".into(),
+        if signin {
+            json!(f.description)
+        } else {
+            Value::Null
+        },
+    );
+    m.insert("errorCodes".into(), json!(f.error_codes));
+    m.insert("traceId".into(), json!(f.trace_id));
     m
 }
 
@@ -65,6 +86,7 @@ mod tests {
             source: Some("PartnerFD".into()),
             error_name: None,
             retryable_hint: None,
+            hint: None,
             request_id: Some("r1".into()),
             correlation_id: None,
             retry_after: Some(Duration::from_millis(1500)),
@@ -105,6 +127,32 @@ mod tests {
         assert_eq!(m["kind"], "transport");
         assert_eq!(m["requestId"], "r2");
         assert_eq!(m["correlationId"], "c1");
-        assert_eq!(m.len(), 11);
+        assert_eq!(m.len(), 15);
+        assert_eq!(m["errorCodes"], json!([]));
+        assert_eq!(m["error"], Value::Null);
+    }
+
+    #[test]
+    fn sign_in_fields() {
+        let auth = sdk_runtime::AuthError {
+            status: 400,
+            error: "invalid_grant".into(),
+            error_description: Some("AADSTS700082: The refresh token has expired".into()),
+            error_codes: vec![700082],
+            trace_id: Some("t1".into()),
+            correlation_id: Some("c-endpoint".into()),
+            timestamp: None,
+        };
+        let m = error_fields(&PcError::Auth(Box::new(auth)), Some("c-client"));
+        assert_eq!(m["kind"], "reauthentication_required");
+        assert_eq!(m["error"], "invalid_grant");
+        assert_eq!(
+            m["errorDescription"],
+            "AADSTS700082: The refresh token has expired"
+        );
+        assert_eq!(m["errorCodes"], json!([700082]));
+        assert_eq!(m["traceId"], "t1");
+        assert_eq!(m["correlationId"], "c-endpoint");
+        assert_eq!(m["partnerCenterCode"], Value::Null);
     }
 }

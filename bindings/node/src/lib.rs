@@ -9,10 +9,12 @@
 #![deny(clippy::all)]
 
 pub mod client;
+pub mod credentials;
 pub mod errors;
 pub mod options;
 
 pub use client::NativeClient;
+pub use credentials::NativeCredential;
 
 use napi_derive::napi;
 

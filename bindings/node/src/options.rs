@@ -1,9 +1,10 @@
 //! `NativeOptions` → a configured `partner_center::Client` (pure Rust, unit-tested).
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use napi_derive::napi;
-use sdk_runtime::{Error, RetryPolicy};
+use sdk_runtime::{Error, RetryPolicy, TokenProvider};
 
 /// How `new NativeClient(options)` configures the Rust client. `lib/runtime.js` maps the public
 /// `ClientOptions` (timeout in milliseconds) onto these.
@@ -26,6 +27,9 @@ pub struct NativeOptions {
     /// Client-side validation from the spec (default true).
     pub validate: Option<bool>,
     pub user_agent: Option<String>,
+    /// PEM of an extra trusted root certificate (a local emulator over TLS, a TLS-inspecting
+    /// proxy), on top of the system's; also used by credentials for the token endpoint.
+    pub ca_cert: Option<String>,
 }
 
 // Never print the token: a hand-written Debug that leaves it out.
@@ -42,6 +46,7 @@ impl std::fmt::Debug for NativeOptions {
             .field("max_retries", &self.max_retries)
             .field("validate", &self.validate)
             .field("user_agent", &self.user_agent)
+            .field("ca_cert", &self.ca_cert.as_ref().map(|_| "PEM"))
             .finish()
     }
 }
@@ -81,8 +86,12 @@ pub fn attempts(max_retries: f64) -> Option<u32> {
     }
 }
 
-/// The Rust client these options describe; bad input is `Error::Config`.
-pub fn build_client(options: NativeOptions) -> Result<partner_center::Client, Error> {
+/// The Rust client these options describe, signing in with `credential` when given (instead of
+/// `token`); bad input is `Error::Config`.
+pub fn build_client(
+    options: NativeOptions,
+    credential: Option<Arc<dyn TokenProvider>>,
+) -> Result<partner_center::Client, Error> {
     let mut builder = partner_center::Client::builder();
     match (options.base_url, options.cloud) {
         (Some(_), Some(_)) => return Err(config("give baseUrl or cloud, not both")),
@@ -97,8 +106,14 @@ pub fn build_client(options: NativeOptions) -> Result<partner_center::Client, Er
         }
         (None, None) => {}
     }
-    if let Some(token) = options.token {
-        builder = builder.token(token);
+    match (options.token, credential) {
+        (Some(_), Some(_)) => return Err(config("give token or credential, not both")),
+        (Some(token), None) => builder = builder.token(token),
+        (None, Some(credential)) => builder = builder.credential(credential),
+        (None, None) => {}
+    }
+    if let Some(pem) = options.ca_cert {
+        builder = builder.ca_cert(pem);
     }
     if let Some(locale) = options.locale {
         builder = builder.locale(locale);
@@ -154,17 +169,20 @@ mod tests {
 
     #[test]
     fn builds_and_refuses() {
-        let client = build_client(with_url()).unwrap();
+        let client = build_client(with_url(), None).unwrap();
         assert_eq!(client.transport().base_url(), "http://127.0.0.1:9");
-        let client = build_client(NativeOptions {
-            cloud: Some("china".into()),
-            token: Some("t".into()),
-            correlation_id: Some("c0ffee00-0000-4000-8000-000000000000".into()),
-            max_retries: Some(0.0),
-            timeout_ms: Some(1500.0),
-            validate: Some(false),
-            ..Default::default()
-        })
+        let client = build_client(
+            NativeOptions {
+                cloud: Some("china".into()),
+                token: Some("t".into()),
+                correlation_id: Some("c0ffee00-0000-4000-8000-000000000000".into()),
+                max_retries: Some(0.0),
+                timeout_ms: Some(1500.0),
+                validate: Some(false),
+                ..Default::default()
+            },
+            None,
+        )
         .unwrap();
         assert_eq!(
             client.correlation_id(),
@@ -189,9 +207,27 @@ mod tests {
                 max_retries: Some(-1.0),
                 ..with_url()
             },
+            NativeOptions {
+                ca_cert: Some("not a certificate".into()),
+                ..with_url()
+            },
         ] {
-            assert!(matches!(build_client(bad), Err(Error::Config(_))));
+            assert!(matches!(build_client(bad, None), Err(Error::Config(_))));
         }
+        // A token and a credential together are refused.
+        let credential: Arc<dyn TokenProvider> = Arc::new(sdk_runtime::StaticToken::new("x"));
+        assert!(matches!(
+            build_client(with_url(), Some(credential.clone())),
+            Err(Error::Config(_))
+        ));
+        let signed_in = build_client(
+            NativeOptions {
+                token: None,
+                ..with_url()
+            },
+            Some(credential),
+        );
+        assert!(signed_in.is_ok());
     }
 
     #[test]
@@ -200,6 +236,7 @@ mod tests {
             "{:?}",
             NativeOptions {
                 token: Some("s3cr3t-token".into()),
+                ca_cert: Some("-----BEGIN CERTIFICATE-----".into()),
                 ..with_url()
             }
         );
