@@ -16,6 +16,9 @@ export type PartnerCenterErrorCode =
   | 'PC_TIMEOUT'
   | 'PC_DECODE'
   | 'PC_CONFIG'
+  | 'PC_AUTHENTICATION'
+  | 'PC_REAUTHENTICATION_REQUIRED'
+  | 'PC_MFA_REQUIRED'
 
 /** The Rust runtime's error kind the code is derived from. */
 export type PartnerCenterErrorKind =
@@ -33,6 +36,9 @@ export type PartnerCenterErrorKind =
   | 'timeout'
   | 'decode'
   | 'config'
+  | 'authentication'
+  | 'reauthentication_required'
+  | 'mfa_required'
 
 /** One client-side validation problem: `path` uses wire names (`billingProfile.defaultAddress.city`). */
 export interface FieldError {
@@ -53,6 +59,10 @@ export interface PartnerCenterErrorFields {
   retryAfter?: number | null
   errors?: FieldError[]
   body?: string | null
+  error?: string | null
+  errorDescription?: string | null
+  errorCodes?: number[]
+  traceId?: string | null
   cause?: unknown
 }
 
@@ -79,6 +89,17 @@ export declare class PartnerCenterError extends Error {
   readonly errors: FieldError[]
   /** The raw error body (capped at 4 KiB). */
   readonly body: string | null
+  /**
+   * For `PC_AUTHENTICATION` / `PC_REAUTHENTICATION_REQUIRED` (the token endpoint refused to sign
+   * in): its OAuth2 `error`, e.g. `invalid_client`, `invalid_grant`. React to this one.
+   */
+  readonly error: string | null
+  /** The token endpoint's `error_description` (for people; wording may change). */
+  readonly errorDescription: string | null
+  /** Microsoft Entra's AADSTS numbers, e.g. `[7000215]` for a wrong client secret. */
+  readonly errorCodes: number[]
+  /** The token endpoint's trace id (`correlationId` is then the token endpoint's too). */
+  readonly traceId: string | null
   /** True when a retry may succeed (transport, timeout, 408, 429, 5xx). */
   readonly retryable: boolean
   toJSON(): Record<string, unknown>

@@ -17,6 +17,9 @@ const CODES = Object.freeze({
   timeout: 'PC_TIMEOUT',
   decode: 'PC_DECODE',
   config: 'PC_CONFIG',
+  authentication: 'PC_AUTHENTICATION',
+  reauthentication_required: 'PC_REAUTHENTICATION_REQUIRED',
+  mfa_required: 'PC_MFA_REQUIRED',
 })
 
 const FIELDS = [
@@ -30,6 +33,10 @@ const FIELDS = [
   'retryAfter',
   'errors',
   'body',
+  'error',
+  'errorDescription',
+  'errorCodes',
+  'traceId',
 ]
 
 /** A failed Partner Center call: an HTTP error answer, a validation failure, a transport problem... */
@@ -55,6 +62,11 @@ class PartnerCenterError extends Error {
       ? fields.errors.map((e) => ({ path: String(e.path), message: String(e.message) }))
       : []
     this.body = stringOrNull(fields.body)
+    // A sign-in the token endpoint refused (PC_AUTHENTICATION, PC_REAUTHENTICATION_REQUIRED).
+    this.error = stringOrNull(fields.error)
+    this.errorDescription = stringOrNull(fields.errorDescription)
+    this.errorCodes = Array.isArray(fields.errorCodes) ? fields.errorCodes.filter((c) => Number.isFinite(c)) : []
+    this.traceId = stringOrNull(fields.traceId)
   }
 
   /** True for the statuses and failures a retry may fix (what the Rust client itself retries). */

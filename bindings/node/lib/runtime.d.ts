@@ -1,11 +1,26 @@
 // Hand-written glue (docs/contract.md §5) between the generated client classes and the native addon.
 
 import type { NativeClient } from '../native'
+import type { Credential } from './credentials'
 
 /** How `new Client(options)` connects. */
 export interface ClientOptions {
   /** Bearer token (App+User or App-only). Never readable back from the client or its errors. */
   token?: string
+  /**
+   * Sign in instead of a fixed `token`: one of this package's credentials
+   * (`ClientSecretCredential`, `CertificateCredential`, `RefreshTokenCredential`,
+   * `DeviceCodeCredential`), any `@azure/core-auth` `TokenCredential` (asked for
+   * `https://api.partnercenter.microsoft.com/.default` and cached until its
+   * `refreshAfterTimestamp` or shortly before it expires), or a `() => Promise<string>` such as
+   * `getBearerTokenProvider(...)` (asked before every attempt).
+   */
+  credential?: Credential
+  /**
+   * PEM of an extra root certificate to trust besides the system's (a local emulator over TLS, a
+   * TLS-inspecting proxy); used for the token endpoint too.
+   */
+  caCert?: string | Buffer
   /** Base URL, e.g. a local emulator's `http://127.0.0.1:8080`; give this or `cloud`. */
   baseUrl?: string
   /** A named Partner Center cloud (default: global). */

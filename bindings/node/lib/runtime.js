@@ -3,6 +3,7 @@
 // native addon: options, one call (JSON in and out), paging, and hiding secret fields.
 
 const { PartnerCenterError, fromNative } = require('./errors.js')
+const { nativeCredential } = require('./credentials.js')
 
 let nativeModule = null
 
@@ -12,8 +13,8 @@ function addon() {
   return nativeModule
 }
 
-const STRING_OPTIONS = ['token', 'baseUrl', 'cloud', 'locale', 'application', 'correlationId', 'userAgent']
-const KNOWN_OPTIONS = new Set([...STRING_OPTIONS, 'timeout', 'maxRetries', 'validate'])
+const STRING_OPTIONS = ['token', 'baseUrl', 'cloud', 'locale', 'application', 'correlationId', 'userAgent', 'caCert']
+const KNOWN_OPTIONS = new Set([...STRING_OPTIONS, 'timeout', 'maxRetries', 'validate', 'credential'])
 
 function configError(message) {
   return new PartnerCenterError({ kind: 'config', message })
@@ -27,10 +28,15 @@ function createNative(options) {
   const given = options ?? {}
   if (typeof given !== 'object') throw configError('options must be an object')
   const native = {}
+  let credential = null
   for (const [name, value] of Object.entries(given)) {
     if (!KNOWN_OPTIONS.has(name)) throw configError(`unknown option ${JSON.stringify(name)}`)
     if (value === undefined || value === null) continue
-    if (STRING_OPTIONS.includes(name)) {
+    if (name === 'credential') {
+      credential = nativeCredential(value)
+    } else if (name === 'caCert' && Buffer.isBuffer(value)) {
+      native.caCert = value.toString('utf8')
+    } else if (STRING_OPTIONS.includes(name)) {
       if (typeof value !== 'string') throw configError(`option ${name} must be a string`)
       native[name] = value
     } else if (name === 'validate') {
@@ -44,8 +50,10 @@ function createNative(options) {
   if (native.cloud !== undefined && !['global', 'china', 'usgov'].includes(native.cloud.toLowerCase())) {
     throw configError(`unknown cloud ${JSON.stringify(native.cloud)}: expected "global", "china" or "usgov"`)
   }
+  if (credential !== null && native.token !== undefined) throw configError('give token or credential, not both')
   try {
-    return new (addon().NativeClient)(native)
+    const { NativeClient } = addon()
+    return credential === null ? new NativeClient(native) : NativeClient.withCredential(native, credential)
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err)
     throw configError(message.startsWith('config: ') ? message.slice('config: '.length) : message)
