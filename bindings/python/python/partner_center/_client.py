@@ -847,6 +847,11 @@ class AsyncValidationsResource:
 #: optionally ``invalidate()``, called after a 401). Asked before every attempt, off the event loop.
 TokenSource = Any
 
+#: What ``credential=`` takes: a credential of this package (``ClientSecretCredential``, ...), an
+#: azure-core credential (``get_token_info`` or ``get_token``, sync or async), or a callable
+#: returning a token str.
+CredentialSource = Any
+
 
 class _Options:
     """The client options shared by ``Client`` and ``AsyncClient``."""
@@ -857,6 +862,7 @@ class _Options:
         self,
         *,
         token: str | None = None,
+        credential: CredentialSource | None = None,
         token_provider: TokenSource | None = None,
         base_url: str | None = None,
         cloud: Literal["global", "usgov", "china"] | None = None,
@@ -867,12 +873,15 @@ class _Options:
         max_retries: int | None = None,
         validate: bool = True,
         user_agent: str | None = None,
+        ca_cert: str | None = None,
     ) -> None:
         self._native = NativeClient(
             base_url=base_url,
             cloud=cloud,
             token=token,
+            credential=credential,
             token_provider=token_provider,
+            ca_cert=ca_cert,
             locale=locale,
             application=application,
             correlation_id=correlation_id,

@@ -39,6 +39,8 @@ class NativeClient:
         cloud: str | None = None,
         token: str | None = None,
         token_provider: Any | None = None,
+        credential: Any | None = None,
+        ca_cert: str | None = None,
         locale: str | None = None,
         application: str | None = None,
         correlation_id: str | None = None,

@@ -640,6 +640,15 @@ fn context(api: &Api) -> tera::Context {
         "ValidationError",
         "TransportError",
         "TimeoutError",
+        "AuthenticationError",
+        "ReauthenticationRequiredError",
+        "MfaRequiredError",
+        "Credential",
+        "ClientSecretCredential",
+        "CertificateCredential",
+        "RefreshTokenCredential",
+        "DeviceCodeCredential",
+        "DeviceCodeInfo",
     ]
     .iter()
     .map(|s| s.to_string())
