@@ -16,13 +16,18 @@ import { after, before, test } from 'node:test'
 import { load as parseYaml } from 'js-yaml'
 import { Client, PartnerCenterError } from 'partner-center'
 
+import { ClientSecretCredential, RefreshTokenCredential } from '../lib/credentials.js'
+
 import { Emulator, ROOT, TOKEN } from './helpers.mjs'
 
 const SCENARIOS = join(ROOT, 'tests', 'scenarios')
 const SPEC = join(ROOT, 'spec', 'partner-center-customers.yaml')
 
 const FILE_KEYS = ['scenarios']
-const SCENARIO_KEYS = ['name', 'about', 'client', 'steps']
+const SCENARIO_KEYS = ['name', 'about', 'client', 'signIn', 'steps']
+const SIGN_IN_KEYS = ['credential', 'app', 'user']
+const USER_KEYS = ['mfa']
+const SIGN_IN_TENANT = 'scenarios.onmicrosoft.com'
 const CLIENT_KEYS = ['maxRetries', 'timeout', 'validate']
 const CALL_KEYS = ['call', 'params', 'body', 'requestId', 'timeout', 'repeat', 'pages', 'save', 'expect']
 const EXPECT_KEYS = ['status', 'body', 'headers', 'error']
@@ -229,9 +234,36 @@ function milliseconds(seconds, what) {
   return Math.max(1, Math.round(seconds * 1000))
 }
 
-function newClient(emulator, options) {
+/**
+ * The scenario's `signIn` as client options: the app (and for a refresh token the user's stored
+ * sign-in) is set up through the emulator's admin API, and the credential signs in at the emulator.
+ */
+async function signIn(emulator, signIn) {
+  if (signIn === undefined) return { token: TOKEN }
+  checkKeys('signIn', signIn, SIGN_IN_KEYS)
+  const app = signIn.app
+  if (!isObject(app) || typeof app.clientId !== 'string' || typeof app.clientSecret !== 'string') {
+    throw new ScenarioFailure(`signIn.app must be a mapping with clientId and clientSecret, got ${show(app)}`)
+  }
+  await emulator.admin('POST', '/_sandbox/auth/apps', app)
+  const common = { tenantId: SIGN_IN_TENANT, clientId: app.clientId, clientSecret: app.clientSecret, authorityHost: emulator.url }
+  if (signIn.credential === 'clientSecret') return { credential: new ClientSecretCredential(common) }
+  if (signIn.credential === 'refreshToken') {
+    checkKeys('signIn.user', signIn.user, USER_KEYS)
+    if (typeof signIn.user.mfa !== 'boolean') throw new ScenarioFailure('signIn.user.mfa must be true or false')
+    const { refreshToken } = await emulator.admin('POST', '/_sandbox/auth/refresh-tokens', {
+      clientId: app.clientId,
+      userPrincipalName: 'admin@scenarios.example',
+      mfa: signIn.user.mfa,
+    })
+    return { credential: new RefreshTokenCredential({ ...common, refreshToken }) }
+  }
+  throw new ScenarioFailure(`signIn.credential must be clientSecret or refreshToken, got ${show(signIn.credential)}`)
+}
+
+function newClient(emulator, options, auth) {
   checkKeys('client', options, CLIENT_KEYS)
-  const config = { token: TOKEN, baseUrl: emulator.url }
+  const config = { ...auth, baseUrl: emulator.url }
   if (options.maxRetries !== undefined) config.maxRetries = options.maxRetries
   if (options.timeout !== undefined) config.timeout = milliseconds(options.timeout, 'client.timeout')
   if (options.validate !== undefined) config.validate = options.validate
@@ -246,6 +278,7 @@ function describeStep(step) {
   if (!isObject(step)) return 'not a mapping'
   if ('call' in step) return String(step.call)
   if ('faults' in step) return 'faults'
+  if ('sleep' in step) return 'sleep'
   if ('emulator' in step) return 'emulator'
   return Object.keys(step).join(', ') || 'empty'
 }
@@ -256,7 +289,7 @@ async function runScenario(emulator, scenario) {
     throw new ScenarioFailure('`steps` must be a non-empty list')
   }
   await emulator.reset()
-  const client = newClient(emulator, scenario.client ?? {})
+  const client = newClient(emulator, scenario.client ?? {}, await signIn(emulator, scenario.signIn))
   const vars = {}
   for (const [index, step] of scenario.steps.entries()) {
     try {
@@ -272,6 +305,9 @@ async function runStep(emulator, client, step, vars) {
   if (isObject(step) && 'faults' in step) {
     checkKeys('a faults step', step, ['faults'])
     await emulator.faults(substitute(step.faults, vars))
+  } else if (isObject(step) && 'sleep' in step) {
+    checkKeys('a sleep step', step, ['sleep'])
+    await new Promise((r) => setTimeout(r, milliseconds(step.sleep, 'sleep')))
   } else if (isObject(step) && 'emulator' in step) {
     checkKeys('an emulator step', step, ['emulator'])
     const want = substitute(step.emulator, vars)
@@ -295,7 +331,7 @@ async function runStep(emulator, client, step, vars) {
       }
     }
   } else {
-    throw new ScenarioFailure(`a step needs one of call, faults or emulator, got ${show(step)}`)
+    throw new ScenarioFailure(`a step needs one of call, faults, sleep or emulator, got ${show(step)}`)
   }
 }
 
