@@ -80,7 +80,7 @@ test('call: a native rejection becomes a PartnerCenterError; answers are parsed'
 })
 
 test('fromNative and the codes', () => {
-  assert.equal(Object.keys(CODES).length, 14)
+  assert.equal(Object.keys(CODES).length, 17)
   assert.equal(fromNative(new TypeError('bad argument')).code, 'PC_VALIDATION')
   assert.equal(fromNative(new Error('config: unknown cloud')).code, 'PC_CONFIG')
   const e = new PartnerCenterError({ kind: 'throttled', retryAfter: 3, errors: [{ path: 'a', message: 'b' }] })
