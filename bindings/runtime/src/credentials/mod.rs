@@ -8,6 +8,8 @@
 //! service to ask come from the client ([`TokenRequest`](crate::TokenRequest)), so nothing here
 //! knows a particular API.
 
+#[cfg(feature = "azure")]
+mod azure;
 mod cache;
 mod certificate;
 mod client_secret;
@@ -19,6 +21,8 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::SystemTime;
 
+#[cfg(feature = "azure")]
+pub use azure::{AzureCredential, AzureTokenCredential};
 pub use cache::{Cached, RefreshPolicy};
 pub use certificate::{CertificateCredential, CertificateFlow, ClientCertificate};
 pub use client_secret::{ClientSecret, ClientSecretCredential};
