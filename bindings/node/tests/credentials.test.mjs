@@ -8,6 +8,7 @@ import { execFileSync } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:http'
+import { request as httpsRequest } from 'node:https'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
@@ -258,7 +259,7 @@ describe('our credentials sign in at the emulator', { timeout: 60_000 }, () => {
     assert.match(mine[0].message, /onRefresh failed: Error: cannot store \[redacted\]/)
   })
 
-  test('DeviceCodeCredential: the prompt, the user approving, then the refresh token', async () => {
+  test('DeviceCodeCredential: the prompt, the user approving, then the refresh token', { timeout: 20_000 }, async () => {
     await emu.admin('POST', '/_sandbox/auth/settings', { deviceCodeIntervalSeconds: 1 })
     const a = await app({ clientSecret: null, lifetime: 2 })
     const prompts = []
@@ -598,6 +599,27 @@ describe('over TLS', { timeout: 90_000 }, () => {
     await failure(new Client({ token: 't0ken-value', baseUrl: tls.url, maxRetries: 0 }).customers.listPage(), 'PC_TRANSPORT')
     assert.equal((await new Client({ token: 't0ken-value', baseUrl: tls.url, caCert: ca }).customers.listPage()).status, 200)
     assert.equal((await new Client({ token: 't0ken-value', baseUrl: tls.url, caCert: Buffer.from(ca) }).customers.listPage()).status, 200)
+
+    // Our credential's token requests go through the client's HTTP client: the same trust.
+    const clientId = randomUUID()
+    const clientSecret = `secret-${randomUUID()}`
+    await new Promise((resolve, reject) => {
+      const req = httpsRequest(
+        `${tls.url}/_sandbox/auth/apps`,
+        { method: 'POST', ca, headers: { 'content-type': 'application/json' } },
+        (res) => {
+          res.resume()
+          res.on('end', () => (res.statusCode === 201 ? resolve() : reject(new Error(`register: ${res.statusCode}`))))
+        },
+      )
+      req.on('error', reject)
+      req.end(JSON.stringify({ clientId, clientSecret }))
+    })
+    const credential = new ClientSecretCredential({ tenantId: TENANT, clientId, clientSecret, authorityHost: tls.url })
+    assert.equal((await new Client({ credential, baseUrl: tls.url, caCert: ca }).customers.listPage()).status, 200)
+    const untrusted = new ClientSecretCredential({ tenantId: TENANT, clientId, clientSecret, authorityHost: tls.url })
+    const err = await failure(new Client({ credential: untrusted, baseUrl: tls.url, maxRetries: 0 }).customers.listPage(), 'PC_TRANSPORT')
+    assertHides(err, [clientSecret], 'the transport error')
   })
 
   test('the real @azure/identity ClientSecretCredential (and getBearerTokenProvider) signs a client in', () => {
