@@ -15,7 +15,7 @@ use ring::signature::{RSA_PSS_SHA256, RsaKeyPair};
 use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::{CertificateDer, PrivateKeyDer};
 
-use super::client_secret::{non_empty, scope};
+use super::client_secret::{client_credentials, non_empty};
 use super::endpoint::TokenEndpoint;
 use super::{AccessToken, Cached, CredentialOptions, TokenSource};
 use crate::auth::{BoxFuture, TokenRequest};
@@ -182,26 +182,16 @@ impl Cached<CertificateFlow> {
 impl TokenSource for CertificateFlow {
     fn fetch<'a>(&'a self, request: &'a TokenRequest) -> BoxFuture<'a, Result<AccessToken, Error>> {
         Box::pin(async move {
-            let scope = scope(&request.app_scope, "application")?;
+            // The assertion's audience is the token endpoint it is sent to.
             let audience = self.endpoint.url(request, "token")?;
             let assertion = self.certificate.assertion(&self.client_id, &audience)?;
-            let granted = self
-                .endpoint
-                .grant(
-                    request,
-                    &[
-                        ("grant_type", "client_credentials"),
-                        ("client_id", &self.client_id),
-                        (
-                            "client_assertion_type",
-                            "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
-                        ),
-                        ("client_assertion", &assertion),
-                        ("scope", scope),
-                    ],
-                )
-                .await?;
-            Ok(granted.access)
+            client_credentials(
+                &self.endpoint,
+                request,
+                &self.client_id,
+                ("client_assertion", &assertion),
+            )
+            .await
         })
     }
 }

@@ -43,23 +43,36 @@ impl Cached<ClientSecret> {
 
 impl TokenSource for ClientSecret {
     fn fetch<'a>(&'a self, request: &'a TokenRequest) -> BoxFuture<'a, Result<AccessToken, Error>> {
-        Box::pin(async move {
-            let scope = scope(&request.app_scope, "application")?;
-            let granted = self
-                .endpoint
-                .grant(
-                    request,
-                    &[
-                        ("grant_type", "client_credentials"),
-                        ("client_id", &self.client_id),
-                        ("client_secret", self.secret.expose()),
-                        ("scope", scope),
-                    ],
-                )
-                .await?;
-            Ok(granted.access)
-        })
+        Box::pin(client_credentials(
+            &self.endpoint,
+            request,
+            &self.client_id,
+            ("client_secret", self.secret.expose()),
+        ))
     }
+}
+
+/// The client-credentials grant for the client's application scope, the client proving who it
+/// is with `proof` (its secret, or a signed assertion).
+pub(super) async fn client_credentials(
+    endpoint: &TokenEndpoint,
+    request: &TokenRequest,
+    client_id: &str,
+    proof: (&str, &str),
+) -> Result<AccessToken, Error> {
+    let scope = scope(&request.app_scope, "application")?;
+    let mut form = vec![
+        ("grant_type", "client_credentials"),
+        ("client_id", client_id),
+    ];
+    if proof.0 == "client_assertion" {
+        form.push((
+            "client_assertion_type",
+            "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+        ));
+    }
+    form.extend([proof, ("scope", scope)]);
+    Ok(endpoint.grant(request, &form).await?.access)
 }
 
 impl fmt::Debug for ClientSecret {
