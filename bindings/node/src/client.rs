@@ -113,7 +113,7 @@ impl NativeClient {
         build_client(options, Some(credential.provider()))
             .map(|client| Self {
                 client,
-                callbacks: Some(credential.pending()),
+                callbacks: credential.pending(),
             })
             .map_err(config_error)
     }
@@ -149,6 +149,7 @@ impl NativeClient {
     ) -> Result<PromiseRaw<'env, NativeOutcome>> {
         let client = self.client.clone();
         let callbacks = self.callbacks.clone();
+        let mark = callbacks.as_ref().map(|c| c.mark());
         let call = node_call(
             &operation,
             &params,
@@ -167,8 +168,8 @@ impl NativeClient {
                     Err(e) => Err((e, None)),
                 };
                 // A refresh during this call told `onRefresh`; resolve once it has run.
-                if let Some(callbacks) = callbacks {
-                    callbacks.settled().await;
+                if let (Some(callbacks), Some(mark)) = (callbacks, mark) {
+                    callbacks.settled(mark).await;
                 }
                 Ok(result)
             },

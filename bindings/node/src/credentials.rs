@@ -12,8 +12,8 @@
 //! `lib/credentials.js` checks the options and wraps the JS functions so that they never throw and
 //! always return a Promise; secrets cross into Rust once and never come back.
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, SystemTime};
 
 use napi::Status;
@@ -76,36 +76,57 @@ impl From<&DeviceCodePrompt> for DeviceCodeInfo {
     }
 }
 
-/// JS callbacks a credential has queued that have not finished yet: a call that refreshed a
-/// token resolves only after `onRefresh` has run (and its Promise settled), so that the caller
-/// has stored the new refresh token by then.
+/// JS callbacks (`onRefresh`) a credential has queued that have not finished yet. A call that
+/// refreshed a token resolves only after the `onRefresh` calls made during it have run (and their
+/// Promises settled), so the caller has stored the new refresh token by then. Only callbacks made
+/// during the call count: an `onRefresh` that itself calls Partner Center with the same client
+/// does not wait for itself.
 #[derive(Default)]
 pub struct Pending {
-    count: AtomicUsize,
-    idle: tokio::sync::Notify,
+    /// The id of the next callback.
+    next: AtomicU64,
+    /// Ids of the callbacks still running.
+    running: Mutex<Vec<u64>>,
+    finished: tokio::sync::Notify,
 }
 
 impl Pending {
-    fn start(&self) {
-        self.count.fetch_add(1, Ordering::SeqCst);
+    fn running(&self) -> std::sync::MutexGuard<'_, Vec<u64>> {
+        self.running.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    fn finish(&self) {
-        if self.count.fetch_sub(1, Ordering::SeqCst) == 1 {
-            self.idle.notify_waiters();
+    fn start(&self) -> u64 {
+        let mut running = self.running();
+        let id = self.next.fetch_add(1, Ordering::SeqCst);
+        running.push(id);
+        id
+    }
+
+    fn finish(&self, id: u64) {
+        self.running().retain(|&r| r != id);
+        self.finished.notify_waiters();
+    }
+
+    /// Where a call starts: callbacks from here on are the call's.
+    pub fn mark(&self) -> u64 {
+        self.next.load(Ordering::SeqCst)
+    }
+
+    /// Returns once every callback started between `from` (a [`mark`](Self::mark)) and now has
+    /// finished.
+    pub async fn settled(&self, from: u64) {
+        let to = self.mark();
+        if from == to {
+            return;
         }
-    }
-
-    /// Returns once no callback is in flight.
-    pub async fn settled(&self) {
         loop {
-            let idle = self.idle.notified();
-            tokio::pin!(idle);
-            idle.as_mut().enable();
-            if self.count.load(Ordering::SeqCst) == 0 {
+            let finished = self.finished.notified();
+            tokio::pin!(finished);
+            finished.as_mut().enable();
+            if !self.running().iter().any(|&id| (from..to).contains(&id)) {
                 return;
             }
-            idle.await;
+            finished.await;
         }
     }
 }
@@ -115,7 +136,7 @@ impl Pending {
 fn on_refresh(callback: JsFn<String, Promise<bool>>, pending: Arc<Pending>) -> OnRefresh {
     let callback = Arc::new(callback);
     Arc::new(move |token: Secret| {
-        pending.start();
+        let id = pending.start();
         let done = Arc::clone(&pending);
         let status = callback.call_with_return_value(
             token.into_inner(),
@@ -125,17 +146,17 @@ fn on_refresh(callback: JsFn<String, Promise<bool>>, pending: Arc<Pending>) -> O
                     Ok(promise) => {
                         napi::bindgen_prelude::spawn(async move {
                             let _ = promise.await;
-                            done.finish();
+                            done.finish(id);
                         });
                     }
-                    Err(_) => done.finish(),
+                    Err(_) => done.finish(id),
                 }
                 Ok(())
             },
         );
         if status != Status::Ok {
             // Node is shutting down: nobody is left to tell.
-            pending.finish();
+            pending.finish(id);
         }
     })
 }
@@ -303,12 +324,17 @@ impl TokenProvider for JsTokenFunction {
 #[napi]
 pub struct NativeCredential {
     provider: Arc<dyn TokenProvider>,
-    pending: Arc<Pending>,
+    /// Only for credentials with an `onRefresh`.
+    pending: Option<Arc<Pending>>,
     kind: &'static str,
 }
 
 impl NativeCredential {
-    fn new(provider: impl TokenProvider, pending: Arc<Pending>, kind: &'static str) -> Self {
+    fn new(
+        provider: impl TokenProvider,
+        pending: Option<Arc<Pending>>,
+        kind: &'static str,
+    ) -> Self {
         Self {
             provider: Arc::new(provider),
             pending,
@@ -321,9 +347,9 @@ impl NativeCredential {
         Arc::clone(&self.provider)
     }
 
-    /// The callbacks a call waits for before it resolves.
-    pub fn pending(&self) -> Arc<Pending> {
-        Arc::clone(&self.pending)
+    /// The callbacks a call waits for before it resolves (none without an `onRefresh`).
+    pub fn pending(&self) -> Option<Arc<Pending>> {
+        self.pending.clone()
     }
 }
 
@@ -344,7 +370,7 @@ impl NativeCredential {
             options(authority_host),
         )
         .map_err(config)?;
-        Ok(Self::new(credential, Arc::default(), "clientSecret"))
+        Ok(Self::new(credential, None, "clientSecret"))
     }
 
     /// App-only sign-in with a certificate: `pem` (certificate and private key) or the file at
@@ -371,7 +397,7 @@ impl NativeCredential {
         let credential =
             CertificateCredential::new(tenant_id, client_id, certificate, options(authority_host))
                 .map_err(config)?;
-        Ok(Self::new(credential, Arc::default(), "certificate"))
+        Ok(Self::new(credential, None, "certificate"))
     }
 
     /// App+User sign-in with a stored refresh token; `on_refresh` gets every new one.
@@ -386,8 +412,10 @@ impl NativeCredential {
         >,
         authority_host: Option<String>,
     ) -> napi::Result<Self> {
-        let pending = Arc::<Pending>::default();
-        let callback = on_refresh_fn.map(|f| on_refresh(f, Arc::clone(&pending)));
+        let pending = on_refresh_fn.as_ref().map(|_| Arc::<Pending>::default());
+        let callback = on_refresh_fn
+            .zip(pending.clone())
+            .map(|(f, pending)| on_refresh(f, pending));
         let credential = RefreshTokenCredential::new(
             tenant_id,
             client_id,
@@ -414,8 +442,10 @@ impl NativeCredential {
         >,
         authority_host: Option<String>,
     ) -> napi::Result<Self> {
-        let pending = Arc::<Pending>::default();
-        let callback = on_refresh_fn.map(|f| on_refresh(f, Arc::clone(&pending)));
+        let pending = on_refresh_fn.as_ref().map(|_| Arc::<Pending>::default());
+        let callback = on_refresh_fn
+            .zip(pending.clone())
+            .map(|(f, pending)| on_refresh(f, pending));
         let credential = DeviceCodeCredential::new(
             tenant_id,
             client_id,
@@ -435,7 +465,7 @@ impl NativeCredential {
     ) -> Self {
         Self::new(
             Cached::with_source(JsTokenCredential { fetch }, RefreshPolicy::default()),
-            Arc::default(),
+            None,
             "tokenCredential",
         )
     }
@@ -445,7 +475,7 @@ impl NativeCredential {
     pub fn token_function(
         #[napi(ts_arg_type = "(scope: string) => Promise<JsTokenResult>")] fetch: FetchFn,
     ) -> Self {
-        Self::new(JsTokenFunction { fetch }, Arc::default(), "tokenFunction")
+        Self::new(JsTokenFunction { fetch }, None, "tokenFunction")
     }
 
     /// Which kind of sign-in this is (`clientSecret`, `certificate`, `refreshToken`,
@@ -520,24 +550,31 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn pending_settles() {
+    async fn a_call_waits_for_its_own_callbacks_only() {
         let p = Arc::new(Pending::default());
-        p.settled().await;
-        p.start();
-        p.start();
+        p.settled(p.mark()).await;
+        let before = p.start(); // a callback from before the call
+        let from = p.mark();
+        let first = p.start();
+        let second = p.start();
         let waiter = tokio::spawn({
             let p = Arc::clone(&p);
-            async move { p.settled().await }
+            async move { p.settled(from).await }
         });
+        tokio::time::sleep(Duration::from_millis(10)).await; // the call ends (settled runs)
+        let later = p.start(); // after the call's end: not its business
         tokio::time::sleep(Duration::from_millis(20)).await;
         assert!(!waiter.is_finished());
-        p.finish();
+        p.finish(first);
         tokio::time::sleep(Duration::from_millis(20)).await;
-        assert!(!waiter.is_finished());
-        p.finish();
+        assert!(!waiter.is_finished(), "one of its callbacks still runs");
+        p.finish(second);
         tokio::time::timeout(Duration::from_secs(1), waiter)
             .await
-            .unwrap()
+            .expect("settled although older and newer callbacks still run")
             .unwrap();
+        p.finish(before);
+        p.finish(later);
+        assert!(p.running().is_empty());
     }
 }

@@ -232,6 +232,24 @@ describe('our credentials sign in at the emulator', { timeout: 60_000 }, () => {
     assert.equal(next.length, 1)
   })
 
+  test('an onRefresh may call Partner Center with the same client (it does not wait for itself)', { timeout: 20_000 }, async () => {
+    const a = await app()
+    const seen = []
+    const c = client(
+      new RefreshTokenCredential({
+        tenantId: TENANT,
+        ...a,
+        refreshToken: await storedRefreshToken(a.clientId),
+        authorityHost: emu.url,
+        onRefresh: async () => {
+          seen.push((await c.customers.listPage({ size: 1 })).status)
+        },
+      }),
+    )
+    assert.equal((await c.customers.listPage({ size: 1 })).status, 200)
+    assert.deepEqual(seen, [200], 'the call resolved after its onRefresh, which made a call of its own')
+  })
+
   test('an onRefresh that throws is a warning without the token; the call still succeeds', async () => {
     const a = await app()
     const warnings = []
@@ -469,7 +487,7 @@ describe('credentials a user already holds', { timeout: 60_000 }, () => {
       async getToken(scopes, options) {
         asked.push({ scopes, options })
         const t = await fetchToken(a)
-        return { token: t.access_token, expiresOnTimestamp: Date.now() + t.expires_in * 1000, refreshAfterTimestamp: Date.now() + 1000 }
+        return { token: t.access_token, expiresOnTimestamp: Date.now() + t.expires_in * 1000, refreshAfterTimestamp: Date.now() + 2000 }
       },
     }
     const c = client(credential)
@@ -477,7 +495,7 @@ describe('credentials a user already holds', { timeout: 60_000 }, () => {
     assert.equal(asked.length, 1, 'cached')
     assert.deepEqual(asked[0].scopes, [APP_SCOPE])
     assert.equal(typeof asked[0].options, 'object')
-    await sleep(1200)
+    await sleep(2200)
     await c.customers.listPage({ size: 1 })
     assert.equal(asked.length, 2, 'refreshed once refreshAfterTimestamp passed (the token still had an hour)')
     await Promise.all(Array.from({ length: 50 }, () => c.customers.listPage({ size: 1 })))
