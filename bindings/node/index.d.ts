@@ -6,6 +6,23 @@
 import type { ApiResponse, CallOptions, ClientOptions, Page } from './lib/runtime'
 
 export { PartnerCenterError } from './lib/errors'
+export {
+  CertificateCredential,
+  ClientSecretCredential,
+  DeviceCodeCredential,
+  RefreshTokenCredential,
+} from './lib/credentials'
+export type {
+  AccessTokenLike,
+  CertificateCredentialOptions,
+  ClientSecretCredentialOptions,
+  Credential,
+  DeviceCodeCredentialOptions,
+  DeviceCodeInfo,
+  OnRefresh,
+  RefreshTokenCredentialOptions,
+  TokenCredentialLike,
+} from './lib/credentials'
 export type { ApiResponse, CallOptions, ClientOptions, Page } from './lib/runtime'
 
 /**

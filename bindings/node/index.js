@@ -5,6 +5,12 @@
 'use strict'
 
 const { PartnerCenterError } = require('./lib/errors.js')
+const {
+  CertificateCredential,
+  ClientSecretCredential,
+  DeviceCodeCredential,
+  RefreshTokenCredential,
+} = require('./lib/credentials.js')
 const { call, createNative, hideSecrets, pages } = require('./lib/runtime.js')
 
 // The native client is kept under a symbol: never enumerable, never printed.
@@ -424,6 +430,10 @@ void pages
 module.exports = {
   Client,
   PartnerCenterError,
+  ClientSecretCredential,
+  CertificateCredential,
+  RefreshTokenCredential,
+  DeviceCodeCredential,
   CountryValidationRulesResource,
   CustomersResource,
   DomainsResource,

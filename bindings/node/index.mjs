@@ -6,6 +6,10 @@ import pkg from './index.js'
 export const {
   Client,
   PartnerCenterError,
+  ClientSecretCredential,
+  CertificateCredential,
+  RefreshTokenCredential,
+  DeviceCodeCredential,
   CountryValidationRulesResource,
   CustomersResource,
   DomainsResource,

@@ -14,14 +14,15 @@ import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import { inspect } from 'node:util'
 
-import { Client, PartnerCenterError } from 'partner-center'
-
 import {
   CertificateCredential,
+  Client,
   ClientSecretCredential,
   DeviceCodeCredential,
+  PartnerCenterError,
   RefreshTokenCredential,
-} from '../lib/credentials.js'
+} from 'partner-center'
+
 import { Emulator, PACKAGE, newCustomer } from './helpers.mjs'
 
 const TENANT = 'contoso.onmicrosoft.com'

@@ -14,9 +14,13 @@ import { join } from 'node:path'
 import { after, before, test } from 'node:test'
 
 import { load as parseYaml } from 'js-yaml'
-import { Client, PartnerCenterError } from 'partner-center'
+import {
+  Client,
+  ClientSecretCredential,
+  PartnerCenterError,
+  RefreshTokenCredential,
+} from 'partner-center'
 
-import { ClientSecretCredential, RefreshTokenCredential } from '../lib/credentials.js'
 
 import { Emulator, ROOT, TOKEN } from './helpers.mjs'
 

@@ -1,15 +1,16 @@
 // Type checks of signing in (compiled with `tsc --noEmit --strict -p tests/typings` by
 // tests/typings.test.mjs): what must compile, and (@ts-expect-error) what must not.
 
-import { Client, PartnerCenterError } from '../../index'
 import {
   CertificateCredential,
+  Client,
   ClientSecretCredential,
   DeviceCodeCredential,
+  PartnerCenterError,
   RefreshTokenCredential,
   type DeviceCodeInfo,
   type TokenCredentialLike,
-} from '../../lib/credentials'
+} from '../../index'
 
 const baseUrl = 'http://127.0.0.1:8080'
 
