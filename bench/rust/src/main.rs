@@ -28,7 +28,7 @@ use uuid::Uuid;
 
 type BoxError = Box<dyn StdError + Send + Sync>;
 
-const USAGE: &str = "usage: load --base-url URL --token T --client ours|credential|reqwest|ceiling --op get|create \
+const USAGE: &str = "usage: load --base-url URL --token T --client ours|credential|signed-token|reqwest|ceiling --op get|create \
 [--customer-id UUID] [--concurrency N] [--seconds S] [--warmup-seconds W]";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -52,6 +52,9 @@ enum Kind {
     /// Ours signed in with a client-secret credential (its token cache on every call) instead
     /// of a static token.
     Credential,
+    /// Ours with a static token that the emulator issued (a JWT it verifies on every call, as it
+    /// does the credential's): the baseline the credential is measured against.
+    SignedToken,
     Reqwest,
     Ceiling,
 }
@@ -61,6 +64,7 @@ impl Kind {
         match self {
             Kind::Ours => "ours",
             Kind::Credential => "credential",
+            Kind::SignedToken => "signed-token",
             Kind::Reqwest => "reqwest",
             Kind::Ceiling => "ceiling",
         }
@@ -121,6 +125,7 @@ fn parse_args(raw: impl IntoIterator<Item = String>) -> Result<Args, UsageError>
                 client = Some(match v.as_str() {
                     "ours" => Kind::Ours,
                     "credential" => Kind::Credential,
+                    "signed-token" => Kind::SignedToken,
                     "reqwest" => Kind::Reqwest,
                     "ceiling" => Kind::Ceiling,
                     _ => return Err(bad("--client", &v)),
@@ -402,12 +407,12 @@ impl Bench {
     }
 }
 
-fn build_caller(args: &Args) -> Result<Caller, BoxError> {
+fn build_caller(args: &Args, signed_token: Option<String>) -> Result<Caller, BoxError> {
     Ok(match args.client {
-        Kind::Ours => Caller::Ours(
+        Kind::Ours | Kind::SignedToken => Caller::Ours(
             partner_center::Client::builder()
                 .base_url(&args.base_url)
-                .token(&args.token)
+                .token(signed_token.as_deref().unwrap_or(&args.token))
                 .build()?,
         ),
         Kind::Credential => Caller::Ours(
@@ -463,6 +468,27 @@ struct Report {
 const BENCH_APP: &str = "bench-load-app";
 const BENCH_SECRET: &str = "bench-load-secret";
 
+/// One access token from the emulator's token endpoint, as the credential gets.
+async fn signed_token(base_url: &str) -> Result<String, BoxError> {
+    let answer: serde_json::Value = sdk_runtime::reqwest::Client::new()
+        .post(format!(
+            "{base_url}/bench.onmicrosoft.com/oauth2/v2.0/token"
+        ))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!(
+            "grant_type=client_credentials&client_id={BENCH_APP}&client_secret={BENCH_SECRET}\
+             &scope=https%3A%2F%2Fapi.partnercenter.microsoft.com%2F.default"
+        ))
+        .send()
+        .await?
+        .json()
+        .await?;
+    match answer["access_token"].as_str() {
+        Some(token) => Ok(token.to_owned()),
+        None => Err(format!("the token endpoint answered {answer}").into()),
+    }
+}
+
 async fn register_bench_app(base_url: &str) -> Result<(), BoxError> {
     sdk_runtime::ensure_crypto_provider();
     let status = sdk_runtime::reqwest::Client::new()
@@ -478,11 +504,15 @@ async fn register_bench_app(base_url: &str) -> Result<(), BoxError> {
 }
 
 async fn run(args: Args) -> Result<Report, BoxError> {
-    if args.client == Kind::Credential {
+    let mut signed = None;
+    if matches!(args.client, Kind::Credential | Kind::SignedToken) {
         register_bench_app(&args.base_url).await?;
+        if args.client == Kind::SignedToken {
+            signed = Some(signed_token(&args.base_url).await?);
+        }
     }
     let bench = Arc::new(Bench {
-        caller: build_caller(&args)?,
+        caller: build_caller(&args, signed)?,
         client: args.client,
         op: args.op,
         customer_id: args.customer_id.unwrap_or_default(),
