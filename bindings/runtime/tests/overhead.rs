@@ -60,3 +60,56 @@ async fn overhead_vs_raw_reqwest() {
         );
     }
 }
+
+/// What the token cache adds to a call: `Cached::get` on a fresh token (two short locks, a clock
+/// read, a clone of a JWT-sized token) against `StaticToken`. A report, not a check; the load
+/// benchmark cannot resolve a 2% difference through the emulator's noise, this can.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "timing report, not a check"]
+async fn cached_credential_cost_per_call() {
+    use sdk_runtime::credentials::{AccessToken, Cached, RefreshPolicy, TokenSource};
+    use sdk_runtime::{BoxFuture, Error, Secret, TokenProvider, TokenRequest};
+    use std::time::{Duration, Instant, SystemTime};
+
+    // A token the size of the emulator's JWTs (~1 KB).
+    let jwt = "x".repeat(1000);
+    struct Fixed(String);
+    impl TokenSource for Fixed {
+        fn fetch<'a>(&'a self, _: &'a TokenRequest) -> BoxFuture<'a, Result<AccessToken, Error>> {
+            Box::pin(async move {
+                Ok(AccessToken {
+                    token: Secret::new(self.0.clone()),
+                    expires_on: SystemTime::now() + Duration::from_secs(3600),
+                    refresh_on: None,
+                })
+            })
+        }
+    }
+    let request = TokenRequest::new(
+        "https://login.microsoftonline.com",
+        "https://api.partnercenter.microsoft.com/.default",
+        "https://api.partnercenter.microsoft.com/user_impersonation",
+    );
+    let cached = Arc::new(Cached::with_source(
+        Fixed(jwt.clone()),
+        RefreshPolicy::default(),
+    ));
+    let fixed = Arc::new(StaticToken::new(jwt));
+    const N: u32 = 200_000;
+    async fn per_call(p: Arc<dyn TokenProvider>, request: &TokenRequest) -> Duration {
+        p.token(request).await.expect("token");
+        let started = Instant::now();
+        for _ in 0..N {
+            std::hint::black_box(p.token(request).await.expect("token"));
+        }
+        started.elapsed() / N
+    }
+    for round in 1..=3 {
+        let c = per_call(cached.clone(), &request).await;
+        let s = per_call(fixed.clone(), &request).await;
+        println!(
+            "round {round}: cached credential {c:?}/call, static token {s:?}/call, difference {:?}",
+            c.saturating_sub(s)
+        );
+    }
+}
