@@ -5,14 +5,14 @@
 //! here once: type names, field names, which fields are boxed, which headers the client fills,
 //! how an operation pages. Emitters only spell it in their language.
 
-mod build;
 mod extensions;
+mod lower;
 pub mod names;
 mod sign_in;
 
 use std::collections::{BTreeMap, HashMap};
 
-pub use build::{Schemas, build};
+pub use lower::{Schemas, build};
 pub use names::Name;
 
 /// The whole API.
