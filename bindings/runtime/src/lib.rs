@@ -11,17 +11,20 @@
 //! [`TransportConfig`] and [`Request`], so one runtime serves every generated client.
 
 pub mod auth;
+pub mod body;
 pub mod credentials;
 pub mod error;
 pub mod paging;
 pub mod response;
 pub mod retry;
 pub mod secret;
+pub mod styles;
 pub mod support;
 pub mod transport;
 pub mod validate;
 
 pub use auth::{BoxFuture, StaticToken, TokenProvider, TokenRequest};
+pub use body::{FilePart, FormBody, MultipartBody};
 pub use credentials::{
     AccessToken, CertificateCredential, ClientCertificate, ClientSecretCredential,
     CredentialOptions, DeviceCodeCredential, DeviceCodePrompt, RefreshPolicy,
@@ -32,6 +35,7 @@ pub use paging::{Page, paginate};
 pub use response::{RawResponse, Response};
 pub use retry::{RetryPolicy, is_retryable_status, parse_retry_after};
 pub use secret::Secret;
+pub use styles::Style;
 pub use support::{json_text, quote_etag};
 pub use transport::{
     Request, RequestOptions, Transport, TransportConfig, encode_path_segment,

@@ -1,5 +1,6 @@
 //! Sends requests: URL joining, headers, auth, per-attempt timeout and the retry loop.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::sync::{Arc, Once};
 use std::time::{Duration, Instant, SystemTime};
@@ -104,9 +105,10 @@ pub struct Request {
     pub method: reqwest::Method,
     /// Already encoded, e.g. "/v1/customers/abc", or a server-given relative/absolute link.
     pub path: String,
-    pub query: Vec<(&'static str, String)>,
+    pub query: Vec<(Cow<'static, str>, String)>,
     pub headers: Vec<(String, String)>,
-    /// JSON, sent with Content-Type: application/json; reused on retries.
+    /// Sent with Content-Type: application/json unless a `Content-Type` header says otherwise
+    /// (`form`, `multipart` and `content_type` set one); reused as-is on retries.
     pub body: Option<Bytes>,
     /// Non-2xx statuses that are answers, not errors (404 for "exists").
     pub accept_statuses: &'static [u16],
@@ -128,9 +130,50 @@ impl Request {
         }
     }
 
-    pub fn query(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.query.push((name, value.into()));
+    pub fn query(mut self, name: impl Into<Cow<'static, str>>, value: impl Into<String>) -> Self {
+        self.query.push((name.into(), value.into()));
         self
+    }
+
+    /// Several query pairs at once (a styled array or object, see [`crate::styles`]).
+    pub fn query_pairs(mut self, pairs: Vec<(String, String)>) -> Self {
+        self.query
+            .extend(pairs.into_iter().map(|(k, v)| (Cow::Owned(k), v)));
+        self
+    }
+
+    /// A cookie; several join into one `Cookie` header.
+    pub fn cookie(mut self, name: &str, value: &str) -> Self {
+        let pair = format!("{name}={value}");
+        match self
+            .headers
+            .iter_mut()
+            .find(|(n, _)| n.eq_ignore_ascii_case("cookie"))
+        {
+            Some((_, existing)) => {
+                existing.push_str("; ");
+                existing.push_str(&pair);
+            }
+            None => self.headers.push(("Cookie".to_string(), pair)),
+        }
+        self
+    }
+
+    /// The body's media type, when it is not JSON.
+    pub fn content_type(self, media: impl Into<String>) -> Self {
+        self.header("Content-Type", media)
+    }
+
+    /// An `application/x-www-form-urlencoded` body.
+    pub fn form(self, form: crate::body::FormBody) -> Self {
+        self.content_type("application/x-www-form-urlencoded")
+            .body(form.into_bytes())
+    }
+
+    /// A `multipart/form-data` body.
+    pub fn multipart(self, parts: crate::body::MultipartBody) -> Self {
+        let media = parts.content_type();
+        self.content_type(media).body(parts.into_bytes())
     }
 
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
@@ -405,7 +448,11 @@ impl Transport {
 
     /// The URL a request path resolves to: `/…` is appended to the base URL's path, an absolute
     /// http(s) URL is used as-is, anything else is taken relative to the base URL.
-    pub fn resolve_url(&self, path: &str, query: &[(&'static str, String)]) -> Result<Url, Error> {
+    pub fn resolve_url(
+        &self,
+        path: &str,
+        query: &[(Cow<'static, str>, String)],
+    ) -> Result<Url, Error> {
         let joined;
         let full = if is_absolute(path) {
             path
@@ -418,7 +465,7 @@ impl Transport {
             .map_err(|e| Error::Config(format!("invalid request URL {full:?}: {e}")))?;
         if !query.is_empty() {
             url.query_pairs_mut()
-                .extend_pairs(query.iter().map(|(k, v)| (*k, v.as_str())));
+                .extend_pairs(query.iter().map(|(k, v)| (k.as_ref(), v.as_str())));
         }
         Ok(url)
     }
@@ -709,7 +756,10 @@ mod tests {
             u.ok().as_deref(),
             Some("https://api.example.test/base/v1/items/a%20b")
         );
-        let u = t.resolve_url("/v1/items", &[("size", "10".into()), ("q", "a b&c".into())]);
+        let u = t.resolve_url(
+            "/v1/items",
+            &[("size".into(), "10".into()), ("q".into(), "a b&c".into())],
+        );
         assert_eq!(
             u.ok().map(String::from).as_deref(),
             Some("https://api.example.test/base/v1/items?size=10&q=a+b%26c")
