@@ -185,12 +185,20 @@ fn specs_it_cannot_handle_get_one_message_with_a_pointer_and_exit_2() {
         "unknown extension",
     );
     expect_spec_error(
-        "form-only-body",
+        "not-a-media-type",
         &format!(
-            "{HEAD}paths:\n  /a:\n    post:\n      requestBody:\n        content:\n          multipart/form-data:\n            schema: {{type: object}}\n      responses: {{'200': {{description: ok}}}}\n"
+            "{HEAD}paths:\n  /a:\n    post:\n      requestBody:\n        content:\n          form:\n            schema: {{type: object}}\n      responses: {{'200': {{description: ok}}}}\n"
         ),
         "/paths/~1a/post/requestBody/content",
         "no supported media type",
+    );
+    expect_spec_error(
+        "style-not-allowed-here",
+        &format!(
+            "{HEAD}paths:\n  /a/{{id}}:\n    get:\n      parameters:\n        - {{name: id, in: path, required: true, style: deepObject, schema: {{type: object}}}}\n      responses: {{'200': {{description: ok}}}}\n"
+        ),
+        "/paths/~1a~1{id}/get/parameters/0",
+        "unknown variant `deepObject`",
     );
     expect_spec_error(
         "ref-not-a-string",

@@ -1,5 +1,6 @@
-//! Snapshot of the code generated from tests/specs/tricky.yaml. A change in output shows up
-//! as a diff here; when it is intended, refresh with `UPDATE_SNAPSHOTS=1 cargo test -p generator`.
+//! Snapshots of the code generated from the fixture specs in tests/specs (tricky.yaml: schemas;
+//! media.yaml: bodies, answers and parameter styles). A change in output shows up as a diff
+//! here; when it is intended, refresh with `UPDATE_SNAPSHOTS=1 cargo test -p generator`.
 
 use std::path::Path;
 
@@ -7,10 +8,19 @@ use generator::{emit, load, model};
 
 #[test]
 fn tricky_spec_matches_its_snapshot() {
+    matches_snapshot("tricky");
+}
+
+#[test]
+fn media_spec_matches_its_snapshot() {
+    matches_snapshot("media");
+}
+
+fn matches_snapshot(fixture: &str) {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests");
     let spec = load::load(
-        &dir.join("specs/tricky.yaml"),
-        "generator/tests/specs/tricky.yaml",
+        &dir.join(format!("specs/{fixture}.yaml")),
+        &format!("generator/tests/specs/{fixture}.yaml"),
     )
     .unwrap();
     let api = model::build(&spec).unwrap();
@@ -24,7 +34,7 @@ fn tricky_spec_matches_its_snapshot() {
             .unwrap()
             .to_string_lossy()
             .replace(".rs", ".rs.snap");
-        let snap = dir.join("snapshots/tricky").join(name);
+        let snap = dir.join("snapshots").join(fixture).join(name);
         if update {
             std::fs::create_dir_all(snap.parent().unwrap()).unwrap();
             std::fs::write(&snap, &file.contents).unwrap();

@@ -1,5 +1,5 @@
-//! Every spec in ../shared/specs/public (plus the tricky fixture and our own spec) becomes a
-//! standalone crate through the CLI (`--spec FILE --out DIR`), and that crate builds.
+//! Every spec in ../shared/specs/public and ../shared/specs/more (plus the fixtures and our own
+//! spec) becomes a standalone crate through the CLI (`--spec FILE --out DIR`), and that crate builds.
 //!
 //! Slow (it compiles the runtime's dependencies once into its own target directory), so it is
 //! `#[ignore]`d in a plain `cargo test` and run by `tests/run` with `--ignored`.
@@ -16,31 +16,38 @@ fn repo_root() -> PathBuf {
 
 fn specs() -> Vec<PathBuf> {
     let root = repo_root();
-    let public = std::env::var_os("PC_SHARED_DIR")
+    let shared = std::env::var_os("PC_SHARED_DIR")
         .map(PathBuf::from)
-        .unwrap_or_else(|| root.join("../shared"))
-        .join("specs/public");
-    let mut specs: Vec<PathBuf> = std::fs::read_dir(&public)
-        .unwrap_or_else(|e| {
-            panic!(
-                "{}: {e} (the shared folder sits beside the repository)",
-                public.display()
-            )
-        })
-        .map(|e| e.unwrap().path())
-        .filter(|p| {
-            matches!(
-                p.extension().and_then(|e| e.to_str()),
-                Some("yaml" | "json")
-            )
-        })
-        .collect();
-    specs.sort();
-    assert!(
-        specs.len() >= 9,
-        "expected the public specs, found {specs:?}"
-    );
+        .unwrap_or_else(|| root.join("../shared"));
+    let mut specs = Vec::new();
+    // specs/public: what every build handles; specs/more: real-world specs with forms,
+    // multipart uploads, octet-stream and json-patch bodies (box-openapi.json).
+    for (folder, at_least) in [("specs/public", 9), ("specs/more", 1)] {
+        let dir = shared.join(folder);
+        let mut found: Vec<PathBuf> = std::fs::read_dir(&dir)
+            .unwrap_or_else(|e| {
+                panic!(
+                    "{}: {e} (the shared folder sits beside the repository)",
+                    dir.display()
+                )
+            })
+            .map(|e| e.unwrap().path())
+            .filter(|p| {
+                matches!(
+                    p.extension().and_then(|e| e.to_str()),
+                    Some("yaml" | "json")
+                )
+            })
+            .collect();
+        found.sort();
+        assert!(
+            found.len() >= at_least,
+            "expected the specs of {folder}, found {found:?}"
+        );
+        specs.extend(found);
+    }
     specs.push(root.join("generator/tests/specs/tricky.yaml"));
+    specs.push(root.join("generator/tests/specs/media.yaml"));
     specs.push(root.join("spec/partner-center-customers.yaml"));
     specs
 }

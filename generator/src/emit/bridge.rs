@@ -77,7 +77,7 @@ fn arm(op: &Operation, group: Option<TokenStream>) -> TokenStream {
     }
     if let Some(b) = op.body.as_ref().filter(|b| b.required) {
         match b.format {
-            BodyFormat::Json => {
+            BodyFormat::Json | BodyFormat::Form | BodyFormat::Multipart => {
                 let ty = rust_type(&b.ty, Models::Module);
                 prelude.push(quote!(let request_body: #ty = body(&call)?;));
                 args.push(quote!(&request_body));
@@ -101,7 +101,7 @@ fn arm(op: &Operation, group: Option<TokenStream>) -> TokenStream {
     }
     if let Some(b) = op.body.as_ref().filter(|b| !b.required) {
         match b.format {
-            BodyFormat::Json => {
+            BodyFormat::Json | BodyFormat::Form | BodyFormat::Multipart => {
                 let ty = rust_type(&b.ty, Models::Module);
                 prelude.push(quote!(let request_body: Option<#ty> = if call.body.is_some() { Some(body(&call)?) } else { None };));
                 setters.push(quote!(if let Some(b) = &request_body { request = request.body(b); }));

@@ -296,8 +296,11 @@ pub enum TypeRef {
     Uuid,
     DateTime,
     Date,
-    /// `format: binary` / a non-JSON body.
+    /// A non-JSON body or answer: raw octets.
     Bytes,
+    /// `type: string, format: binary` in a schema: a file (a multipart part, with its own file
+    /// name and media type).
+    File,
     /// No schema, or one we keep as raw JSON.
     Any,
     /// A string that must never be printed (`x-pc-secret`).
@@ -424,27 +427,108 @@ pub struct Param {
     pub doc: Option<String>,
     /// `content: application/json` parameter: the value is sent as JSON text.
     pub json_encoded: bool,
-    /// Arrays in a query: `explode` (repeat the key) or comma-joined.
+    /// How arrays and objects are spelled (`style`, defaulted per location).
+    pub style: ParamStyle,
+    /// Arrays and objects: `explode` (one key per item/member) or joined.
     pub explode: bool,
     /// Filled by the client from its configuration (`x-pc-client-headers`).
     pub client_managed: bool,
     pub constraints: Constraints,
 }
 
+/// The OpenAPI `style` of a parameter (or of a form member), which says how arrays and objects
+/// are written: `form` (`a=1&a=2`, or `a=1,2`), `simple` (`1,2`), `label` (`.1.2`), `matrix`
+/// (`;a=1,2`), `spaceDelimited`, `pipeDelimited`, `deepObject` (`a[k]=v`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamStyle {
+    Form,
+    Simple,
+    Label,
+    Matrix,
+    SpaceDelimited,
+    PipeDelimited,
+    DeepObject,
+}
+
+impl ParamStyle {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ParamStyle::Form => "form",
+            ParamStyle::Simple => "simple",
+            ParamStyle::Label => "label",
+            ParamStyle::Matrix => "matrix",
+            ParamStyle::SpaceDelimited => "spaceDelimited",
+            ParamStyle::PipeDelimited => "pipeDelimited",
+            ParamStyle::DeepObject => "deepObject",
+        }
+    }
+}
+
+/// How a body or an answer is written on the wire.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BodyFormat {
+    /// `application/json`, `*/*`, any `+json` type.
     Json,
+    /// `application/x-www-form-urlencoded`: the members of an object as form fields.
+    Form,
+    /// `multipart/form-data`: the members of an object as parts; files keep their names.
+    Multipart,
     Text,
     Binary,
+}
+
+impl BodyFormat {
+    /// The body is a typed value (a model) that the client encodes; otherwise it is text or octets.
+    pub fn is_structured(self) -> bool {
+        matches!(
+            self,
+            BodyFormat::Json | BodyFormat::Form | BodyFormat::Multipart
+        )
+    }
 }
 
 #[derive(Debug, Clone)]
 pub struct RequestBody {
     pub ty: TypeRef,
     pub required: bool,
+    /// The media type sent by default (the first of JSON, form, multipart, text, binary).
     pub content_type: String,
     pub format: BodyFormat,
+    /// Other media types the same value can be sent as, picked per call.
+    pub alternatives: Vec<Media>,
+    /// Form and multipart bodies: each member's encoding (`encoding`, with the 3.0 defaults).
+    pub encoding: Vec<PartEncoding>,
     pub doc: Option<String>,
+}
+
+impl RequestBody {
+    /// Every media type the body can be sent as, the default first.
+    pub fn media(&self) -> Vec<Media> {
+        let mut out = vec![Media {
+            content_type: self.content_type.clone(),
+            format: self.format,
+        }];
+        out.extend(self.alternatives.iter().cloned());
+        out
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Media {
+    pub content_type: String,
+    pub format: BodyFormat,
+}
+
+/// One member of a form or multipart body, as its `encoding` entry says to write it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PartEncoding {
+    /// The member's wire name.
+    pub name: String,
+    /// Multipart: the part's media type (objects and arrays of objects default to JSON).
+    /// Form: `application/json` sends the member as JSON text.
+    pub content_type: Option<String>,
+    pub style: ParamStyle,
+    pub explode: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -452,6 +536,19 @@ pub struct SuccessResponse {
     pub status: u16,
     /// `None`: no body (204, HEAD).
     pub body: Option<(TypeRef, BodyFormat)>,
+    /// Several 2xx answers that differ in their body: one variant each, told apart by status.
+    /// Empty when every success answer has the same body (then `status` and `body` say it all).
+    pub variants: Vec<StatusVariant>,
+}
+
+/// One success status of an operation whose 2xx answers differ.
+#[derive(Debug, Clone)]
+pub struct StatusVariant {
+    pub status: u16,
+    /// From the status (`Ok`, `Created`, `Accepted`, `NoContent`, ... or `Status299`).
+    pub name: Name,
+    pub body: Option<(TypeRef, BodyFormat)>,
+    pub doc: Option<String>,
 }
 
 /// `x-pc-paging`.

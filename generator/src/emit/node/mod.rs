@@ -140,6 +140,8 @@ fn ts_type(api: &Api, t: &TypeRef) -> String {
         TypeRef::Integer(_) | TypeRef::Number => "number".into(),
         TypeRef::Boolean => "boolean".into(),
         TypeRef::Bytes => "Uint8Array".into(),
+        // A file part: its text (file names and binary parts are a Rust-only feature so far).
+        TypeRef::File => "string".into(),
         TypeRef::Any => "unknown".into(),
         TypeRef::Array(inner) => format!("Array<{}>", ts_type(api, inner)),
         TypeRef::Map(inner) => format!("Record<string, {}>", ts_type(api, inner)),
@@ -251,7 +253,7 @@ fn operation(api: &Api, op: &Operation) -> Value {
     let mut option_fields = Vec::new();
     if let Some(b) = &op.body {
         let ty = match b.format {
-            BodyFormat::Json => ts_type(api, &b.ty),
+            BodyFormat::Json | BodyFormat::Form | BodyFormat::Multipart => ts_type(api, &b.ty),
             BodyFormat::Text => "string".into(),
             BodyFormat::Binary => "Uint8Array".into(),
         };
@@ -279,12 +281,12 @@ fn operation(api: &Api, op: &Operation) -> Value {
     };
     let (result, hide) = match (&op.exists, &op.response.body) {
         (Some(_), _) => ("boolean".to_string(), Vec::new()),
+        // Several success answers with different bodies: the one that came.
+        (None, _) if !op.response.variants.is_empty() => ("unknown".to_string(), Vec::new()),
         (None, None) => ("void".to_string(), Vec::new()),
         (None, Some((_, BodyFormat::Text))) => ("string".to_string(), Vec::new()),
         (None, Some((_, BodyFormat::Binary))) => ("Uint8Array".to_string(), Vec::new()),
-        (None, Some((t, BodyFormat::Json))) => {
-            (ts_type(api, t), secret_paths(api, t, &mut BTreeSet::new()))
-        }
+        (None, Some((t, _))) => (ts_type(api, t), secret_paths(api, t, &mut BTreeSet::new())),
     };
     let paging = op.paging.as_ref().map(|p| {
         let collection = match &op.response.body {

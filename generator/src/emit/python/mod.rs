@@ -140,6 +140,8 @@ fn py_type(api: &Api, t: &TypeRef) -> String {
         TypeRef::Number => "float".into(),
         TypeRef::Boolean => "bool".into(),
         TypeRef::Bytes => "bytes".into(),
+        // A file part: its text (file names and binary parts are a Rust-only feature so far).
+        TypeRef::File => "str".into(),
         TypeRef::Any => "Any".into(),
         TypeRef::Array(inner) => format!("list[{}]", py_type(api, inner)),
         TypeRef::Map(inner) => format!("dict[str, {}]", py_type(api, inner)),
@@ -269,7 +271,7 @@ fn operation(api: &Api, op: &Operation) -> Value {
     let mut body_expr = "None".to_string();
     if let Some(b) = &op.body {
         let (annotation, encode) = match b.format {
-            BodyFormat::Json => {
+            BodyFormat::Json | BodyFormat::Form | BodyFormat::Multipart => {
                 let cls = match api.resolve(&b.ty) {
                     TypeRef::Named(n)
                         if matches!(
@@ -310,6 +312,10 @@ fn operation(api: &Api, op: &Operation) -> Value {
     }
     let (result, decode) = match (&op.exists, &op.response.body) {
         (Some(_), _) => ("bool".to_string(), "json.loads(raw[3]) is True".to_string()),
+        // Several success answers with different bodies: the one that came, as JSON.
+        (None, _) if !op.response.variants.is_empty() => {
+            ("Any".to_string(), "json.loads(raw[3])".to_string())
+        }
         (None, None) => ("None".to_string(), "None".to_string()),
         (None, Some((_, BodyFormat::Text))) => {
             ("str".to_string(), "json.loads(raw[3])".to_string())
@@ -317,7 +323,7 @@ fn operation(api: &Api, op: &Operation) -> Value {
         (None, Some((_, BodyFormat::Binary))) => {
             ("bytes".to_string(), "bytes(json.loads(raw[3]))".to_string())
         }
-        (None, Some((t, BodyFormat::Json))) => match api.resolve(t) {
+        (None, Some((t, _))) => match api.resolve(t) {
             TypeRef::Named(n)
                 if matches!(api.type_def(n).map(|d| &d.kind), Some(TypeKind::Struct(_))) =>
             {

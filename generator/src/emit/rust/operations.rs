@@ -11,18 +11,17 @@ use super::access::str_at;
 use super::syntax::{Models, doc_attrs, ident, mentions, rust_type, type_ident};
 use super::{PartSizes, Source, part, parts};
 use crate::model::{
-    Api, BodyFormat, Operation, Param, ParamLocation, RequestBody, TypeKind, TypeRef,
+    Api, BodyFormat, Media, Operation, Param, ParamLocation, ParamStyle, RequestBody, TypeKind,
+    TypeRef,
 };
 
 pub fn builder_name(op: &Operation) -> proc_macro2::Ident {
     type_ident(&op.type_name.pascal)
 }
 
-/// Builders that borrow their JSON body carry a lifetime.
+/// Builders that borrow their body (a model: JSON, form or multipart) carry a lifetime.
 pub fn has_lifetime(op: &Operation) -> bool {
-    op.body
-        .as_ref()
-        .is_some_and(|b| b.format == BodyFormat::Json)
+    op.body.as_ref().is_some_and(|b| b.format.is_structured())
 }
 
 /// The type a caller passes for a parameter: strings and enums convert from `&str`.
@@ -57,7 +56,7 @@ fn stored_type(t: &TypeRef) -> TokenStream {
 
 pub fn body_arg_type(body: &RequestBody) -> TokenStream {
     match body.format {
-        BodyFormat::Json => {
+        BodyFormat::Json | BodyFormat::Form | BodyFormat::Multipart => {
             let ty = rust_type(&body.ty, Models::Module);
             quote!(&'a #ty)
         }
@@ -68,7 +67,7 @@ pub fn body_arg_type(body: &RequestBody) -> TokenStream {
 
 fn body_stored_type(body: &RequestBody) -> TokenStream {
     match body.format {
-        BodyFormat::Json => {
+        BodyFormat::Json | BodyFormat::Form | BodyFormat::Multipart => {
             let ty = rust_type(&body.ty, Models::Module);
             quote!(&'a #ty)
         }
@@ -118,11 +117,55 @@ fn output_type(op: &Operation) -> TokenStream {
     if op.exists.is_some() {
         return quote!(bool);
     }
-    match &op.response.body {
+    if !op.response.variants.is_empty() {
+        let name = answers_name(op);
+        return quote!(#name);
+    }
+    answer_type(&op.response.body)
+}
+
+fn answer_type(body: &Option<(TypeRef, BodyFormat)>) -> TokenStream {
+    match body {
         None => quote!(()),
         Some((_, BodyFormat::Text)) => quote!(String),
         Some((_, BodyFormat::Binary)) => quote!(sdk_runtime::bytes::Bytes),
-        Some((t, BodyFormat::Json)) => rust_type(t, Models::Module),
+        Some((t, _)) => rust_type(t, Models::Module),
+    }
+}
+
+/// The enum of an operation whose success answers differ: `{Operation}Answer`.
+fn answers_name(op: &Operation) -> proc_macro2::Ident {
+    type_ident(&format!("{}Answer", op.type_name.pascal))
+}
+
+/// `enum {Operation}Answer`: one variant per success status, decoded by the status that came.
+fn emit_answers(op: &Operation) -> TokenStream {
+    if op.response.variants.is_empty() || op.exists.is_some() {
+        return quote!();
+    }
+    let name = answers_name(op);
+    let doc = format!(" The success answers of `{}`, one per status.", op.id);
+    let variants = op.response.variants.iter().map(|v| {
+        let id = type_ident(&v.name.pascal);
+        let doc = doc_attrs(Some(&match &v.doc {
+            Some(d) => format!("{}: {d}", v.status),
+            None => v.status.to_string(),
+        }));
+        match &v.body {
+            None => quote!(#doc #id,),
+            Some(_) => {
+                let ty = answer_type(&v.body);
+                quote!(#doc #id(#ty),)
+            }
+        }
+    });
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+        #[serde(untagged)]
+        pub enum #name {
+            #(#variants)*
+        }
     }
 }
 
@@ -155,6 +198,26 @@ fn emit_builder(api: &Api, op: &Operation) -> TokenStream {
         .paging
         .as_ref()
         .map(|_| quote!(continuation_token: Option<String>,));
+    let choice = op.body.as_ref().filter(|b| !b.alternatives.is_empty());
+    let media_field = choice.map(|_| quote!(media_type: Option<String>,));
+    let media_setter = choice.map(|b| {
+        let offered: Vec<String> = b
+            .media()
+            .iter()
+            .map(|m| format!("`{}`", m.content_type))
+            .collect();
+        let doc = format!(
+            " Send the body as this media type: {} (the first is the default).",
+            offered.join(", ")
+        );
+        quote! {
+            #[doc = #doc]
+            pub fn media_type(mut self, media: impl Into<String>) -> Self {
+                self.media_type = Some(media.into());
+                self
+            }
+        }
+    });
 
     // `new` takes the required parameters in the order the client method passes them.
     let mut new_args = Vec::new();
@@ -174,7 +237,7 @@ fn emit_builder(api: &Api, op: &Operation) -> TokenStream {
             let ty = body_arg_type(b);
             new_args.push(quote!(body: #ty));
             new_inits.push(match b.format {
-                BodyFormat::Json => quote!(body,),
+                f if f.is_structured() => quote!(body,),
                 _ => quote!(body: body.into(),),
             });
         }
@@ -183,6 +246,9 @@ fn emit_builder(api: &Api, op: &Operation) -> TokenStream {
     }
     if op.paging.is_some() {
         new_inits.push(quote!(continuation_token: None,));
+    }
+    if choice.is_some() {
+        new_inits.push(quote!(media_type: None,));
     }
 
     let setters = op.optional_params().map(|p| {
@@ -208,7 +274,7 @@ fn emit_builder(api: &Api, op: &Operation) -> TokenStream {
     });
     let body_setter = op.body.as_ref().filter(|b| !b.required).map(|b| {
         let ty = body_arg_type(b);
-        let value = if b.format == BodyFormat::Json {
+        let value = if b.format.is_structured() {
             quote!(body)
         } else {
             quote!(body.into())
@@ -280,7 +346,10 @@ fn emit_builder(api: &Api, op: &Operation) -> TokenStream {
         ),
     };
 
+    let answers = emit_answers(op);
     quote! {
+        #answers
+
         #[doc = #doc]
         #[derive(Clone, Debug)]
         #[must_use = "a request does nothing until it is awaited or sent"]
@@ -290,6 +359,7 @@ fn emit_builder(api: &Api, op: &Operation) -> TokenStream {
             #(#fields)*
             #body_field
             #paging_field
+            #media_field
         }
 
         impl #lt #name #lt_arg {
@@ -303,6 +373,7 @@ fn emit_builder(api: &Api, op: &Operation) -> TokenStream {
 
             #(#setters)*
             #body_setter
+            #media_setter
 
             sdk_runtime::request_options!();
 
@@ -335,11 +406,45 @@ fn decode_expr(op: &Operation) -> TokenStream {
         let t = e.true_status;
         return quote!(raw.status == #t);
     }
-    match &op.response.body {
+    if !op.response.variants.is_empty() {
+        let name = answers_name(op);
+        let listed: Vec<String> = op
+            .response
+            .variants
+            .iter()
+            .map(|v| v.status.to_string())
+            .collect();
+        let message = format!(
+            "status {{}} is not one of the success answers the spec lists ({})",
+            listed.join(", ")
+        );
+        let arms = op.response.variants.iter().map(|v| {
+            let status = v.status;
+            let id = type_ident(&v.name.pascal);
+            match &v.body {
+                None => quote!(#status => #name::#id,),
+                Some(_) => {
+                    let decode = decode_body(&v.body);
+                    quote!(#status => #name::#id(#decode),)
+                }
+            }
+        });
+        return quote! {
+            match raw.status {
+                #(#arms)*
+                other => return Err(raw.decode_error(format!(#message, other))),
+            }
+        };
+    }
+    decode_body(&op.response.body)
+}
+
+fn decode_body(body: &Option<(TypeRef, BodyFormat)>) -> TokenStream {
+    match body {
         None => quote!(()),
         Some((_, BodyFormat::Text)) => quote!(String::from_utf8_lossy(&raw.body).into_owned()),
         Some((_, BodyFormat::Binary)) => quote!(raw.body.clone()),
-        Some((_, BodyFormat::Json)) => quote!(raw.json()?),
+        Some((_, _)) => quote!(raw.json()?),
     }
 }
 
@@ -405,7 +510,7 @@ fn emit_request_fn(api: &Api, op: &Operation) -> TokenStream {
 
     // Validation: the body at the top level, parameters by their wire name.
     let mut checks = Vec::new();
-    if let Some(b) = op.body.as_ref().filter(|b| b.format == BodyFormat::Json) {
+    if let Some(b) = op.body.as_ref().filter(|b| b.format.is_structured()) {
         checks.push(if b.required {
             quote!(self.body.validate_into(&mut v);)
         } else {
@@ -447,13 +552,21 @@ fn emit_request_fn(api: &Api, op: &Operation) -> TokenStream {
             .find(|p| p.location == ParamLocation::Path && p.name.original == wire)
         {
             let id = ident(&p.name.snake);
-            let text = to_text(api, &p.ty, quote!(self.#id));
-            let text = if borrows(api, &p.ty) {
-                text
+            if p.style != ParamStyle::Simple || is_composite(api, &p.ty) {
+                let style = style_tokens(p.style);
+                let explode = p.explode;
+                format_args.push(
+                    quote!(sdk_runtime::styles::path_text(#wire, &self.#id, #style, #explode)?),
+                );
             } else {
-                quote!(&#text)
-            };
-            format_args.push(quote!(sdk_runtime::encode_path_segment(#text)));
+                let text = to_text(api, &p.ty, quote!(self.#id));
+                let text = if borrows(api, &p.ty) {
+                    text
+                } else {
+                    quote!(&#text)
+                };
+                format_args.push(quote!(sdk_runtime::encode_path_segment(#text)));
+            }
         }
         rest = &rest[end + 1..];
     }
@@ -464,15 +577,14 @@ fn emit_request_fn(api: &Api, op: &Operation) -> TokenStream {
         quote!(format!(#format_str, #(#format_args),*))
     };
     let mut start = quote!(Request::new(#op_id, Method::#method, #path));
-    // `json` can fail; it goes last so that without further steps its Result is the answer.
-    let mut json_body = false;
-    if let Some(b) = op.body.as_ref().filter(|b| b.required) {
-        let ct = &b.content_type;
-        match b.format {
-            BodyFormat::Json => json_body = true,
-            _ => start = quote!(#start.header("Content-Type", #ct).body(self.body.clone())),
-        }
-    }
+    // A plain JSON body goes on the request line; `json` can fail, so it goes last, and without
+    // further steps its Result is the answer. Every other body is a step of its own.
+    let plain_json = op.body.as_ref().is_some_and(|b| {
+        b.format == BodyFormat::Json
+            && b.content_type == "application/json"
+            && b.alternatives.is_empty()
+    });
+    let json_body = plain_json && op.body.as_ref().is_some_and(|b| b.required);
     if let Some(e) = &op.exists {
         let s = e.false_status;
         start = quote!(#start.accept_statuses(&[#s]));
@@ -483,12 +595,22 @@ fn emit_request_fn(api: &Api, op: &Operation) -> TokenStream {
 
     // Everything that depends on which optional values are set.
     let mut steps = Vec::new();
-    if let Some(b) = op.body.as_ref().filter(|b| !b.required) {
-        let ct = &b.content_type;
-        steps.push(match b.format {
-            BodyFormat::Json => quote!(if let Some(body) = self.body { request = request.json(body)?; }),
-            _ => quote!(if let Some(body) = &self.body { request = request.header("Content-Type", #ct).body(body.clone()); }),
-        });
+    if let Some(b) = op.body.as_ref() {
+        let encode = if plain_json {
+            quote!(request = request.json(body)?;)
+        } else {
+            encode_body(api, op, b)
+        };
+        let bind = if b.format.is_structured() {
+            quote!(self.body)
+        } else {
+            quote!(&self.body)
+        };
+        match (b.required, json_body) {
+            (true, true) => {}
+            (true, false) => steps.push(quote! { let body = #bind; #encode }),
+            (false, _) => steps.push(quote! { if let Some(body) = #bind { #encode } }),
+        }
     }
     let mut query = Vec::new();
     for p in op.caller_params() {
@@ -496,13 +618,32 @@ fn emit_request_fn(api: &Api, op: &Operation) -> TokenStream {
         let wire = &p.name.original;
         let push = match p.location {
             ParamLocation::Query => query_push(api, p, wire),
+            ParamLocation::Header | ParamLocation::Cookie
+                if is_composite(api, &p.ty) && !p.json_encoded =>
+            {
+                let explode = p.explode && p.location == ParamLocation::Header;
+                let set = match p.location {
+                    ParamLocation::Header => quote!(request = request.header(#wire, text);),
+                    _ => quote!(request = request.cookie(#wire, &text);),
+                };
+                quote! {
+                    if let Some(text) = sdk_runtime::styles::header_text(#wire, value, #explode)? {
+                        #set
+                    }
+                }
+            }
             ParamLocation::Header => {
                 let text = to_text(api, &p.ty, quote!(value));
                 quote!(request = request.header(#wire, #text);)
             }
             ParamLocation::Cookie => {
                 let text = to_text(api, &p.ty, quote!(value));
-                quote!(request = request.header("Cookie", format!("{}={}", #wire, #text));)
+                let text = if borrows(api, &p.ty) {
+                    text
+                } else {
+                    quote!(&#text)
+                };
+                quote!(request = request.cookie(#wire, #text);)
             }
             ParamLocation::Path => continue,
         };
@@ -591,10 +732,158 @@ fn emit_request_fn(api: &Api, op: &Operation) -> TokenStream {
     }
 }
 
+/// Statements that put `body` (the caller's value) on `request` in the media type picked: the
+/// default, or one the caller chose with `media_type` among those the spec offers.
+fn encode_body(api: &Api, op: &Operation, b: &RequestBody) -> TokenStream {
+    if b.alternatives.is_empty() {
+        return encode_media(api, b, &b.media()[0]);
+    }
+    let media = b.media();
+    let offered: Vec<&str> = media.iter().map(|m| m.content_type.as_str()).collect();
+    let message = format!(
+        "`{{}}` is not a media type `{}` can send: {}",
+        op.id,
+        offered.join(", ")
+    );
+    let default = encode_media(api, b, &media[0]);
+    let default_ct = &media[0].content_type;
+    let others = media[1..].iter().map(|m| {
+        let ct = &m.content_type;
+        let encode = encode_media(api, b, m);
+        quote!(Some(#ct) => { #encode })
+    });
+    quote! {
+        match self.media_type.as_deref() {
+            None | Some(#default_ct) => { #default }
+            #(#others)*
+            Some(other) => return Err(Error::Config(format!(#message, other))),
+        }
+    }
+}
+
+/// Statements that encode `body` as one media type.
+fn encode_media(api: &Api, b: &RequestBody, media: &Media) -> TokenStream {
+    let ct = &media.content_type;
+    let declared = (ct != "application/json").then(|| quote!(request = request.content_type(#ct);));
+    match media.format {
+        BodyFormat::Json => quote!(request = request.json(body)?; #declared),
+        BodyFormat::Text | BodyFormat::Binary => {
+            quote!(request = request.content_type(#ct).body(body.clone());)
+        }
+        BodyFormat::Form => {
+            let members = match body_fields(api, &b.ty) {
+                Some(fields) => {
+                    let adds = fields.iter().map(|f| {
+                        let id = ident(&f.name.snake);
+                        let wire = &f.name.original;
+                        let enc = b.encoding.iter().find(|e| e.name == *wire);
+                        let style = style_tokens(enc.map_or(ParamStyle::Form, |e| e.style));
+                        let explode = enc.is_none_or(|e| e.explode);
+                        let json = enc
+                            .and_then(|e| e.content_type.as_deref())
+                            .is_some_and(|c| c.contains("json"));
+                        quote!(form.add(#wire, &body.#id, #style, #explode, #json)?;)
+                    });
+                    quote!(#(#adds)*)
+                }
+                None => quote!(form.add_all(body)?;),
+            };
+            quote! {
+                let mut form = sdk_runtime::FormBody::new();
+                #members
+                request = request.form(form);
+            }
+        }
+        BodyFormat::Multipart => {
+            let members = match body_fields(api, &b.ty) {
+                Some(fields) => {
+                    let adds = fields.iter().map(|f| {
+                        let id = ident(&f.name.snake);
+                        let wire = &f.name.original;
+                        let part_type = b
+                            .encoding
+                            .iter()
+                            .find(|e| e.name == *wire)
+                            .and_then(|e| e.content_type.as_deref());
+                        let part_type = match part_type {
+                            Some(t) => quote!(Some(#t)),
+                            None => quote!(None),
+                        };
+                        match (api.resolve(&f.ty), f.optional()) {
+                            (TypeRef::File, false) => quote!(parts.file(#wire, &body.#id);),
+                            (TypeRef::File, true) => quote! {
+                                if let Some(file) = &body.#id { parts.file(#wire, file); }
+                            },
+                            (TypeRef::Array(item), optional) if **item == TypeRef::File => {
+                                let files = if optional {
+                                    quote!(body.#id.iter().flatten())
+                                } else {
+                                    quote!(body.#id.iter())
+                                };
+                                quote!(for file in #files { parts.file(#wire, file); })
+                            }
+                            _ => quote!(parts.add(#wire, &body.#id, #part_type)?;),
+                        }
+                    });
+                    quote!(#(#adds)*)
+                }
+                None => quote!(parts.add_all(body)?;),
+            };
+            quote! {
+                let mut parts = sdk_runtime::MultipartBody::new();
+                #members
+                request = request.multipart(parts);
+            }
+        }
+    }
+}
+
+/// The fields of a body that is a struct (forms and multipart write them one by one).
+fn body_fields<'a>(api: &'a Api, ty: &TypeRef) -> Option<&'a [crate::model::Field]> {
+    match api.resolve(ty) {
+        TypeRef::Named(n) => match api.type_def(n).map(|d| &d.kind) {
+            Some(TypeKind::Struct(s)) => Some(&s.fields),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+fn style_tokens(style: ParamStyle) -> TokenStream {
+    match style {
+        ParamStyle::Form => quote!(sdk_runtime::Style::Form),
+        ParamStyle::Simple => quote!(sdk_runtime::Style::Simple),
+        ParamStyle::Label => quote!(sdk_runtime::Style::Label),
+        ParamStyle::Matrix => quote!(sdk_runtime::Style::Matrix),
+        ParamStyle::SpaceDelimited => quote!(sdk_runtime::Style::SpaceDelimited),
+        ParamStyle::PipeDelimited => quote!(sdk_runtime::Style::PipeDelimited),
+        ParamStyle::DeepObject => quote!(sdk_runtime::Style::DeepObject),
+    }
+}
+
+/// Whether a value of this type is written by its parameter style (an array or an object)
+/// rather than as one piece of text.
+fn is_composite(api: &Api, t: &TypeRef) -> bool {
+    match api.resolve(t) {
+        TypeRef::Array(_) | TypeRef::Map(_) | TypeRef::Any => true,
+        TypeRef::Named(n) => !matches!(api.type_def(n).map(|d| &d.kind), Some(TypeKind::Enum(_))),
+        _ => false,
+    }
+}
+
 fn query_push(api: &Api, p: &Param, wire: &str) -> TokenStream {
     if p.json_encoded {
         return quote! {
             request = request.query(#wire, sdk_runtime::json_text(value)?);
+        };
+    }
+    let form_array = matches!(&p.ty, TypeRef::Array(inner) if !is_composite(api, inner))
+        && p.style == ParamStyle::Form;
+    if is_composite(api, &p.ty) && !form_array {
+        let style = style_tokens(p.style);
+        let explode = p.explode;
+        return quote! {
+            request = request.query_pairs(sdk_runtime::styles::query_pairs(#wire, value, #style, #explode)?);
         };
     }
     match &p.ty {

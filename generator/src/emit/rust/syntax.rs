@@ -53,6 +53,7 @@ pub fn rust_type(t: &TypeRef, models: Models) -> TokenStream {
         TypeRef::Boolean => quote!(bool),
         TypeRef::Uuid => quote!(::uuid::Uuid),
         TypeRef::Bytes => quote!(::sdk_runtime::bytes::Bytes),
+        TypeRef::File => quote!(::sdk_runtime::FilePart),
         TypeRef::Any => quote!(::serde_json::Value),
         TypeRef::Secret => quote!(::sdk_runtime::Secret),
         TypeRef::Named(n) => {

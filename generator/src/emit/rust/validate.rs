@@ -7,7 +7,7 @@ use proc_macro2::TokenStream;
 use quote::{ToTokens, quote};
 
 use super::access::str_at;
-use super::syntax::{ident, type_ident};
+use super::syntax::{ident, mentions, type_ident};
 use super::{PartSizes, Source, part, parts};
 use crate::model::{
     Api, Constraints, CountryRule, Field, Struct, TypeDef, TypeKind, TypeRef, Union, VariantBody,
@@ -130,9 +130,16 @@ fn union_impl(def: &TypeDef, u: &Union) -> TokenStream {
             }
         }
     });
+    let arms: Vec<TokenStream> = arms.collect();
+    // A union none of whose variants has a check does not use the validator.
+    let v = if arms.iter().any(|a| mentions(a, "v")) {
+        quote!(v)
+    } else {
+        quote!(_v)
+    };
     quote! {
         impl Validate for models::#name {
-            fn validate_into(&self, v: &mut Validator) {
+            fn validate_into(&self, #v: &mut Validator) {
                 match self {
                     #(#arms)*
                 }

@@ -15,6 +15,7 @@ mod naming;
 mod operations;
 mod parameters;
 mod recursion;
+mod resolve;
 mod responses;
 mod schemas;
 mod unions;

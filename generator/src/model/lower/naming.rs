@@ -20,6 +20,7 @@ pub(super) const BUILDER_RESERVED: &[&str] = &[
     "header",
     "retry",
     "continuation_token",
+    "media_type",
     "new",
     // Python: method parameters beside the call options and the receiver.
     "headers",

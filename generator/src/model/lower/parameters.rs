@@ -2,12 +2,13 @@
 
 use std::borrow::Cow;
 
-use openapiv3::{Parameter, ParameterSchemaOrContent, ReferenceOr};
+use openapiv3::{Parameter, ParameterSchemaOrContent};
+use serde_json::Value;
 
+use super::bodies::style_named;
 use super::operations::path_params;
 use super::{Builder, Facts, naming};
 use crate::error::{GenError, pointer};
-use crate::load::resolve_ref;
 use crate::model::names::Scope;
 use crate::model::*;
 
@@ -38,21 +39,7 @@ impl<'a> Builder<'a> {
         ] {
             for (i, p) in list.iter().enumerate() {
                 let p_at = pointer(&list_at, &["parameters", &i.to_string()]);
-                let (param, param_at) = match p {
-                    ReferenceOr::Item(p) => (Cow::Borrowed(p), p_at),
-                    ReferenceOr::Reference { reference } => {
-                        let node = resolve_ref(self.raw, reference)
-                            .map_err(|m| GenError::at(p_at.clone(), m))?;
-                        let param: Parameter =
-                            serde_json::from_value(node.clone()).map_err(|e| {
-                                GenError::at(p_at.clone(), format!("not a parameter: {e}"))
-                            })?;
-                        (
-                            Cow::Owned(param),
-                            reference.trim_start_matches('#').to_string(),
-                        )
-                    }
-                };
+                let (param, param_at) = self.resolve_component(p, &p_at, "a parameter")?;
                 let (name, location) = (&param.parameter_data_ref().name, location_of(&param));
                 raw_params.retain(|(p, _)| {
                     p.parameter_data_ref().name != *name || location_of(p) != location
@@ -89,9 +76,7 @@ impl<'a> Builder<'a> {
             let client_managed = location == ParamLocation::Header
                 && (client_headers.contains(&data.name)
                     || token_header.is_some_and(|h| h.eq_ignore_ascii_case(&data.name)));
-            let explode = data
-                .explode
-                .unwrap_or(location == ParamLocation::Query || location == ParamLocation::Cookie);
+            let (style, explode) = self.param_style(&p_at, location)?;
             params.push(Param {
                 name: scope.claim(Name::new(&data.name)).with_original(&data.name),
                 location,
@@ -99,6 +84,7 @@ impl<'a> Builder<'a> {
                 required: data.required || location == ParamLocation::Path,
                 doc: data.description.clone().or(facts.doc),
                 json_encoded,
+                style,
                 explode,
                 client_managed,
                 constraints: facts.constraints,
@@ -117,6 +103,49 @@ impl<'a> Builder<'a> {
         }
 
         Ok(params)
+    }
+}
+
+impl Builder<'_> {
+    /// A parameter's `style` and `explode`, defaulted as OpenAPI 3.0 says: `form` (exploded) in
+    /// the query and cookies, `simple` (not exploded) in the path and headers.
+    fn param_style(
+        &self,
+        at: &str,
+        location: ParamLocation,
+    ) -> Result<(ParamStyle, bool), GenError> {
+        let node = self.raw.pointer(at);
+        let style = match node.and_then(|p| p.get("style")).and_then(Value::as_str) {
+            Some(name) => {
+                let style = style_named(name).filter(|s| allowed(*s, location));
+                style.ok_or_else(|| {
+                    GenError::at(
+                        pointer(at, &["style"]),
+                        format!("style `{name}` is not one a {location:?} parameter can have"),
+                    )
+                })?
+            }
+            None => match location {
+                ParamLocation::Query | ParamLocation::Cookie => ParamStyle::Form,
+                ParamLocation::Path | ParamLocation::Header => ParamStyle::Simple,
+            },
+        };
+        let explode = node
+            .and_then(|p| p.get("explode"))
+            .and_then(Value::as_bool)
+            .unwrap_or(style == ParamStyle::Form);
+        Ok((style, explode))
+    }
+}
+
+/// The styles OpenAPI 3.0 allows in each location.
+fn allowed(style: ParamStyle, location: ParamLocation) -> bool {
+    use ParamStyle::*;
+    match location {
+        ParamLocation::Path => matches!(style, Simple | Label | Matrix),
+        ParamLocation::Query => matches!(style, Form | SpaceDelimited | PipeDelimited | DeepObject),
+        ParamLocation::Header => style == Simple,
+        ParamLocation::Cookie => style == Form,
     }
 }
 

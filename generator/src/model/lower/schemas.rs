@@ -137,7 +137,8 @@ impl<'a> Builder<'a> {
                 Some("uuid") => TypeRef::Uuid,
                 Some("date-time") => TypeRef::DateTime,
                 Some("date") => TypeRef::Date,
-                // Binary inside JSON can only be a string; binary *bodies* are handled in lower_body.
+                // A file: a multipart part with its own name and type (in JSON, its text).
+                Some("binary") => TypeRef::File,
                 _ => TypeRef::String,
             },
             Some("integer") => TypeRef::Integer(int_format(format)),
