@@ -127,11 +127,14 @@ fn formats_and_maps() {
     assert!(matches!(ty("inline"), TypeRef::Named(n) if n == "NodeInline"));
 }
 
-/// Deterministic corruption of real specs (tricky.yaml and ours, `per_spec` mutants of each):
-/// one line's value replaced by another kind of value, or the line removed.
-fn mutants(per_spec: usize) -> Vec<String> {
+/// Deterministic corruption of real specs (tricky.yaml, media.yaml and ours; `total` mutants
+/// shared among them): one line's value replaced by another kind of value, or the line removed.
+fn mutants(total: usize) -> Vec<String> {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/specs");
-    let mut texts = vec![std::fs::read_to_string(dir.join("tricky.yaml")).unwrap()];
+    let mut texts = vec![
+        std::fs::read_to_string(dir.join("tricky.yaml")).unwrap(),
+        std::fs::read_to_string(dir.join("media.yaml")).unwrap(),
+    ];
     texts.push(
         std::fs::read_to_string(dir.join("../../../spec/partner-center-customers.yaml")).unwrap(),
     );
@@ -152,8 +155,10 @@ fn mutants(per_spec: usize) -> Vec<String> {
         seed
     };
     let mut out = Vec::new();
-    for text in &texts {
+    let count = texts.len();
+    for (i, text) in texts.iter().enumerate() {
         let lines: Vec<&str> = text.lines().collect();
+        let per_spec = total / count + usize::from(i < total % count);
         for _ in 0..per_spec {
             let mut mutated: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
             let at = (next() as usize) % mutated.len();
@@ -169,11 +174,17 @@ fn mutants(per_spec: usize) -> Vec<String> {
     out
 }
 
-/// The generator answers every mutant with output or a `GenError`, never a panic.
+/// The generator answers every mutant with output or a `GenError`, never a panic. 400 mutants
+/// by default; `GENERATOR_MUTANTS=10000 cargo test -p generator --test model broken_specs`
+/// runs more.
 #[test]
 fn broken_specs_never_panic() {
+    let total = std::env::var("GENERATOR_MUTANTS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(400);
     let mut outcomes = (0, 0);
-    for source in mutants(200) {
+    for source in mutants(total) {
         let result = std::panic::catch_unwind(|| {
             load::parse(&source, "mutated.yaml")
                 .and_then(|spec| model::build(&spec))
@@ -193,6 +204,10 @@ fn broken_specs_never_panic() {
         outcomes.1 > 0,
         "some mutations must be rejected: {outcomes:?}"
     );
+    println!(
+        "{} mutants: {} generated, {} refused",
+        total, outcomes.0, outcomes.1
+    );
 }
 
 /// `load_and_build` (what the binary runs: loading and the model overlapped) gives what
@@ -203,7 +218,7 @@ fn load_and_build_is_load_then_build() {
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("spec.yaml");
     let (mut same_model, mut same_error) = (0, 0);
-    for source in mutants(100) {
+    for source in mutants(200) {
         std::fs::write(&path, &source).unwrap();
         let sequential = load::load(&path, "spec.yaml")
             .and_then(|spec| model::build(&spec).map_err(|e| e.in_file("spec.yaml")));
