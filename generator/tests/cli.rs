@@ -49,7 +49,17 @@ fn read_tree(dir: &Path) -> Vec<(String, String)> {
 fn output_is_byte_identical_run_to_run_and_starts_with_a_header() {
     let (a, b) = (temp_dir("det-a"), temp_dir("det-b"));
     for dir in [&a, &b] {
-        let out = generator(&["--spec", &tricky(), "--out", dir.to_str().unwrap()], dir);
+        let out = generator(
+            &[
+                "--spec",
+                &tricky(),
+                "--out",
+                dir.to_str().unwrap(),
+                "--targets",
+                "rust",
+            ],
+            dir,
+        );
         assert!(
             out.status.success(),
             "{}",
@@ -78,11 +88,25 @@ fn check_lists_stale_files_and_a_rerun_rewrites_only_them() {
     let dir = temp_dir("check");
     let out_dir = dir.to_str().unwrap();
     assert!(
-        generator(&["--spec", &tricky(), "--out", out_dir], &dir)
-            .status
-            .success()
+        generator(
+            &["--spec", &tricky(), "--out", out_dir, "--targets", "rust"],
+            &dir
+        )
+        .status
+        .success()
     );
-    let clean = generator(&["--spec", &tricky(), "--out", out_dir, "--check"], &dir);
+    let clean = generator(
+        &[
+            "--spec",
+            &tricky(),
+            "--out",
+            out_dir,
+            "--targets",
+            "rust",
+            "--check",
+        ],
+        &dir,
+    );
     assert_eq!(
         clean.status.code(),
         Some(0),
@@ -97,7 +121,18 @@ fn check_lists_stale_files_and_a_rerun_rewrites_only_them() {
         "// no longer generated\n",
     )
     .unwrap();
-    let stale = generator(&["--spec", &tricky(), "--out", out_dir, "--check"], &dir);
+    let stale = generator(
+        &[
+            "--spec",
+            &tricky(),
+            "--out",
+            out_dir,
+            "--targets",
+            "rust",
+            "--check",
+        ],
+        &dir,
+    );
     assert_eq!(stale.status.code(), Some(1));
     let listed = String::from_utf8_lossy(&stale.stderr);
     assert!(
@@ -114,7 +149,10 @@ fn check_lists_stale_files_and_a_rerun_rewrites_only_them() {
         "--check writes nothing"
     );
 
-    let rerun = generator(&["--spec", &tricky(), "--out", out_dir], &dir);
+    let rerun = generator(
+        &["--spec", &tricky(), "--out", out_dir, "--targets", "rust"],
+        &dir,
+    );
     let summary = String::from_utf8_lossy(&rerun.stdout);
     assert!(
         summary.contains("2 written"),
@@ -200,6 +238,15 @@ fn specs_it_cannot_handle_get_one_message_with_a_pointer_and_exit_2() {
         "/paths/~1a~1{id}/get/parameters/0",
         "unknown variant `deepObject`",
     );
+    // Found by the mutation test at 10,000 mutants: it used to recurse until the stack overflowed.
+    expect_spec_error(
+        "all-of-not-a-list",
+        &format!(
+            "{HEAD}paths: {{}}\ncomponents:\n  schemas:\n    A:\n      type: object\n      properties:\n        b: {{nullable: true, allOf: null}}\n"
+        ),
+        "/components/schemas/A/properties/b/allOf",
+        "must be a list of schemas",
+    );
     expect_spec_error(
         "ref-not-a-string",
         &format!(
@@ -221,6 +268,137 @@ fn usage_errors_exit_2() {
     let dir = temp_dir("usage");
     assert_eq!(generator(&["--frobnicate"], &dir).status.code(), Some(2));
     assert_eq!(generator(&["--out", "x"], &dir).status.code(), Some(2));
+    let spec = tricky();
+    for bad in [
+        &["--spec", &spec, "--targets", "rust"][..],
+        &["--spec", &spec, "--out", "x", "--targets", "rust,go"],
+        &["--spec", &spec, "--out", "x", "--targets", "node,node"],
+        &["--spec", &spec, "--out", "x", "--crate", "9lives"],
+    ] {
+        let out = generator(bad, &dir);
+        assert_eq!(out.status.code(), Some(2), "{bad:?}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).starts_with("error: "),
+            "{bad:?}"
+        );
+    }
     let help = generator(&["--help"], &dir);
-    assert!(help.status.success() && String::from_utf8_lossy(&help.stdout).contains("--check"));
+    let text = String::from_utf8_lossy(&help.stdout);
+    assert!(help.status.success() && text.contains("--check") && text.contains("--targets"));
+}
+
+/// The default `--out` output: a workspace with the Rust crate and the Python and Node packages,
+/// byte-identical run to run, every file that can hold a comment starting with the header, and
+/// `--check` clean right after; `--targets` picks the packages (the crate is always there).
+#[test]
+fn out_writes_a_three_language_workspace() {
+    let (a, b) = (temp_dir("ws-a"), temp_dir("ws-b"));
+    for dir in [&a, &b] {
+        let out = generator(
+            &[
+                "--spec",
+                &tricky(),
+                "--out",
+                dir.to_str().unwrap(),
+                "--crate",
+                "tricky-api",
+            ],
+            dir,
+        );
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let (ta, tb) = (read_tree(&a), read_tree(&b));
+    assert_eq!(ta, tb);
+    let names: Vec<&str> = ta.iter().map(|f| f.0.as_str()).collect();
+    for expected in [
+        "Cargo.toml",
+        "rust/Cargo.toml",
+        "rust/src/lib.rs",
+        "rust/src/generated/dispatch.rs",
+        "python/Cargo.toml",
+        "python/pyproject.toml",
+        "python/python/tricky_api/__init__.py",
+        "python/python/tricky_api/_client.py",
+        "python/python/tricky_api/_runtime.py",
+        "python/python/tricky_api/_errors.py",
+        "python/python/tricky_api/py.typed",
+        "node/Cargo.toml",
+        "node/build.rs",
+        "node/package.json",
+        "node/index.js",
+        "node/index.d.ts",
+        "node/lib/runtime.js",
+        "node/lib/errors.d.ts",
+    ] {
+        assert!(names.contains(&expected), "{expected} missing: {names:?}");
+    }
+    for (path, contents) in &ta {
+        if path.ends_with("package.json") || path.ends_with("py.typed") {
+            continue;
+        }
+        let first = contents.lines().next().unwrap_or_default();
+        assert!(
+            first.contains("@generated by `cargo run -p generator`")
+                && first.contains("tricky.yaml"),
+            "{path}: {first}"
+        );
+    }
+    let file = |path: &str| &ta.iter().find(|f| f.0 == path).unwrap().1;
+    assert!(file("Cargo.toml").contains(r#"members = ["rust", "python", "node"]"#));
+    assert!(!file("rust/Cargo.toml").contains("[workspace]"));
+    assert!(file("python/pyproject.toml").contains(r#"module-name = "tricky_api._native""#));
+    assert!(file("python/Cargo.toml").contains(
+        r#"partner-center = { package = "tricky-api", path = "../rust", features = ["bridge"] }"#
+    ));
+    assert!(file("node/package.json").contains(r#""binaryName": "tricky-api""#));
+
+    let a_dir = a.to_str().unwrap();
+    let check = generator(
+        &[
+            "--spec",
+            &tricky(),
+            "--out",
+            a_dir,
+            "--crate",
+            "tricky-api",
+            "--check",
+        ],
+        &a,
+    );
+    assert_eq!(
+        check.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+
+    let some = temp_dir("ws-python");
+    let out = generator(
+        &[
+            "--spec",
+            &tricky(),
+            "--out",
+            some.to_str().unwrap(),
+            "--targets",
+            "python",
+        ],
+        &some,
+    );
+    assert!(out.status.success());
+    let tree = read_tree(&some);
+    let manifest = &tree.iter().find(|f| f.0 == "Cargo.toml").unwrap().1;
+    assert!(
+        manifest.contains(r#"members = ["rust", "python"]"#),
+        "{manifest}"
+    );
+    assert!(tree.iter().all(|f| !f.0.starts_with("node/")));
+    // The default names come from the spec's title.
+    assert!(
+        tree.iter()
+            .any(|f| f.0 == "python/python/tricky/__init__.py")
+    );
 }

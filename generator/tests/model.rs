@@ -176,7 +176,8 @@ fn mutants(total: usize) -> Vec<String> {
 
 /// The generator answers every mutant with output or a `GenError`, never a panic. 400 mutants
 /// by default; `GENERATOR_MUTANTS=10000 cargo test -p generator --test model broken_specs`
-/// runs more.
+/// runs more, and `GENERATOR_MUTANTS_TRACE=1` keeps the mutant being tried in
+/// $TMPDIR/current-mutant.yaml (a stack overflow aborts the process before any message).
 #[test]
 fn broken_specs_never_panic() {
     let total = std::env::var("GENERATOR_MUTANTS")
@@ -184,7 +185,14 @@ fn broken_specs_never_panic() {
         .and_then(|n| n.parse().ok())
         .unwrap_or(400);
     let mut outcomes = (0, 0);
-    for source in mutants(total) {
+    for (i, source) in mutants(total).into_iter().enumerate() {
+        if std::env::var_os("GENERATOR_MUTANTS_TRACE").is_some() {
+            std::fs::write(
+                std::env::temp_dir().join("current-mutant.yaml"),
+                format!("# {i}\n{source}"),
+            )
+            .unwrap();
+        }
         let result = std::panic::catch_unwind(|| {
             load::parse(&source, "mutated.yaml")
                 .and_then(|spec| model::build(&spec))

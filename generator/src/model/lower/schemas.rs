@@ -120,6 +120,16 @@ impl<'a> Builder<'a> {
         {
             return self.reference(target, &pointer(at, &["allOf", "0"]));
         }
+        for key in ["allOf", "oneOf", "anyOf"] {
+            // Anything but a list here would be lowered as a plain schema that still has the
+            // key, and come straight back to this line.
+            if obj.get(key).is_some_and(|v| !v.is_array()) {
+                return Err(GenError::at(
+                    pointer(at, &[key]),
+                    format!("`{key}` must be a list of schemas"),
+                ));
+            }
+        }
         if obj.contains_key("allOf")
             || obj.contains_key("oneOf")
             || obj.contains_key("anyOf")
