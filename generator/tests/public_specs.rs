@@ -1,5 +1,6 @@
 //! Every spec in ../shared/specs/public and ../shared/specs/more (plus the fixtures and our own
-//! spec) becomes a standalone crate through the CLI (`--spec FILE --out DIR`), and that crate builds.
+//! spec) becomes a standalone crate through the CLI (`--spec FILE --out DIR --targets rust`), and
+//! that crate builds. (tests/any-spec builds the Python and Node packages of two specs too.)
 //!
 //! Slow (it compiles the runtime's dependencies once into its own target directory), so it is
 //! `#[ignore]`d in a plain `cargo test` and run by `tests/run` with `--ignored`.
@@ -74,7 +75,7 @@ fn every_spec_becomes_a_crate_that_builds() {
                 "--out".as_ref(),
                 out.as_os_str(),
             ])
-            .args(["--crate", &format!("client-{stem}")])
+            .args(["--crate", &format!("client-{stem}"), "--targets", "rust"])
             .current_dir(&root)
             .output()
             .unwrap();
@@ -105,4 +106,54 @@ fn every_spec_becomes_a_crate_that_builds() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// The client generated from tests/specs/media.yaml, calling a local server: forms, multipart,
+/// raw and vendor-JSON bodies, media-type choices, answers by status and parameter styles, as
+/// they arrive on the wire (the checks are tests/wire/media.rs, run inside the generated crate).
+#[test]
+#[ignore = "slow: builds a generated crate and its tests; run by tests/run"]
+fn the_media_client_sends_what_the_spec_says() {
+    let root = repo_root();
+    let work = root.join("target/public-specs");
+    let out = work.join("crates/media-wire");
+    let _ = std::fs::remove_dir_all(&out);
+    let generated = Command::new(env!("CARGO_BIN_EXE_generator"))
+        .args(["--spec", "generator/tests/specs/media.yaml", "--out"])
+        .arg(&out)
+        .args(["--crate", "x-media", "--targets", "rust"])
+        .current_dir(&root)
+        .output()
+        .unwrap();
+    assert!(
+        generated.status.success(),
+        "{}",
+        String::from_utf8_lossy(&generated.stderr)
+    );
+    std::fs::copy(root.join("Cargo.lock"), out.join("Cargo.lock")).unwrap();
+    let manifest = out.join("Cargo.toml");
+    let mut toml = std::fs::read_to_string(&manifest).unwrap();
+    toml.push_str(
+        "\n[dev-dependencies]\ntokio = { version = \"1\", features = [\"rt-multi-thread\", \"macros\", \"time\", \"net\", \"signal\", \"sync\", \"io-util\"] }\n",
+    );
+    std::fs::write(&manifest, toml).unwrap();
+    std::fs::create_dir_all(out.join("tests")).unwrap();
+    std::fs::copy(
+        root.join("generator/tests/wire/media.rs"),
+        out.join("tests/wire.rs"),
+    )
+    .unwrap();
+    let tested = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args(["test", "--quiet", "--test", "wire", "--manifest-path"])
+        .arg(&manifest)
+        .env("CARGO_TARGET_DIR", work.join("target"))
+        .current_dir(&root)
+        .output()
+        .unwrap();
+    assert!(
+        tested.status.success(),
+        "{}\n{}",
+        String::from_utf8_lossy(&tested.stdout),
+        String::from_utf8_lossy(&tested.stderr)
+    );
 }
