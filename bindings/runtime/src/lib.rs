@@ -32,7 +32,7 @@ pub use credentials::{
 };
 pub use error::{ApiError, AuthError, Error, ErrorKind, FieldError, ValidationError};
 pub use paging::{Page, paginate};
-pub use response::{RawResponse, Response};
+pub use response::{ByteStream, RawResponse, Response};
 pub use retry::{RetryPolicy, is_retryable_status, parse_retry_after};
 pub use secret::Secret;
 pub use styles::Style;

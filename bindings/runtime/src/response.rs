@@ -10,6 +10,53 @@ use serde::de::DeserializeOwned;
 
 use crate::error::{ApiError, DECODE_EXCERPT_CAP, Error, excerpt};
 
+/// A success answer whose body arrives as it is read (`send_stream()` of operations that answer
+/// with octets): status and headers at once, then the body's chunks.
+pub struct ByteStream {
+    pub status: u16,
+    pub headers: HeaderMap,
+    pub request_id: String,
+    pub correlation_id: Option<String>,
+    pub attempts: u32,
+    pub(crate) chunks: futures::stream::BoxStream<'static, Result<Bytes, Error>>,
+}
+
+impl ByteStream {
+    /// Read the rest of the body into one buffer.
+    pub async fn collect_bytes(mut self) -> Result<Bytes, Error> {
+        use futures::StreamExt;
+        let mut out = Vec::new();
+        while let Some(chunk) = self.chunks.next().await {
+            out.extend_from_slice(&chunk?);
+        }
+        Ok(Bytes::from(out))
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+}
+
+impl futures::Stream for ByteStream {
+    type Item = Result<Bytes, Error>;
+
+    fn poll_next(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Self::Item>> {
+        self.chunks.as_mut().poll_next(cx)
+    }
+}
+
+impl fmt::Debug for ByteStream {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ByteStream")
+            .field("status", &self.status)
+            .field("request_id", &self.request_id)
+            .finish_non_exhaustive()
+    }
+}
+
 /// A response as received, before decoding. Generated code turns it into a [`Response<T>`].
 #[derive(Clone)]
 pub struct RawResponse {

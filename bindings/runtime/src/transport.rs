@@ -15,6 +15,7 @@ use url::Url;
 
 use crate::auth::{TokenProvider, TokenRequest};
 use crate::error::{ApiError, Error};
+use crate::response::ByteStream;
 use crate::retry::{RetryPolicy, parse_retry_after};
 use crate::secret::Secret;
 
@@ -477,6 +478,72 @@ impl Transport {
         request: Request,
         options: &RequestOptions,
     ) -> Result<RawResponse, Error> {
+        let answer = self.execute_inner(request, options, false).await?;
+        let body = match answer.body {
+            AnswerBody::Read(body) => body,
+            // Not asked for; read it all the same.
+            AnswerBody::Open(response) => response
+                .bytes()
+                .await
+                .map_err(|e| transport_error(e, &answer.request_id, Duration::ZERO))?,
+        };
+        Ok(RawResponse {
+            status: answer.status,
+            headers: answer.headers,
+            body,
+            request_id: answer.request_id,
+            correlation_id: answer.correlation_id,
+            attempts: answer.attempts,
+        })
+    }
+
+    /// Like [`execute`](Self::execute), but a success answer's body is handed over as it
+    /// arrives instead of read whole: for large downloads. Retries and the per-attempt timeout
+    /// cover the call up to the answer's headers; reading the body is the caller's.
+    pub async fn execute_stream(
+        &self,
+        request: Request,
+        options: &RequestOptions,
+    ) -> Result<ByteStream, Error> {
+        let answer = self.execute_inner(request, options, true).await?;
+        let request_id = answer.request_id.clone();
+        let chunks: futures::stream::BoxStream<'static, Result<Bytes, Error>> = match answer.body {
+            AnswerBody::Read(body) => Box::pin(futures::stream::iter(
+                (!body.is_empty()).then_some(Ok(body)),
+            )),
+            AnswerBody::Open(response) => {
+                let started = Instant::now();
+                Box::pin(futures::stream::try_unfold(
+                    response,
+                    move |mut response| {
+                        let request_id = request_id.clone();
+                        async move {
+                            match response.chunk().await {
+                                Ok(Some(chunk)) => Ok(Some((chunk, response))),
+                                Ok(None) => Ok(None),
+                                Err(e) => Err(transport_error(e, &request_id, started.elapsed())),
+                            }
+                        }
+                    },
+                ))
+            }
+        };
+        Ok(ByteStream {
+            status: answer.status,
+            headers: answer.headers,
+            request_id: answer.request_id,
+            correlation_id: answer.correlation_id,
+            attempts: answer.attempts,
+            chunks,
+        })
+    }
+
+    async fn execute_inner(
+        &self,
+        request: Request,
+        options: &RequestOptions,
+        stream: bool,
+    ) -> Result<Answer, Error> {
         let request_id = match &options.request_id {
             Some(id) => id.clone(),
             None => uuid::Uuid::new_v4().to_string(),
@@ -486,7 +553,7 @@ impl Transport {
             operation = request.operation,
             request_id = request_id.as_str()
         );
-        self.run(request, options, request_id)
+        self.run(request, options, request_id, stream)
             .instrument(span)
             .await
     }
@@ -496,7 +563,8 @@ impl Transport {
         request: Request,
         options: &RequestOptions,
         request_id: String,
-    ) -> Result<RawResponse, Error> {
+        stream: bool,
+    ) -> Result<Answer, Error> {
         let inner = &*self.inner;
         let url = self.resolve_url(&request.path, &request.query)?;
 
@@ -543,7 +611,7 @@ impl Transport {
             let started = Instant::now();
             let outcome = tokio::time::timeout(
                 timeout,
-                self.attempt(&request, &url, &headers, provider, &request_id),
+                self.attempt(&request, &url, &headers, provider, &request_id, stream),
             )
             .await;
             let elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
@@ -565,7 +633,7 @@ impl Transport {
                     );
                     e
                 }
-                Ok(Ok((status, resp_headers, body, used_token))) => {
+                Ok(Ok((status, resp_headers, answer, used_token))) => {
                     tracing::debug!(attempt, status, elapsed_ms, "http attempt");
                     let echoed = |name: &Option<HeaderName>| {
                         name.as_ref()
@@ -577,10 +645,10 @@ impl Transport {
                     let resp_correlation_id = echoed(&inner.correlation_id_header)
                         .or_else(|| sent_correlation_id.clone());
                     if (200..300).contains(&status) || request.accept_statuses.contains(&status) {
-                        return Ok(RawResponse {
+                        return Ok(Answer {
                             status,
                             headers: resp_headers,
-                            body,
+                            body: answer,
                             request_id: resp_request_id.unwrap_or_else(|| request_id.clone()),
                             correlation_id: resp_correlation_id,
                             attempts: attempt,
@@ -597,6 +665,10 @@ impl Transport {
                             continue;
                         }
                     }
+                    let body = match answer {
+                        AnswerBody::Read(body) => body,
+                        AnswerBody::Open(_) => Bytes::new(),
+                    };
                     let mut api = ApiError::from_body(status, &body);
                     if status == 403 && request.requires_user {
                         api.hint = Some(
@@ -628,7 +700,8 @@ impl Transport {
         }
     }
 
-    /// One attempt: token, send, read the whole body. Runs under the per-attempt timeout.
+    /// One attempt: token, send, read the whole body (or, with `stream`, leave a success
+    /// answer's body unread). Runs under the per-attempt timeout.
     async fn attempt(
         &self,
         request: &Request,
@@ -636,7 +709,8 @@ impl Transport {
         headers: &HeaderMap,
         provider: Option<&Arc<dyn TokenProvider>>,
         request_id: &str,
-    ) -> Result<(u16, HeaderMap, Bytes, Option<Secret>), Error> {
+        stream: bool,
+    ) -> Result<(u16, HeaderMap, AnswerBody, Option<Secret>), Error> {
         let mut builder = self
             .inner
             .http
@@ -663,9 +737,29 @@ impl Transport {
         let mut response = builder.send().await.map_err(transport_error)?;
         let status = response.status().as_u16();
         let resp_headers = std::mem::take(response.headers_mut());
+        let answer = (200..300).contains(&status) || request.accept_statuses.contains(&status);
+        if stream && answer {
+            return Ok((status, resp_headers, AnswerBody::Open(response), used_token));
+        }
         let body = response.bytes().await.map_err(transport_error)?;
-        Ok((status, resp_headers, body, used_token))
+        Ok((status, resp_headers, AnswerBody::Read(body), used_token))
     }
+}
+
+/// A call's answer before its body is (necessarily) read.
+struct Answer {
+    status: u16,
+    headers: HeaderMap,
+    body: AnswerBody,
+    request_id: String,
+    correlation_id: Option<String>,
+    attempts: u32,
+}
+
+enum AnswerBody {
+    Read(Bytes),
+    /// A success answer whose body the caller streams.
+    Open(reqwest::Response),
 }
 
 /// A PEM certificate to trust as a root, with an error that says which input was wrong.

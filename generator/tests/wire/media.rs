@@ -279,3 +279,24 @@ async fn styled_parameters_arrive_as_the_openapi_table_says() {
     assert_eq!(seen.header("x-trace"), Some("t1,t2"));
     assert_eq!(seen.header("cookie"), Some("prefs=p,q"));
 }
+
+#[tokio::test]
+async fn a_download_can_be_streamed() {
+    let payload: Vec<u8> = (0..3_000_000u32).map(|i| (i % 251) as u8).collect();
+    let (url, _) = server(vec![(200, "application/octet-stream", payload.clone())]).await;
+    let mut stream = client(&url)
+        .files()
+        .download_file("f")
+        .send_stream()
+        .await
+        .unwrap();
+    assert_eq!(stream.status, 200);
+    let mut received = Vec::new();
+    let mut chunks = 0;
+    while let Some(chunk) = futures::StreamExt::next(&mut stream).await {
+        received.extend_from_slice(&chunk.unwrap());
+        chunks += 1;
+    }
+    assert!(chunks > 1, "read whole, not streamed");
+    assert_eq!(received, payload);
+}

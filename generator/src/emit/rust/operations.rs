@@ -133,6 +133,14 @@ fn answer_type(body: &Option<(TypeRef, BodyFormat)>) -> TokenStream {
     }
 }
 
+/// Whether some success answer of the operation is octets (a download), which can be streamed.
+fn answers_in_octets(op: &Operation) -> bool {
+    let octets = |b: &Option<(TypeRef, BodyFormat)>| matches!(b, Some((_, BodyFormat::Binary)));
+    op.exists.is_none()
+        && op.paging.is_none()
+        && (octets(&op.response.body) || op.response.variants.iter().any(|v| octets(&v.body)))
+}
+
 /// The enum of an operation whose success answers differ: `{Operation}Answer`.
 fn answers_name(op: &Operation) -> proc_macro2::Ident {
     type_ident(&format!("{}Answer", op.type_name.pascal))
@@ -347,6 +355,16 @@ fn emit_builder(api: &Api, op: &Operation) -> TokenStream {
     };
 
     let answers = emit_answers(op);
+    let send_stream = answers_in_octets(op).then(|| {
+        quote! {
+            /// Send the call and hand over the answer's body as it arrives, unread: for large
+            /// downloads. Status and headers come at once; retries cover the call up to them.
+            pub async fn send_stream(self) -> Result<sdk_runtime::ByteStream, Error> {
+                let request = self.request()?;
+                self.client.transport().execute_stream(request, &self.options).await
+            }
+        }
+    });
     quote! {
         #answers
 
@@ -378,6 +396,7 @@ fn emit_builder(api: &Api, op: &Operation) -> TokenStream {
             sdk_runtime::request_options!();
 
             #send
+            #send_stream
 
             /// Send the call; return the decoded answer with the response's status and headers.
             pub async fn send_with_response(self) -> Result<Response<#output>, Error> {
