@@ -3,7 +3,7 @@
 // Typings for Partner Center customer management API 1.0.0: one interface per model (plain camelCase objects, as on
 // the wire), the client, and one class per resource group.
 
-import type { ApiResponse, CallOptions, ClientOptions, Page } from './lib/runtime'
+import type { ApiResponse, CallOptions, ClientOptions as RuntimeOptions, Page } from './lib/runtime'
 
 export { PartnerCenterError } from './lib/errors'
 export {
@@ -23,7 +23,13 @@ export type {
   RefreshTokenCredentialOptions,
   TokenCredentialLike,
 } from './lib/credentials'
-export type { ApiResponse, CallOptions, ClientOptions, Page } from './lib/runtime'
+export type { ApiResponse, CallOptions, Page } from './lib/runtime'
+
+/** How `new Client(options)` connects: the runtime's options this API has. */
+export interface ClientOptions extends Omit<RuntimeOptions, 'cloud'> {
+  /** A named cloud of the spec (default: "global"); give this or `baseUrl`. */
+  cloud?: "global" | "usgov" | "china"
+}
 
 /**
  * A postal address with a contact. Length limits are the documented ones (characters). `state` has

@@ -2,7 +2,8 @@
 //!
 //! The pipeline is `load` (parse, check versions and references) → `model` (a language-neutral
 //! description of the API) → `emit` (one emitter per target) → `output` (write or check files).
-//! `targets` says which files of this workspace each target owns.
+//! `targets` says which files of this workspace each target owns; `standalone` what `--out`
+//! writes for any other spec.
 
 pub mod emit;
 pub mod error;
@@ -10,6 +11,7 @@ pub mod load;
 pub mod model;
 pub mod output;
 mod parallel;
+pub mod standalone;
 pub mod targets;
 mod templates;
 mod yaml;

@@ -1,4 +1,4 @@
-//! `cargo run -p generator [-- --check | --spec FILE [--out DIR]]`
+//! `cargo run -p generator [-- --check | --spec FILE [--out DIR [--targets LIST] [--crate NAME]]]`
 //!
 //! Exit codes: 0 done (or up to date), 1 `--check` found stale files, 2 bad spec or bad usage.
 
@@ -6,7 +6,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use generator::error::GenError;
-use generator::{emit, output::TargetOutput, targets};
+use generator::standalone::{self, Names, Target};
+use generator::targets;
 
 const USAGE: &str = "\
 Generate the Rust, Python and Node.js clients from the OpenAPI spec.
@@ -14,15 +15,21 @@ Generate the Rust, Python and Node.js clients from the OpenAPI spec.
 Usage:
   cargo run -p generator                            rewrite every generated file of the workspace from spec/
   cargo run -p generator -- --check                 write nothing; exit 1 listing stale generated files
-  cargo run -p generator -- --spec FILE --out DIR   write a standalone Rust crate for any OpenAPI 3.0 spec
+  cargo run -p generator -- --spec FILE --out DIR   write the clients of any OpenAPI 3.0 spec into DIR
   cargo run -p generator -- --spec FILE [--check]   regenerate (or check) the workspace from another spec
 
 Options:
-  --check        compare instead of writing
-  --spec FILE    the OpenAPI 3.0 document (YAML or JSON); default spec/partner-center-customers.yaml
-  --out DIR      with --spec: write a standalone crate into DIR
-  --crate NAME   with --out: the crate's package name (default: from the spec's title)
-  -h, --help     this text
+  --check          compare instead of writing
+  --spec FILE      the OpenAPI 3.0 document (YAML or JSON); default spec/partner-center-customers.yaml
+  --out DIR        with --spec: write the clients into DIR, outside this workspace
+  --targets LIST   with --out: which clients, comma-separated from rust, python, node (default: all).
+                   `rust` alone: one standalone crate at DIR. Otherwise a Cargo workspace: DIR/rust
+                   (the crate), DIR/python (a maturin project: `maturin build` in it makes the
+                   wheel) and DIR/node (an npm package: `napi build --platform` in it makes the
+                   addon); their native code is this repository's, used by path
+  --crate NAME     with --out: the crate's name, also the Python distribution and npm package
+                   (import name: NAME with `_` for `-`); default: from the spec's title
+  -h, --help       this text
 ";
 
 struct Args {
@@ -30,6 +37,7 @@ struct Args {
     spec: Option<PathBuf>,
     out: Option<PathBuf>,
     crate_name: Option<String>,
+    targets: Vec<Target>,
 }
 
 fn parse_args() -> Result<Option<Args>, String> {
@@ -38,7 +46,9 @@ fn parse_args() -> Result<Option<Args>, String> {
         spec: None,
         out: None,
         crate_name: None,
+        targets: Target::ALL.to_vec(),
     };
+    let mut targets_given = false;
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
         let mut value = |flag: &str| it.next().ok_or_else(|| format!("{flag} needs a value"));
@@ -48,6 +58,10 @@ fn parse_args() -> Result<Option<Args>, String> {
             "--spec" => args.spec = Some(PathBuf::from(value("--spec")?)),
             "--out" => args.out = Some(PathBuf::from(value("--out")?)),
             "--crate" => args.crate_name = Some(value("--crate")?),
+            "--targets" => {
+                args.targets = standalone::parse_targets(&value("--targets")?)?;
+                targets_given = true;
+            }
             other => return Err(format!("unknown argument `{other}`")),
         }
     }
@@ -56,6 +70,9 @@ fn parse_args() -> Result<Option<Args>, String> {
     }
     if args.crate_name.is_some() && args.out.is_none() {
         return Err("--crate needs --out".to_string());
+    }
+    if targets_given && args.out.is_none() {
+        return Err("--targets needs --out".to_string());
     }
     Ok(Some(args))
 }
@@ -110,14 +127,9 @@ fn run(args: &Args) -> Result<ExitCode, GenError> {
             let crate_name = args
                 .crate_name
                 .clone()
-                .unwrap_or_else(|| default_crate_name(&api.title));
-            let runtime = relative_runtime_path(&root, dir);
-            vec![TargetOutput {
-                name: "rust".to_string(),
-                root: dir.clone(),
-                files: emit::rust::emit_crate(&api, &crate_name, &runtime)?,
-                owned_dirs: vec![PathBuf::from("src/generated")],
-            }]
+                .unwrap_or_else(|| standalone::default_crate_name(&api.title));
+            let names = Names::new(&crate_name).map_err(|m| GenError::io("", m))?;
+            standalone::outputs(&api, &root, dir, &names, &args.targets)?
         }
         None => targets::workspace_targets(&api, &root)?,
     };
@@ -168,52 +180,4 @@ fn run(args: &Args) -> Result<ExitCode, GenError> {
         eprintln!("  {}", path.strip_prefix(&root).unwrap_or(path).display());
     }
     Ok(ExitCode::from(1))
-}
-
-/// `Partner Center Customers API` → `partner-center-customers-api`.
-fn default_crate_name(title: &str) -> String {
-    let name: String = title
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    let name = name
-        .split('-')
-        .filter(|s| !s.is_empty())
-        .collect::<Vec<_>>()
-        .join("-");
-    match name.chars().next() {
-        Some(c) if c.is_ascii_alphabetic() => name,
-        _ => format!("api-{name}"),
-    }
-}
-
-/// The runtime crate's path as seen from `out`, relative when both are on the same tree.
-fn relative_runtime_path(root: &Path, out: &Path) -> String {
-    let runtime = root.join("bindings/runtime");
-    let runtime = runtime.canonicalize().unwrap_or(runtime);
-    let _ = std::fs::create_dir_all(out);
-    let out = out.canonicalize().unwrap_or_else(|_| out.to_path_buf());
-    let common = runtime
-        .components()
-        .zip(out.components())
-        .take_while(|(a, b)| a == b)
-        .count();
-    if common == 0 {
-        return runtime.display().to_string();
-    }
-    let ups = out.components().count() - common;
-    let mut rel = PathBuf::new();
-    for _ in 0..ups {
-        rel.push("..");
-    }
-    for part in runtime.components().skip(common) {
-        rel.push(part);
-    }
-    rel.display().to_string()
 }

@@ -13,27 +13,16 @@ pub const SPEC: &str = "spec/partner-center-customers.yaml";
 
 /// Every generated file of the workspace, grouped by target.
 ///
-/// The targets only read the model, so they are emitted side by side: the bridge, Node and
-/// Python each on a thread of their own while this one emits Rust, which itself shares its
-/// parts out among threads (`emit::rust`); the operating system shares the cores among them.
+/// The targets only read the model, so they are emitted side by side: Node and Python each on a
+/// thread of their own while this one emits Rust (the client crate, its dispatch module for the
+/// bindings included), which itself shares its parts out among threads (`emit::rust`); the
+/// operating system shares the cores among them.
 pub fn workspace_targets(api: &Api, root: &Path) -> Result<Vec<TargetOutput>, GenError> {
     let spread = emit::is_large(api);
-    let ((bridge, node), (python, rust)) = parallel::join(
+    let ((node, python), rust) = parallel::join(
         spread,
-        || {
-            parallel::join(
-                spread,
-                || emit::bridge::emit_sources(api),
-                || emit::node::emit(api),
-            )
-        },
-        || {
-            parallel::join(
-                spread,
-                || emit::python::emit(api),
-                || emit::rust::emit_sources(api),
-            )
-        },
+        || parallel::join(spread, || emit::node::emit(api), || emit::python::emit(api)),
+        || emit::rust::emit_sources(api),
     );
     Ok(vec![
         TargetOutput {
@@ -41,12 +30,6 @@ pub fn workspace_targets(api: &Api, root: &Path) -> Result<Vec<TargetOutput>, Ge
             root: root.join("bindings/rust"),
             files: rust?,
             owned_dirs: vec![PathBuf::from("src/generated")],
-        },
-        TargetOutput {
-            name: "bridge".to_string(),
-            root: root.join("bindings/bridge"),
-            files: bridge?,
-            owned_dirs: Vec::new(),
         },
         TargetOutput {
             name: "node".to_string(),

@@ -8,6 +8,7 @@ use tera::{Context, Tera};
 use crate::emit::header;
 use crate::error::GenError;
 use crate::model::Api;
+use crate::standalone::RepoPaths;
 
 const TEMPLATES: &[(&str, &str)] = &[
     ("lib.rs", include_str!("../templates/lib.rs.tera")),
@@ -31,6 +32,26 @@ const TEMPLATES: &[(&str, &str)] = &[
     (
         "_native.pyi",
         include_str!("../templates/python/native.pyi.tera"),
+    ),
+    (
+        "workspace.Cargo.toml",
+        include_str!("../templates/standalone/workspace.Cargo.toml.tera"),
+    ),
+    (
+        "python.Cargo.toml",
+        include_str!("../templates/standalone/python.Cargo.toml.tera"),
+    ),
+    (
+        "pyproject.toml",
+        include_str!("../templates/standalone/pyproject.toml.tera"),
+    ),
+    (
+        "node.Cargo.toml",
+        include_str!("../templates/standalone/node.Cargo.toml.tera"),
+    ),
+    (
+        "build.rs",
+        include_str!("../templates/standalone/build.rs.tera"),
     ),
     ("index.js", include_str!("../templates/node/index.js.tera")),
     (
@@ -74,7 +95,8 @@ fn render(name: &str, context: &Context) -> Result<String, GenError> {
     })
 }
 
-fn base_context(api: &Api, marker: &str) -> Context {
+/// The header, title, version and source every template may show.
+pub fn base_context(api: &Api, marker: &str) -> Context {
     let mut context = Context::new();
     context.insert("header", header(api, marker).trim_end());
     context.insert("title", &api.title);
@@ -93,20 +115,53 @@ pub fn render_node(name: &str, context: &Context) -> Result<String, GenError> {
     render(name, context)
 }
 
+/// A manifest of a standalone workspace from `templates/standalone/` (`standalone` module).
+pub fn render_standalone(name: &str, context: &Context) -> Result<String, GenError> {
+    render(name, context)
+}
+
+/// A TOML basic string holding `text`, quotes included.
+pub fn toml_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
 pub fn render_lib_rs(api: &Api) -> Result<String, GenError> {
     let mut context = base_context(api, "//");
-    context.insert("has_clouds", &!api.clouds().is_empty());
     context.insert("has_models", &!api.types.is_empty());
     render("lib.rs", &context)
 }
 
+/// The client crate's `Cargo.toml`; `standalone`: the crate is a workspace of its own.
 pub fn render_cargo_toml(
     api: &Api,
     crate_name: &str,
-    runtime_path: &str,
+    paths: &RepoPaths,
+    standalone: bool,
 ) -> Result<String, GenError> {
     let mut context = base_context(api, "#");
     context.insert("crate_name", crate_name);
-    context.insert("runtime_path", runtime_path);
+    context.insert(
+        "description",
+        &toml_string(&format!(
+            "A client for {} {}, generated from {}",
+            api.title, api.version, api.source
+        )),
+    );
+    context.insert("runtime_path", &paths.runtime);
+    context.insert("bridge_path", &paths.bridge);
+    context.insert("standalone", &standalone);
     render("Cargo.toml", &context)
 }

@@ -9,7 +9,7 @@ REPORTS="$(mktemp -d)"
 trap 'rm -rf "$REPORTS"' EXIT
 
 echo "---- Rust"
-SCENARIO_REPORT="$REPORTS/rust.json" cargo test -q -p partner-center-bridge --test scenarios
+SCENARIO_REPORT="$REPORTS/rust.json" cargo test -q -p sdk-bridge --test scenarios
 echo "---- Python"
 SCENARIO_REPORT="$REPORTS/python.json" .venv/bin/python -m pytest -q -s bindings/python/tests/test_scenarios.py
 echo "---- Node"

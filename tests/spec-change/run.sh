@@ -32,7 +32,7 @@ say "add listManagedServices and ManagedService(Collection) to the copy's spec"
 
 say "regenerate every client in the copy"
 (cd "$COPY" && cargo run -q -p generator)
-grep -q "listManagedServices" "$COPY/bindings/bridge/src/generated.rs"
+grep -q "listManagedServices" "$COPY/bindings/rust/src/generated/dispatch.rs"
 grep -q "class ManagedService(Model)" "$COPY/bindings/python/python/partner_center/_models.py"
 grep -q "export interface ManagedService " "$COPY/bindings/node/index.d.ts"
 

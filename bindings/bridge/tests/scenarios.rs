@@ -1,12 +1,12 @@
 //! The Rust runner of the shared scenarios (tests/scenarios/*.yaml; the format is described in
 //! tests/scenarios/README.md).
 //!
-//! Every call goes through the generated `bridge::dispatch`, i.e. the typed Rust client with its
+//! Every call goes through the generated `partner_center::dispatch`, i.e. the typed Rust client with its
 //! validation, retries and errors, over real HTTP to the emulator: an in-process one, or the one
 //! at `PC_SANDBOX_URL`. A `harness = false` test, because the README fixes the output every
 //! language's runner prints: one line per scenario, a summary, and the `SCENARIO_REPORT` file.
 //!
-//! `cargo test -p partner-center-bridge --test scenarios -- TEXT` runs only the scenarios whose
+//! `cargo test -p sdk-bridge --test scenarios -- TEXT` runs only the scenarios whose
 //! `file: name` contains TEXT.
 
 use std::collections::HashMap;
@@ -711,7 +711,7 @@ async fn call_once(
         Ok(call) => call,
         Err(e) => return Ok(Err(ErrorFields::of(&e, None))),
     };
-    let outcome = match bridge::dispatch(client, operation, call).await {
+    let outcome = match partner_center::dispatch(client, operation, call).await {
         Ok(outcome) => outcome,
         Err(e) => return Ok(Err(ErrorFields::of(&e, None))),
     };

@@ -23,8 +23,11 @@ export interface ClientOptions {
   caCert?: string | Buffer
   /** Base URL, e.g. a local emulator's `http://127.0.0.1:8080`; give this or `cloud`. */
   baseUrl?: string
-  /** A named Partner Center cloud (default: global). */
-  cloud?: 'global' | 'china' | 'usgov'
+  /**
+   * A named cloud of the spec's `x-pc-clouds` (default: the first); the package's own
+   * `ClientOptions` (index.d.ts) narrows this to the spec's names.
+   */
+  cloud?: string
   /** Culture responses are localised in, e.g. `en-US` (sent as `X-Locale`). */
   locale?: string
   /** Name of the calling application (sent as `MS-PartnerCenter-Application`). */

@@ -47,9 +47,6 @@ function createNative(options) {
       native[name === 'timeout' ? 'timeoutMs' : name] = value
     }
   }
-  if (native.cloud !== undefined && !['global', 'china', 'usgov'].includes(native.cloud.toLowerCase())) {
-    throw configError(`unknown cloud ${JSON.stringify(native.cloud)}: expected "global", "china" or "usgov"`)
-  }
   if (credential !== null && native.token !== undefined) throw configError('give token or credential, not both')
   try {
     const { NativeClient } = addon()

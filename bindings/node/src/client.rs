@@ -1,4 +1,5 @@
-//! `NativeClient`: a `partner_center::Client` and one generic `call` (docs/contract.md §5).
+//! `NativeClient`: a `partner_center::Client` (the generated client crate this addon is built
+//! with) and one generic `call` (docs/contract.md §5).
 
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
@@ -66,7 +67,7 @@ pub fn node_call(
     headers: Option<Vec<(String, String)>>,
     continuation_token: Option<String>,
 ) -> std::result::Result<Call, PcError> {
-    if !bridge::OPERATIONS.contains(&operation) {
+    if !partner_center::OPERATIONS.contains(&operation) {
         return Err(invalid(
             "operation",
             format!("unknown operation {operation:?}"),
@@ -162,7 +163,7 @@ impl NativeClient {
         env.spawn_future_with_callback(
             async move {
                 let result = match call {
-                    Ok(call) => bridge::dispatch(&client, &operation, call)
+                    Ok(call) => partner_center::dispatch(&client, &operation, call)
                         .await
                         .map_err(|e| (e, Some(client.correlation_id().to_string()))),
                     Err(e) => Err((e, None)),

@@ -1,8 +1,9 @@
-//! The native half of the `partner-center` npm package (`native.js` + `partner-center.*.node`).
+//! The native half of a generated npm package (`native.js` + `<package>.*.node`): `partner-center`
+//! here, any package in a workspace the generator writes for another spec.
 //!
 //! Generic glue around the generated Rust client: [`client::NativeClient`] runs any operation by
-//! name through the generated [`bridge::dispatch`] on napi's tokio runtime and hands back a
-//! Promise; a failed call rejects with a real JS `Error` carrying the fields of docs/contract.md §5
+//! name through the client crate's generated `dispatch` (its feature `bridge`) on napi's tokio
+//! runtime and hands back a Promise; a failed call rejects with a real JS `Error` carrying the fields of docs/contract.md §5
 //! (built in [`errors`]). Models, clients and the typed API are plain JavaScript, generated from
 //! the spec; `lib/errors.js` and `lib/runtime.js` turn these answers into the public API.
 
@@ -24,10 +25,24 @@ pub const OPERATIONS: [&str; OPERATION_COUNT] = {
     let mut ids = [""; OPERATION_COUNT];
     let mut i = 0;
     while i < OPERATION_COUNT {
-        ids[i] = bridge::OPERATIONS[i];
+        ids[i] = partner_center::OPERATIONS[i];
         i += 1;
     }
     ids
 };
 
-const OPERATION_COUNT: usize = bridge::OPERATIONS.len();
+const OPERATION_COUNT: usize = partner_center::OPERATIONS.len();
+
+/// The cloud names `cloud` accepts (the spec's `x-pc-clouds`; none when it has none).
+#[napi]
+pub const CLOUDS: [&str; CLOUD_COUNT] = {
+    let mut names = [""; CLOUD_COUNT];
+    let mut i = 0;
+    while i < CLOUD_COUNT {
+        names[i] = partner_center::Cloud::NAMES[i];
+        i += 1;
+    }
+    names
+};
+
+const CLOUD_COUNT: usize = partner_center::Cloud::NAMES.len();

@@ -1,4 +1,7 @@
 //! `NativeOptions` → a configured `partner_center::Client` (pure Rust, unit-tested).
+//!
+//! `partner_center` is the generated client crate the addon is built with: ours, or the one of
+//! another spec in a workspace the generator writes. Clouds and the header options come from it.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -13,7 +16,7 @@ use sdk_runtime::{Error, RetryPolicy, TokenProvider};
 pub struct NativeOptions {
     /// Base URL of the service or the emulator; give this or `cloud`.
     pub base_url: Option<String>,
-    /// `"global"`, `"china"` or `"usgov"`.
+    /// A cloud of the spec's `x-pc-clouds` by name (any case), e.g. `"global"`.
     pub cloud: Option<String>,
     /// Bearer token (never readable back from the client).
     pub token: Option<String>,
@@ -55,13 +58,18 @@ fn config(message: impl Into<String>) -> Error {
     Error::Config(message.into())
 }
 
-/// A cloud by name (any case).
-pub fn cloud(name: &str) -> Option<partner_center::Cloud> {
-    match name.to_ascii_lowercase().as_str() {
-        "global" => Some(partner_center::Cloud::Global),
-        "china" => Some(partner_center::Cloud::China),
-        "usgov" => Some(partner_center::Cloud::Usgov),
-        _ => None,
+/// The message for a cloud name the spec does not have.
+fn unknown_cloud(name: &str) -> String {
+    match partner_center::Cloud::NAMES {
+        [] => format!("unknown cloud {name:?}: this API names no clouds; give baseUrl"),
+        [one] => format!("unknown cloud {name:?}: expected {one:?}"),
+        [first @ .., last] => {
+            let first: Vec<String> = first.iter().map(|n| format!("{n:?}")).collect();
+            format!(
+                "unknown cloud {name:?}: expected {} or {last:?}",
+                first.join(", ")
+            )
+        }
     }
 }
 
@@ -97,11 +105,8 @@ pub fn build_client(
         (Some(_), Some(_)) => return Err(config("give baseUrl or cloud, not both")),
         (Some(url), None) => builder = builder.base_url(url),
         (None, Some(name)) => {
-            let c = cloud(&name).ok_or_else(|| {
-                config(format!(
-                    "unknown cloud {name:?}: expected \"global\", \"china\" or \"usgov\""
-                ))
-            })?;
+            let c = partner_center::Cloud::from_name(&name)
+                .ok_or_else(|| config(unknown_cloud(&name)))?;
             builder = builder.cloud(c);
         }
         (None, None) => {}
@@ -115,14 +120,15 @@ pub fn build_client(
     if let Some(pem) = options.ca_cert {
         builder = builder.ca_cert(pem);
     }
-    if let Some(locale) = options.locale {
-        builder = builder.locale(locale);
-    }
-    if let Some(application) = options.application {
-        builder = builder.application(application);
-    }
-    if let Some(id) = options.correlation_id {
-        builder = builder.correlation_id(id);
+    // Options from the spec's `x-pc-client-headers`: a client of another spec may lack them.
+    for (name, value) in [
+        ("locale", options.locale),
+        ("application", options.application),
+        ("correlation_id", options.correlation_id),
+    ] {
+        if let Some(value) = value {
+            builder = partner_center::dispatch::client_option(builder, name, value)?;
+        }
     }
     if let Some(ms) = options.timeout_ms {
         let t = millis(ms)
@@ -164,7 +170,14 @@ mod tests {
         for bad in [-1.0, 1.5, f64::NAN, 1e12] {
             assert_eq!(attempts(bad), None);
         }
-        assert!(cloud("Global").is_some() && cloud("usgov").is_some() && cloud("mars").is_none());
+        use partner_center::Cloud;
+        assert_eq!(Cloud::from_name("Global"), Some(Cloud::Global));
+        assert_eq!(Cloud::from_name("usgov"), Some(Cloud::Usgov));
+        assert_eq!(Cloud::from_name("mars"), None);
+        assert_eq!(
+            unknown_cloud("mars"),
+            r#"unknown cloud "mars": expected "global", "usgov" or "china""#
+        );
     }
 
     #[test]

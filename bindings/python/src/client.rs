@@ -1,4 +1,5 @@
-//! `NativeClient`: a `partner_center::Client` and the two ways Python calls it (docs/contract.md §4).
+//! `NativeClient`: a `partner_center::Client` (the generated client crate this package is built
+//! with) and the two ways Python calls it (docs/contract.md §4).
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -15,10 +16,10 @@ use crate::credentials::{self, Resolved};
 use crate::errors::to_pyerr;
 use crate::{completions, local, runtime};
 
-/// The native half of `partner_center.Client` / `AsyncClient`: one configured Rust client.
+/// The native half of the package's `Client` / `AsyncClient`: one configured Rust client.
 ///
 /// Cheap to share between threads and event loops: calls clone the client (one connection pool).
-#[pyclass(frozen, module = "partner_center._native")]
+#[pyclass(frozen)]
 pub struct NativeClient {
     /// The shared client: async calls, and sync calls that cannot use a thread's own.
     client: partner_center::Client,
@@ -75,14 +76,15 @@ impl Options {
         if let Some(pem) = &self.ca_cert {
             builder = builder.ca_cert(pem.clone());
         }
-        if let Some(locale) = &self.locale {
-            builder = builder.locale(locale.clone());
-        }
-        if let Some(application) = &self.application {
-            builder = builder.application(application.clone());
-        }
-        if let Some(id) = &self.correlation_id {
-            builder = builder.correlation_id(id.clone());
+        // Options from the spec's `x-pc-client-headers`: a client of another spec may lack them.
+        for (name, value) in [
+            ("locale", &self.locale),
+            ("application", &self.application),
+            ("correlation_id", &self.correlation_id),
+        ] {
+            if let Some(value) = value {
+                builder = partner_center::dispatch::client_option(builder, name, value.clone())?;
+            }
         }
         if let Some(timeout) = self.timeout {
             builder = builder.timeout(timeout);
@@ -178,18 +180,28 @@ impl TokenProvider for PyTokenProvider {
     }
 }
 
-fn cloud(name: &str) -> Option<partner_center::Cloud> {
-    match name.to_ascii_lowercase().as_str() {
-        "global" => Some(partner_center::Cloud::Global),
-        "china" => Some(partner_center::Cloud::China),
-        "usgov" => Some(partner_center::Cloud::Usgov),
-        _ => None,
+/// The message for a cloud name the spec does not have.
+fn unknown_cloud(name: &str) -> String {
+    let names = partner_center::Cloud::NAMES;
+    match names {
+        [] => format!("unknown cloud {name:?}: this API names no clouds; give base_url"),
+        [one] => format!("unknown cloud {name:?}: expected {one:?}"),
+        [first @ .., last] => {
+            let first: Vec<String> = first.iter().map(|n| format!("{n:?}")).collect();
+            format!(
+                "unknown cloud {name:?}: expected {} or {last:?}",
+                first.join(", ")
+            )
+        }
     }
 }
 
-/// The operation id as the bridge spells it (`'static`, so a spawned call can own it).
+/// The operation id as the dispatch spells it (`'static`, so a spawned call can own it).
 fn check_operation(operation: &str) -> PyResult<&'static str> {
-    match bridge::OPERATIONS.iter().find(|known| **known == operation) {
+    match partner_center::OPERATIONS
+        .iter()
+        .find(|known| **known == operation)
+    {
         Some(known) => Ok(known),
         None => Err(PyValueError::new_err(format!(
             "unknown operation {operation:?}"
@@ -254,11 +266,8 @@ impl NativeClient {
         }
         let cloud = cloud
             .map(|name| {
-                self::cloud(name).ok_or_else(|| {
-                    PyValueError::new_err(format!(
-                        "unknown cloud {name:?}: expected \"global\", \"china\" or \"usgov\""
-                    ))
-                })
+                partner_center::Cloud::from_name(name)
+                    .ok_or_else(|| PyValueError::new_err(unknown_cloud(name)))
             })
             .transpose()?;
         let timeout = timeout
@@ -296,8 +305,10 @@ impl NativeClient {
             Error::Config(message) => config_error(py, message),
             other => to_pyerr(py, &other, None),
         })?;
-        // Every thread's own client sends this client's correlation id.
-        options.correlation_id = Some(client.correlation_id().to_string());
+        // Every thread's own client sends this client's correlation id (when the API has one).
+        if partner_center::dispatch::CLIENT_OPTIONS.contains(&"correlation_id") {
+            options.correlation_id = Some(client.correlation_id().to_string());
+        }
         let base_url = client.transport().base_url().to_string();
         Ok(Self {
             client,
@@ -356,7 +367,11 @@ impl NativeClient {
                 || self.options.build(),
                 |runtime, client| {
                     let call = pending.take().unwrap_or_default();
-                    runtime::block_on_here(py, runtime, bridge::dispatch(client, operation, call))
+                    runtime::block_on_here(
+                        py,
+                        runtime,
+                        partner_center::dispatch(client, operation, call),
+                    )
                 },
             )
         } else {
@@ -371,7 +386,7 @@ impl NativeClient {
                 let call = pending.take().unwrap_or_default();
                 let client = self.client.clone();
                 runtime::block_on(py, async move {
-                    bridge::dispatch(&client, operation, call).await
+                    partner_center::dispatch(&client, operation, call).await
                 })?
             }
         };

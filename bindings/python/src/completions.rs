@@ -51,7 +51,7 @@ impl Inbox {
 }
 
 /// The completion queue of one event loop.
-#[pyclass(frozen, module = "partner_center._native")]
+#[pyclass(frozen)]
 pub struct CompletionQueue {
     inbox: Arc<Inbox>,
     reader: UnixStream,
@@ -212,7 +212,7 @@ pub fn submit<'py>(
         .insert(token, future.clone().unbind());
     let inbox = Arc::clone(&queue.inbox);
     let task = crate::runtime::runtime().spawn(async move {
-        let answer = bridge::dispatch(&client, operation, call)
+        let answer = partner_center::dispatch(&client, operation, call)
             .await
             .map_err(|e| (e, client.correlation_id().to_string()));
         inbox.deliver((token, answer));

@@ -129,13 +129,13 @@ fn deliver(py: Python<'_>, delivery: Delivery) {
 
 static DEVICE_CODE_INFO: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 
-/// `partner_center._credentials.DeviceCodeInfo(user_code, verification_uri, message, expires_in)`.
+/// `<package>._credentials.DeviceCodeInfo(user_code, verification_uri, message, expires_in)`.
 fn device_code_info<'py>(
     py: Python<'py>,
     prompt: &DeviceCodePrompt,
 ) -> PyResult<Bound<'py, PyAny>> {
     let class = DEVICE_CODE_INFO.get_or_try_init(py, || {
-        py.import("partner_center._credentials")?
+        py.import(crate::sibling("_credentials"))?
             .getattr("DeviceCodeInfo")
             .map(Bound::unbind)
     })?;
@@ -204,9 +204,9 @@ fn callable(py: Python<'_>, name: &str, value: Option<Py<PyAny>>) -> PyResult<Op
     }
 }
 
-/// One of the runtime's credentials, as `partner_center._credentials` wraps it. Holds every secret
+/// One of the runtime's credentials, as `<package>._credentials` wraps it. Holds every secret
 /// on the Rust side; its repr shows none.
-#[pyclass(frozen, module = "partner_center._native")]
+#[pyclass(frozen)]
 pub struct NativeCredential {
     provider: Arc<dyn TokenProvider>,
     kind: &'static str,
@@ -478,7 +478,7 @@ pub fn resolve(credential: &Bound<'_, PyAny>) -> PyResult<Resolved> {
     }
     if credential.hasattr("get_token_info")? || credential.hasattr("get_token")? {
         let adapt = ADAPT.get_or_try_init(py, || {
-            py.import("partner_center._credentials")?
+            py.import(crate::sibling("_credentials"))?
                 .getattr("_adapt")
                 .map(Bound::unbind)
         })?;
@@ -502,10 +502,11 @@ pub fn resolve(credential: &Bound<'_, PyAny>) -> PyResult<Resolved> {
             credential.clone().unbind(),
         ))));
     }
-    Err(PyTypeError::new_err(
-        "credential must be a partner_center credential, an azure-core credential \
+    Err(PyTypeError::new_err(format!(
+        "credential must be a {} credential, an azure-core credential \
          (get_token_info or get_token), or a callable returning a token str",
-    ))
+        crate::package_name()
+    )))
 }
 
 fn shared(ours: &NativeCredential) -> Resolved {

@@ -1,7 +1,7 @@
-//! `sdk_runtime::Error` → the Python exception classes of `partner_center/_errors.py`.
+//! `sdk_runtime::Error` → the Python exception classes of the package's `_errors.py`.
 //!
 //! The classes are plain Python (abi3 below 3.12 cannot subclass exceptions from Rust); the glue
-//! looks up `partner_center._errors.error_class` once and builds each exception with the keyword
+//! looks up `<package>._errors.error_class` once and builds each exception with the keyword
 //! arguments of docs/contract.md §4. Nothing here ever sees the token.
 
 use bridge::ErrorFields;
@@ -16,7 +16,7 @@ static ERROR_CLASS: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 
 fn error_class<'py>(py: Python<'py>, kind: &str) -> PyResult<Bound<'py, PyAny>> {
     let lookup = ERROR_CLASS.get_or_try_init(py, || {
-        py.import("partner_center._errors")?
+        py.import(crate::sibling("_errors"))?
             .getattr("error_class")
             .map(Bound::unbind)
     })?;
@@ -92,7 +92,7 @@ pub fn to_pyerr(py: Python<'_>, err: &Error, correlation_id: Option<&str>) -> Py
     };
     match build() {
         Ok(e) => e,
-        // partner_center._errors missing or broken: still say what happened.
+        // <package>._errors missing or broken: still say what happened.
         Err(lookup) => {
             let e = PyRuntimeError::new_err(format!("{} ({})", err, err.kind().as_str()));
             e.set_cause(py, Some(lookup));

@@ -91,7 +91,7 @@ where
 fn refuse_inside_runtime() -> PyResult<()> {
     if tokio::runtime::Handle::try_current().is_ok() {
         return Err(PyRuntimeError::new_err(
-            "a synchronous partner_center call cannot run on the client's own runtime thread; \
+            "a synchronous call cannot run on the client's own runtime thread; \
              use the AsyncClient there",
         ));
     }

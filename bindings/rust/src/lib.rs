@@ -11,12 +11,16 @@
 mod generated;
 
 pub use generated::client::{Client, ClientBuilder, Cloud};
+/// For the Python and Node bindings (feature `bridge`): run any operation by its id with JSON
+/// arguments (`dispatch`), the ids (`OPERATIONS`), client options by name (`dispatch::client_option`).
+#[cfg(feature = "bridge")]
+pub use generated::dispatch::{self, OPERATIONS, dispatch};
 pub use generated::models::*;
 pub use generated::{client, models, operations};
 pub use sdk_runtime::credentials::{self, OnRefresh};
 pub use sdk_runtime::{
     AccessToken, ApiError, AuthError, CertificateCredential, ClientCertificate,
     ClientSecretCredential, CredentialOptions, DeviceCodeCredential, DeviceCodePrompt, Error,
-    ErrorKind, FieldError, Page, RefreshTokenCredential, RequestOptions, Response, RetryPolicy,
-    Secret, StaticToken, TokenProvider, TokenRequest, TokenSource, ValidationError,
+    ErrorKind, FieldError, FilePart, Page, RefreshTokenCredential, RequestOptions, Response,
+    RetryPolicy, Secret, StaticToken, TokenProvider, TokenRequest, TokenSource, ValidationError,
 };

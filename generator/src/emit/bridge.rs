@@ -1,6 +1,7 @@
-//! The bridge target (`bindings/bridge/src/generated.rs`): from an operation id and its JSON
-//! arguments to a call of the typed Rust client. It is the one per-operation piece of native code
-//! the foreign-language bindings share; their own glue stays generic.
+//! The dispatch module of a client crate (`src/generated/dispatch.rs`, compiled with the crate's
+//! `bridge` feature): from an operation id and its JSON arguments to a call of the typed Rust
+//! client. It is the one per-operation piece of native code the foreign-language bindings share;
+//! their own glue (and the `bridge` crate it uses) stays the same for every spec.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -10,15 +11,14 @@ use crate::emit::{GeneratedFile, header};
 use crate::error::GenError;
 use crate::model::{Api, BodyFormat, Operation, TypeRef};
 
-/// The bridge crate's generated source.
+/// Where the dispatch module goes, relative to the client crate's root.
+pub const DISPATCH_PATH: &str = "src/generated/dispatch.rs";
+
+/// The dispatch module of the client crate.
 pub fn emit_sources(api: &Api) -> Result<Vec<GeneratedFile>, GenError> {
-    let source = render(emit(api), &header(api, "//")).map_err(|m| {
-        GenError::io(
-            "bindings/bridge/src/generated.rs",
-            format!("internal error: {m}"),
-        )
-    })?;
-    Ok(vec![GeneratedFile::new("src/generated.rs", source)])
+    let source = render(emit(api), &header(api, "//"))
+        .map_err(|m| GenError::io(DISPATCH_PATH, format!("internal error: {m}")))?;
+    Ok(vec![GeneratedFile::new(DISPATCH_PATH, source)])
 }
 
 fn emit(api: &Api) -> TokenStream {
@@ -41,28 +41,70 @@ fn emit(api: &Api) -> TokenStream {
         .map(ident);
     let models = arms.iter().any(|a| mentions(a, "models")).then(|| {
         quote!(
-            use partner_center::models;
+            use super::models;
         )
     });
+    let unused_call = arms.is_empty().then(|| quote!(let _ = (client, call);));
+    let (option_names, option_arms) = client_options(api);
+    let unused_option = option_arms
+        .is_empty()
+        .then(|| quote!(let _ = (builder, value);));
     quote! {
-        //! Dispatch from an operation id to the typed Rust client (one arm per operation).
+        //! Dispatch from an operation id to the typed Rust client (one arm per operation), for the
+        //! foreign-language bindings (the crate's `bridge` feature).
         #models
+        use bridge::{Call, Outcome, outcome, #(#helpers),*};
         use sdk_runtime::Error;
 
-        use crate::{Call, Outcome, outcome, #(#helpers),*};
+        use super::client::{Client, ClientBuilder};
 
         /// Every operation id the package can call.
         pub const OPERATIONS: &[&str] = &[#(#ids),*];
 
+        /// The client options [`client_option`] takes: the headers of the spec's
+        /// `x-pc-client-headers` that the client sends itself.
+        pub const CLIENT_OPTIONS: &[&str] = &[#(#option_names),*];
+
+        /// Set a client option by name (`locale`, `application`, `correlation_id`, as the bindings
+        /// spell them); a name this API does not have is a configuration error.
+        pub fn client_option(builder: ClientBuilder, name: &str, value: String) -> Result<ClientBuilder, Error> {
+            #unused_option
+            match name {
+                #(#option_arms)*
+                other => Err(Error::Config(format!("this API has no client option `{other}`"))),
+            }
+        }
+
         /// Call `operation` with the arguments in `call`: parameters are checked and converted to
         /// their Rust types here, so a wrong type is a validation error, not a request.
-        pub async fn dispatch(client: &partner_center::Client, operation: &str, call: Call) -> Result<Outcome, Error> {
+        pub async fn dispatch(client: &Client, operation: &str, call: Call) -> Result<Outcome, Error> {
+            #unused_call
             match operation {
                 #(#arms)*
                 other => Err(Error::Config(format!("unknown operation `{other}`"))),
             }
         }
     }
+}
+
+/// The client options this API has (the builder's setters for `x-pc-client-headers`), and the
+/// `client_option` arm of each.
+fn client_options(api: &Api) -> (Vec<&'static str>, Vec<TokenStream>) {
+    let h = &api.client_headers;
+    let mut names = Vec::new();
+    let mut arms = Vec::new();
+    for (name, header) in [
+        ("locale", &h.locale),
+        ("application", &h.application),
+        ("correlation_id", &h.correlation_id),
+    ] {
+        if header.is_some() {
+            let setter = ident(name);
+            names.push(name);
+            arms.push(quote!(#name => Ok(builder.#setter(value)),));
+        }
+    }
+    (names, arms)
 }
 
 fn arm(op: &Operation, group: Option<TokenStream>) -> TokenStream {

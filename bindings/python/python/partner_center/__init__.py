@@ -2,9 +2,8 @@
 # Do not edit by hand: change the spec and run the generator again.
 """Typed client for Partner Center customer management API 1.0.0.
 
-    import partner_center as pc
-    client = pc.Client(token="...", base_url="http://127.0.0.1:8080")
-    customer = client.customers.get("...")
+    import partner_center
+    client = partner_center.Client(token="...", base_url="http://127.0.0.1:8080")
 """
 
 from ._client import AsyncClient, Client

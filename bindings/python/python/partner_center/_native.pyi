@@ -24,6 +24,8 @@ Operation: TypeAlias = Literal[
     "validateAddress",
 ]
 OPERATIONS: list[Operation]
+#: The cloud names ``NativeClient(cloud=...)`` accepts (the spec's ``x-pc-clouds``).
+CLOUDS: list[str]
 __version__: str
 
 #: (status, headers with lower-case names, request id, the decoded answer as JSON bytes).

@@ -83,6 +83,15 @@ pub enum Cloud {
 }
 
 impl Cloud {
+    /// Every cloud, the default first.
+    pub const ALL: &'static [Cloud] = &[Cloud::Global, Cloud::Usgov, Cloud::China];
+    /// Every cloud's name as the spec spells it, in the order of [`Cloud::ALL`].
+    pub const NAMES: &'static [&'static str] = &["global", "usgov", "china"];
+    /// The cloud with this name (any case), e.g. from a configuration file.
+    pub fn from_name(name: &str) -> Option<Cloud> {
+        Self::ALL.iter().copied().find(|c| c.name().eq_ignore_ascii_case(name))
+    }
+
     /// The base URL of this cloud.
     pub fn base_url(self) -> &'static str {
         match self {

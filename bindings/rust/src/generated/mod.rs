@@ -4,6 +4,8 @@
 //! Everything generated from the spec. `client` is where calls start.
 
 pub mod client;
+#[cfg(feature = "bridge")]
+pub mod dispatch;
 pub mod models;
 pub mod operations;
 mod validate;

@@ -355,5 +355,26 @@ fn context(api: &Api) -> tera::Context {
     context.insert("version", &api.version);
     context.insert("models", &models(api));
     context.insert("groups", &groups);
+    // The runtime's options a client of this API leaves out: `cloud` (typed here with the
+    // spec's names) and the headers the spec does not have.
+    let h = &api.client_headers;
+    let omitted: Vec<String> = [
+        ("cloud", false),
+        ("locale", h.locale.is_some()),
+        ("application", h.application.is_some()),
+        ("correlationId", h.correlation_id.is_some()),
+    ]
+    .into_iter()
+    .filter(|(_, has)| !has)
+    .map(|(name, _)| format!("'{name}'"))
+    .collect();
+    context.insert("omitted_options", &omitted.join(" | "));
+    let clouds: Vec<String> = api
+        .clouds()
+        .iter()
+        .map(|c| serde_json::to_string(&c.name.original).unwrap_or_default())
+        .collect();
+    context.insert("clouds", &clouds.join(" | "));
+    context.insert("default_cloud", clouds.first().map_or("", String::as_str));
     context
 }

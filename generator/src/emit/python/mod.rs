@@ -70,10 +70,20 @@ const KEYWORDS: &[&str] = &[
     "as_model",
 ];
 
+/// The import name of this workspace's Python package.
+pub const PACKAGE: &str = "partner_center";
+
 /// Every file of the Python package that comes from the spec, relative to `bindings/python`.
 pub fn emit(api: &Api) -> Result<Vec<GeneratedFile>, GenError> {
-    let context = context(api);
-    let package = "python/partner_center";
+    emit_package(api, PACKAGE)
+}
+
+/// Every file of a Python package `package` (its import name) that comes from the spec,
+/// relative to the directory of its `pyproject.toml` (they go in `python/<package>/`).
+pub fn emit_package(api: &Api, package: &str) -> Result<Vec<GeneratedFile>, GenError> {
+    let mut context = context(api);
+    context.insert("package", package);
+    let package = format!("python/{package}");
     Ok(vec![
         GeneratedFile::new(
             format!("{package}/_models.py"),
@@ -458,6 +468,31 @@ fn client_imports(
     }
     lines.push(from_import("typing", &typing));
     lines.push(String::new());
+    // The converters of `_base` that decode answers (`list_of(model(Pet)).decode(...)`).
+    let called = |name: &str, after: char| {
+        text.match_indices(name).any(|(i, _)| {
+            text[..i]
+                .chars()
+                .next_back()
+                .is_none_or(|c| !is_word_char(c))
+                && text[i + name.len()..].starts_with(after)
+        })
+    };
+    let mut converters: Vec<&str> = [
+        ("SCALAR", '.'),
+        ("enum_of", '('),
+        ("list_of", '('),
+        ("map_of", '('),
+        ("model", '('),
+    ]
+    .into_iter()
+    .filter(|(name, after)| called(name, *after))
+    .map(|(name, _)| name)
+    .collect();
+    if !converters.is_empty() {
+        converters.sort_by_key(|n| isort_key(n));
+        lines.push(from_import("._base", &converters));
+    }
     let mut models: Vec<&str> = enums
         .iter()
         .chain(structs)

@@ -194,12 +194,9 @@ fn method(op: &Operation, client: TokenStream) -> TokenStream {
 
 fn emit_clouds(api: &Api) -> TokenStream {
     let clouds = api.clouds();
-    if clouds.is_empty() {
-        return quote!();
-    }
     let variants: Vec<_> = clouds.iter().map(|c| type_ident(&c.name.pascal)).collect();
     let urls = clouds.iter().map(|c| c.base_url);
-    let names = clouds.iter().map(|c| c.name.original.as_str());
+    let names: Vec<&str> = clouds.iter().map(|c| c.name.original.as_str()).collect();
     let authorities = clouds.iter().map(|c| c.authority_host.unwrap_or(""));
     let app_scopes = clouds.iter().map(|c| c.app_scope.as_deref().unwrap_or(""));
     let user_scopes = clouds.iter().map(|c| c.user_scope.as_deref().unwrap_or(""));
@@ -210,14 +207,54 @@ fn emit_clouds(api: &Api) -> TokenStream {
         ),
         None => format!(" `{}`: {}", c.name.original, c.base_url),
     });
+    let doc: &[&str] = if clouds.is_empty() {
+        &[
+            " The clouds the service runs in. The spec names none (no `x-pc-clouds`): there is no",
+            " value of this type, and `from_name` always answers `None`.",
+        ]
+    } else {
+        &[" The clouds the service runs in, each with its base URL and sign-in service."]
+    };
+    // Without variants every method is a `match self {}`: there is no value to call it on.
+    let by_name = if clouds.is_empty() {
+        quote! {
+            let _ = name;
+            None
+        }
+    } else {
+        quote! {
+            Self::ALL.iter().copied().find(|c| c.name().eq_ignore_ascii_case(name))
+        }
+    };
+    let token_request = if clouds.is_empty() {
+        quote!(match self {})
+    } else {
+        quote! {
+            let (app_scope, user_scope) = match self {
+                #( Cloud::#variants => (#app_scopes, #user_scopes), )*
+            };
+            TokenRequest::new(self.authority_host(), app_scope, user_scope)
+        }
+    };
     quote! {
-        /// The clouds the service runs in, each with its base URL and sign-in service.
+        #( #[doc = #doc] )*
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
         pub enum Cloud {
             #( #[doc = #docs] #variants, )*
         }
 
         impl Cloud {
+            /// Every cloud, the default first.
+            pub const ALL: &'static [Cloud] = &[#( Cloud::#variants ),*];
+
+            /// Every cloud's name as the spec spells it, in the order of [`Cloud::ALL`].
+            pub const NAMES: &'static [&'static str] = &[#( #names ),*];
+
+            /// The cloud with this name (any case), e.g. from a configuration file.
+            pub fn from_name(name: &str) -> Option<Cloud> {
+                #by_name
+            }
+
             /// The base URL of this cloud.
             pub fn base_url(self) -> &'static str {
                 match self {
@@ -242,10 +279,7 @@ fn emit_clouds(api: &Api) -> TokenStream {
             /// What a credential is asked for in this cloud: its authority host and the
             /// application and delegated scopes.
             pub fn token_request(self) -> TokenRequest {
-                let (app_scope, user_scope) = match self {
-                    #( Cloud::#variants => (#app_scopes, #user_scopes), )*
-                };
-                TokenRequest::new(self.authority_host(), app_scope, user_scope)
+                #token_request
             }
         }
     }
@@ -294,7 +328,14 @@ fn emit_builder(api: &Api) -> TokenStream {
     let request_id_header = option_str(&h.request_id);
     let correlation_id_header = option_str(&h.correlation_id);
     let clouds = api.clouds();
-    let cloud = (!clouds.is_empty()).then(|| {
+    let cloud = if clouds.is_empty() {
+        quote! {
+            /// Talk to a named cloud. This API names none, so there is no [`Cloud`] to give.
+            pub fn cloud(self, cloud: Cloud) -> Self {
+                match cloud {}
+            }
+        }
+    } else {
         quote! {
             /// Talk to a named cloud: its base URL (unless `base_url` is given) and its sign-in
             /// service and scopes for credentials.
@@ -303,7 +344,7 @@ fn emit_builder(api: &Api) -> TokenStream {
                 self
             }
         }
-    });
+    };
     let cloud_field = (!clouds.is_empty()).then(|| quote!(cloud: Option<Cloud>,));
     // The first cloud is the default; without clouds, the spec's scopes and no authority.
     let (base_url_from_cloud, token_request) = match clouds.first() {

@@ -13,14 +13,23 @@ mod validate;
 
 use proc_macro2::TokenStream;
 
-use crate::emit::{GeneratedFile, header, is_large};
+use crate::emit::{self, GeneratedFile, header, is_large};
 use crate::error::GenError;
 use crate::model::Api;
 use crate::{parallel, templates};
 
-/// The files of `src/` for a crate wrapping this API (everything but `Cargo.toml`).
+/// The files of `src/` for a crate wrapping this API (everything but `Cargo.toml`), the dispatch
+/// module of its `bridge` feature (`emit::bridge`) included.
 pub fn emit_sources(api: &Api) -> Result<Vec<GeneratedFile>, GenError> {
-    emit_sources_in_parts(api, PartSizes::DEFAULT, is_large(api))
+    let spread = is_large(api);
+    let (dispatch, files) = parallel::join(
+        spread,
+        || emit::bridge::emit_sources(api),
+        || emit_sources_in_parts(api, PartSizes::DEFAULT, spread),
+    );
+    let mut files = files?;
+    files.extend(dispatch?);
+    Ok(files)
 }
 
 /// `emit_sources`, with the Rust files made in parts of the given sizes, rendered on several
@@ -37,6 +46,8 @@ fn emit_sources_in_parts(
     let module = quote::quote! {
         //! Everything generated from the spec. `client` is where calls start.
         pub mod client;
+        #[cfg(feature = "bridge")]
+        pub mod dispatch;
         pub mod models;
         pub mod operations;
         mod validate;
@@ -152,15 +163,17 @@ fn render_sources(
         .collect()
 }
 
-/// A standalone crate: the sources plus a `Cargo.toml` that uses the runtime crate by path.
+/// A client crate outside this workspace: the sources plus a `Cargo.toml` that uses the runtime
+/// (and, for its `bridge` feature, the bridge) crate by path; `standalone`: a workspace of its own.
 pub fn emit_crate(
     api: &Api,
     crate_name: &str,
-    runtime_path: &str,
+    paths: &crate::standalone::RepoPaths,
+    standalone: bool,
 ) -> Result<Vec<GeneratedFile>, GenError> {
     let mut files = vec![GeneratedFile::new(
         "Cargo.toml",
-        templates::render_cargo_toml(api, crate_name, runtime_path)?,
+        templates::render_cargo_toml(api, crate_name, paths, standalone)?,
     )];
     files.extend(emit_sources(api)?);
     Ok(files)
