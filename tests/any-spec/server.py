@@ -1,0 +1,65 @@
+"""A small local server with canned answers for the operations tests/any-spec/run.sh calls.
+
+Answers `GET …/pets?limit=N` (oai-petstore's listPets) and `GET …/nodes/{id}` (tricky's getNode,
+echoing the id, the `type` query parameter as the node's kind and the raw `tags` parameter) to
+callers that send `Authorization: Bearer any-spec`; 401 without it, 404 for anything else.
+Prints `listening on http://127.0.0.1:PORT` first, then serves until killed.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
+
+PETS = [
+    {"id": 1, "name": "Rex", "tag": "dog"},
+    {"id": 2, "name": "Tom"},
+    {"id": 3, "name": "Kit", "tag": "cat"},
+]
+NODE = re.compile(r"^(?:/[^/]+)*/nodes/([^/]+)$")
+
+
+class Handler(BaseHTTPRequestHandler):
+    def answer(self, status: int, body: object) -> None:
+        data = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def do_GET(self) -> None:
+        if self.headers.get("Authorization") != "Bearer any-spec":
+            self.answer(401, {"code": 401, "message": "no token"})
+            return
+        url = urlsplit(self.path)
+        query = parse_qs(url.query)
+        if url.path.endswith("/pets"):
+            limit = int(query.get("limit", ["100"])[0])
+            self.answer(200, PETS[:limit])
+            return
+        node = NODE.match(url.path)
+        if node is not None:
+            self.answer(
+                200,
+                {
+                    "id": node.group(1),
+                    "kind": query.get("type", ["unknown"])[0],
+                    "fooBar": 7,
+                    "labels": {"tags": query.get("tags", [""])[0]},
+                    "shape": {"type": "circle", "radius": 1.5},
+                },
+            )
+            return
+        self.answer(404, {"code": 404, "message": f"no route {url.path}"})
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+if __name__ == "__main__":
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    print(f"listening on http://127.0.0.1:{server.server_address[1]}", flush=True)
+    server.serve_forever()
