@@ -313,7 +313,7 @@ TOOL_NAMES = {
 
 
 def bench_specs() -> list[Path]:
-    return compare.spec_files(["ours", "public", "synthetic"])
+    return compare.spec_files(["ours", "public", "more", "synthetic"])
 
 
 def run_generators(

@@ -27,6 +27,8 @@ ROOT = Path(__file__).resolve().parents[2]
 VENV_BIN = ROOT / ".venv" / "bin"
 OUR_SPEC = ROOT / "spec" / "partner-center-customers.yaml"
 PUBLIC_SPECS = Path("/work/shared/specs/public")
+# Real-world specs with forms, multipart uploads, octet-stream and json-patch bodies (Box).
+MORE_SPECS = Path("/work/shared/specs/more")
 SYNTHETIC = ROOT / "target" / "bench" / "synthetic.yaml"
 GENERATOR = ROOT / "target" / "x86_64-unknown-linux-gnu" / "release" / "generator"
 # swagger-parser (inside openapi-generator) refuses YAML documents over 3 MiB code points unless
@@ -53,11 +55,12 @@ def spec_files(names: list[str]) -> list[Path]:
     for name in names:
         if name == "ours":
             out.append(OUR_SPEC)
-        elif name == "public":
+        elif name in ("public", "more"):
+            folder = PUBLIC_SPECS if name == "public" else MORE_SPECS
             out.extend(
                 sorted(
                     p
-                    for p in PUBLIC_SPECS.iterdir()
+                    for p in folder.iterdir()
                     if p.suffix in (".yaml", ".yml", ".json")
                 )
             )
@@ -280,7 +283,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument(
         "--specs",
         nargs="+",
-        default=["ours", "public", "synthetic"],
+        default=["ours", "public", "more", "synthetic"],
         help="ours, public, synthetic or files",
     )
     p.add_argument(
