@@ -83,7 +83,7 @@ def spec_files(names: list[str]) -> list[Path]:
 
 # Each tool: (work dir, spec, generator binary) -> (argv, cwd, extra env, output dir).
 def ours(work: Path, spec: Path, gen: Path):
-    """All four workspace targets (Rust crate sources, bridge, Node, Python) for any spec: the
+    """All three workspace targets (Rust crate sources with the bindings' dispatch, Node, Python) for any spec: the
     no-flag run with `--spec` pointing elsewhere, in a scratch workspace whose only file is the
     marker `spec/partner-center-customers.yaml` the generator uses to find its root."""
     (work / "spec").mkdir(parents=True)
@@ -92,9 +92,9 @@ def ours(work: Path, spec: Path, gen: Path):
 
 
 def ours_rust(work: Path, spec: Path, gen: Path):
-    """A standalone Rust crate only (`--spec F --out DIR`)."""
+    """A standalone Rust crate only (`--spec F --out DIR --targets rust`)."""
     return (
-        [str(gen), "--spec", str(spec), "--out", str(work / "out")],
+        [str(gen), "--spec", str(spec), "--out", str(work / "out"), "--targets", "rust"],
         work,
         {},
         work / "out",
