@@ -5,7 +5,10 @@
 
 import type { ApiResponse, CallOptions, ClientOptions as RuntimeOptions, Page } from './lib/runtime'
 
+import { FilePart } from './lib/files'
+
 export { PartnerCenterError } from './lib/errors'
+export { FilePart }
 export {
   CertificateCredential,
   ClientSecretCredential,

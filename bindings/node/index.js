@@ -11,6 +11,7 @@ const {
   DeviceCodeCredential,
   RefreshTokenCredential,
 } = require('./lib/credentials.js')
+const { FilePart } = require('./lib/files.js')
 const { call, createNative, hideSecrets, pages } = require('./lib/runtime.js')
 
 // The native client is kept under a symbol: never enumerable, never printed.
@@ -434,6 +435,7 @@ module.exports = {
   CertificateCredential,
   RefreshTokenCredential,
   DeviceCodeCredential,
+  FilePart,
   CountryValidationRulesResource,
   CustomersResource,
   DomainsResource,

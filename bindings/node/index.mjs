@@ -10,6 +10,7 @@ export const {
   CertificateCredential,
   RefreshTokenCredential,
   DeviceCodeCredential,
+  FilePart,
   CountryValidationRulesResource,
   CustomersResource,
   DomainsResource,

@@ -360,6 +360,10 @@ const PYTHON_RUNTIME: &[(&str, &str)] = &[
         include_str!("../../bindings/python/python/partner_center/_errors.py"),
     ),
     (
+        "_files.py",
+        include_str!("../../bindings/python/python/partner_center/_files.py"),
+    ),
+    (
         "_runtime.py",
         include_str!("../../bindings/python/python/partner_center/_runtime.py"),
     ),
@@ -387,6 +391,8 @@ const NODE_RUNTIME: &[(&str, &str)] = &[
         "lib/errors.d.ts",
         include_str!("../../bindings/node/lib/errors.d.ts"),
     ),
+    ("lib/files.js", include_str!("../../bindings/node/lib/files.js")),
+    ("lib/files.d.ts", include_str!("../../bindings/node/lib/files.d.ts")),
     (
         "lib/runtime.js",
         include_str!("../../bindings/node/lib/runtime.js"),

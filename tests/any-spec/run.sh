@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Any spec, three languages. For two small specs that are not ours (oai-petstore from
-# ../shared/specs/public, without any x-pc-* extension, and generator/tests/specs/tricky.yaml),
+# Any spec, three languages. For small specs that are not ours (oai-petstore from
+# ../shared/specs/public, without any x-pc-* extension, generator/tests/specs/tricky.yaml, and
+# generator/tests/specs/media.yaml for a multipart upload with a file and a form body),
 # `generator --spec FILE --out DIR` writes the three-language workspace; then the Python wheel is
 # built (maturin) and installed into a throwaway venv, the Node addon is built (napi) and its
 # typings checked (tsc), and Rust, Python and Node each call one operation of each spec against
@@ -35,6 +36,7 @@ cd "$ROOT"
 SPECS=(
   "petstore $SHARED/specs/public/oai-petstore.yaml petstore-client"
   "tricky $ROOT/generator/tests/specs/tricky.yaml tricky-api"
+  "media $ROOT/generator/tests/specs/media.yaml media-api"
 )
 
 cargo build -q -p generator
@@ -74,6 +76,7 @@ publish = false
 [dependencies]
 petstore-client = { path = "$WORK/petstore/rust" }
 tricky-api = { path = "$WORK/tricky/rust" }
+media-api = { path = "$WORK/media/rust" }
 tokio = { version = "1", features = ["macros", "rt-multi-thread"] }
 uuid = "1"
 
@@ -121,6 +124,26 @@ async fn main() {
                 node.labels.unwrap()["tags"],
             )
         }
+        "media" => {
+            use media_api::models::{RequestTokenBody, RequestTokenBodyGrantType, UploadFileBody, UploadFileBodyAttributes};
+            let client = media_api::Client::builder().base_url(base).token("any-spec").build().unwrap();
+            let upload = UploadFileBody {
+                attributes: UploadFileBodyAttributes { name: Some("r.bin".into()), parent_id: None },
+                file: media_api::FilePart::new(vec![0u8, 1, 2, 255]).file_name("r.bin").content_type("application/x-test"),
+                extra: None,
+                note: Some("*hi*".into()),
+            };
+            let file = client.files().upload_file(&upload).await.unwrap();
+            let token = RequestTokenBody {
+                grant_type: RequestTokenBodyGrantType::ClientCredentials,
+                scope: Some(vec!["a b".into(), "c".into()]),
+                ids: None,
+                filter: None,
+                meta: None,
+            };
+            let token = client.auth().request_token(&token).await.unwrap();
+            format!("{}|{}", file.id.unwrap(), token.access_token.unwrap())
+        }
         other => panic!("unknown spec {other}"),
     };
     println!("{line}");
@@ -151,9 +174,11 @@ check() {
 say "call one operation of each spec from each language"
 expected_petstore="Rex:dog,Tom:-"
 expected_tricky="$NODE_ID branch 7 a,b 1.5"
+expected_media="r.bin:4:application/x-test:r.bin:*hi*|client_credentials:a b,c"
 
 check "rust petstore" "$expected_petstore" "$("$CALLER" petstore "$BASE")"
 check "rust tricky" "$expected_tricky" "$("$CALLER" tricky "$BASE" "$NODE_ID")"
+check "rust media" "$expected_media" "$("$CALLER" media "$BASE")"
 
 check "python petstore" "$expected_petstore" "$("$WORK/venv/bin/python" - "$BASE" <<'PY'
 import sys
@@ -191,6 +216,20 @@ asyncio.run(main())
 PY
 )"
 
+check "python media" "$expected_media" "$("$WORK/venv/bin/python" - "$BASE" <<'PY'
+import sys
+
+import media_api
+
+client = media_api.Client(token="any-spec", base_url=sys.argv[1])
+file = media_api.FilePart(b"\x00\x01\x02\xff", "r.bin", "application/x-test")
+assert "\\x00" not in repr(file) and "size=4" in repr(file), repr(file)
+uploaded = client.files.upload_file({"attributes": {"name": "r.bin"}, "file": file, "note": "*hi*"})
+token = client.auth.request_token({"grant_type": "client_credentials", "scope": ["a b", "c"]})
+print(f"{uploaded.id}|{token.access_token}")
+PY
+)"
+
 node_call() {
   node - "$@" <<'JS'
 const [dir, spec, base, id] = process.argv.slice(2)
@@ -210,9 +249,26 @@ JS
 }
 check "node petstore" "$expected_petstore" "$(node_call "$WORK/petstore/node" petstore "$BASE")"
 check "node tricky" "$expected_tricky" "$(node_call "$WORK/tricky/node" tricky "$BASE" "$NODE_ID")"
+check "node media" "$expected_media" "$(node - "$WORK/media/node" "$BASE" <<'JS'
+const [dir, base] = process.argv.slice(2)
+const { Client, FilePart } = require(dir)
+const client = new Client({ token: 'any-spec', baseUrl: base })
+const file = new FilePart(Buffer.from([0, 1, 2, 255]), { fileName: 'r.bin', contentType: 'application/x-test' })
+if (JSON.stringify({ file }).includes('[0,1,2,255]')) throw new Error('bytes shown as numbers')
+async function main() {
+  const uploaded = await client.files.uploadFile({ attributes: { name: 'r.bin' }, file, note: '*hi*' })
+  const token = await client.auth.requestToken({ grant_type: 'client_credentials', scope: ['a b', 'c'] })
+  console.log(`${uploaded.id}|${token.access_token}`)
+}
+main().catch((err) => {
+  console.error(err)
+  process.exit(1)
+})
+JS
+)"
 
 if [[ $failed != 0 ]]; then
   echo "any-spec: the languages disagree (see above)" >&2
   exit 1
 fi
-echo "any-spec: both specs' clients work from Rust, Python and Node"
+echo "any-spec: every spec's client works from Rust, Python and Node"

@@ -3,11 +3,16 @@
 Answers `GET …/pets?limit=N` (oai-petstore's listPets) and `GET …/nodes/{id}` (tricky's getNode,
 echoing the id, the `type` query parameter as the node's kind and the raw `tags` parameter) to
 callers that send `Authorization: Bearer any-spec`; 401 without it, 404 for anything else.
+For media.yaml: `POST …/files/content` (multipart, read with the standard library's email
+parser) answers a file whose id lists what arrived (file name, size, media type, the attributes'
+name, the note), and `POST …/oauth2/token` (a form) a token naming the grant type and scopes.
 Prints `listening on http://127.0.0.1:PORT` first, then serves until killed.
 """
 
 from __future__ import annotations
 
+import email.parser
+import email.policy
 import json
 import re
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -51,6 +56,49 @@ class Handler(BaseHTTPRequestHandler):
                     "labels": {"tags": query.get("tags", [""])[0]},
                     "shape": {"type": "circle", "radius": 1.5},
                 },
+            )
+            return
+        self.answer(404, {"code": 404, "message": f"no route {url.path}"})
+
+    def do_POST(self) -> None:
+        if self.headers.get("Authorization") != "Bearer any-spec":
+            self.answer(401, {"code": 401, "message": "no token"})
+            return
+        url = urlsplit(self.path)
+        body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        content_type = self.headers.get("Content-Type", "")
+        if url.path.endswith("/files/content") and content_type.startswith(
+            "multipart/form-data"
+        ):
+            head = f"Content-Type: {content_type}\r\n\r\n".encode()
+            message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
+                head + body
+            )
+            parts = {
+                part.get_param("name", header="content-disposition"): part
+                for part in message.iter_parts()
+            }
+            file = parts["file"]
+            data = file.get_payload(decode=True)
+            attributes = json.loads(parts["attributes"].get_payload(decode=True))
+            note = parts["note"].get_payload(decode=True).decode()
+            described = [
+                file.get_filename(),
+                str(len(data)),
+                file.get_content_type(),
+                attributes["name"],
+                note,
+            ]
+            self.answer(201, {"id": ":".join(described)})
+            return
+        if (
+            url.path.endswith("/oauth2/token")
+            and content_type == "application/x-www-form-urlencoded"
+        ):
+            form = parse_qs(body.decode())
+            self.answer(
+                200,
+                {"access_token": f"{form['grant_type'][0]}:{','.join(form['scope'])}"},
             )
             return
         self.answer(404, {"code": 404, "message": f"no route {url.path}"})

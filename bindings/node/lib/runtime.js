@@ -4,6 +4,7 @@
 
 const { PartnerCenterError, fromNative } = require('./errors.js')
 const { nativeCredential } = require('./credentials.js')
+const { bytesAsFiles } = require('./files.js')
 
 let nativeModule = null
 
@@ -78,7 +79,7 @@ function nativeArguments(params, body, options, continuationToken) {
     throw validationError('params', `cannot be sent as JSON: ${err.message}`)
   }
   try {
-    bodyText = body === undefined ? null : JSON.stringify(body)
+    bodyText = body === undefined ? null : JSON.stringify(body, bytesAsFiles)
   } catch (err) {
     throw validationError('body', `cannot be sent as JSON: ${err.message}`)
   }

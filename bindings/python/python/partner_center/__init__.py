@@ -33,6 +33,7 @@ from ._errors import (
     UnauthorizedError,
     ValidationError,
 )
+from ._files import FilePart
 from ._models import (
     Address,
     AddressValidationResponse,
@@ -91,6 +92,7 @@ __all__ = [
     "DeviceCodeInfo",
     "ErrorResponse",
     "FieldFilterOperation",
+    "FilePart",
     "ForbiddenError",
     "KeyValuePair",
     "Link",

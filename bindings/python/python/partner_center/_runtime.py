@@ -13,6 +13,7 @@ from typing import (
 )
 
 from ._base import Model, to_wire
+from ._files import FilePart
 
 if TYPE_CHECKING:
     from ._native import NativeClient, Operation
@@ -98,7 +99,19 @@ def encode_body(body: Any, cls: type[Model] | None = None) -> bytes:
     """A request body as wire JSON: a model, or a dict with wire or snake_case keys."""
     if cls is not None and isinstance(body, Mapping) and not isinstance(body, Model):
         body = cls.from_dict(body)  # type: ignore[arg-type]
-    return json.dumps(to_wire(body), separators=(",", ":")).encode()
+    return json.dumps(to_wire(body), separators=(",", ":"), default=_file_or_bytes).encode()
+
+
+def _file_or_bytes(value: object) -> object:
+    """What ``json.dumps`` cannot write itself: files (a FilePart, or raw bytes in a file field)
+    in the form the native client reads them in. Called only for such values."""
+    if isinstance(value, FilePart):
+        return value.to_wire()
+    if isinstance(value, (bytes, bytearray)):
+        return FilePart(value).to_wire()
+    if isinstance(value, memoryview):
+        return FilePart(value.tobytes()).to_wire()
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
 
 
 def as_model(value: M | Mapping[str, Any], cls: type[M]) -> M:

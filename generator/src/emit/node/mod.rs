@@ -140,8 +140,8 @@ fn ts_type(api: &Api, t: &TypeRef) -> String {
         TypeRef::Integer(_) | TypeRef::Number => "number".into(),
         TypeRef::Boolean => "boolean".into(),
         TypeRef::Bytes => "Uint8Array".into(),
-        // A file part: its text (file names and binary parts are a Rust-only feature so far).
-        TypeRef::File => "string".into(),
+        // A file for a multipart part: bytes, text, or a FilePart with its name and media type.
+        TypeRef::File => "FilePart | Uint8Array | string".into(),
         TypeRef::Any => "unknown".into(),
         TypeRef::Array(inner) => format!("Array<{}>", ts_type(api, inner)),
         TypeRef::Map(inner) => format!("Record<string, {}>", ts_type(api, inner)),

@@ -150,8 +150,8 @@ fn py_type(api: &Api, t: &TypeRef) -> String {
         TypeRef::Number => "float".into(),
         TypeRef::Boolean => "bool".into(),
         TypeRef::Bytes => "bytes".into(),
-        // A file part: its text (file names and binary parts are a Rust-only feature so far).
-        TypeRef::File => "str".into(),
+        // A file for a multipart part: bytes, text, or a FilePart with its name and media type.
+        TypeRef::File => "FilePart | bytes | str".into(),
         TypeRef::Any => "Any".into(),
         TypeRef::Array(inner) => format!("list[{}]", py_type(api, inner)),
         TypeRef::Map(inner) => format!("dict[str, {}]", py_type(api, inner)),
@@ -623,6 +623,7 @@ fn context(api: &Api) -> tera::Context {
     );
     let model_text = serde_json::to_string(&structs).unwrap_or_default();
     context.insert("uses_any", &model_text.contains("Any"));
+    context.insert("uses_files", &model_text.contains("FilePart"));
     let mut base = vec!["Field", "Model", "define_fields"];
     if !enums.is_empty() {
         base.push("OpenEnum");
@@ -690,6 +691,7 @@ fn context(api: &Api) -> tera::Context {
         "RefreshTokenCredential",
         "DeviceCodeCredential",
         "DeviceCodeInfo",
+        "FilePart",
     ]
     .iter()
     .map(|s| s.to_string())
