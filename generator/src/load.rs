@@ -349,13 +349,54 @@ impl<'v> NodePath<'v> {
 
 /// Follow a local reference (`#/components/schemas/Foo`) to its node.
 pub fn resolve_ref<'a>(raw: &'a Value, target: &str) -> Result<&'a Value, String> {
-    let Some(pointer) = target.strip_prefix('#') else {
+    resolve_ref_at(raw, target).map(|(node, _)| node)
+}
+
+/// `resolve_ref`, with the JSON pointer of the node. The fragment of a reference is
+/// percent-encoded (`#/paths/~1pets~1%7Bid%7D` is the path `/pets/{id}`): the pointer is the
+/// decoded fragment, so that every spelling of one target gives one pointer. (A fragment that
+/// only resolves as written, a key with a literal `%`, is taken as written.)
+pub fn resolve_ref_at<'a>(raw: &'a Value, target: &str) -> Result<(&'a Value, String), String> {
+    let Some(fragment) = target.strip_prefix('#') else {
         return Err(format!(
             "`$ref: {target}` points outside this file; only local references (`#/...`) are supported"
         ));
     };
-    raw.pointer(pointer)
+    let decoded = percent_decode(fragment);
+    decoded
+        .iter()
+        .map(String::as_str)
+        .chain([fragment])
+        .find_map(|pointer| raw.pointer(pointer).map(|node| (node, pointer.to_string())))
         .ok_or_else(|| format!("`$ref: {target}` points to nothing in this document"))
+}
+
+/// `%XX` escapes decoded; `None` when there are none, or they do not decode to UTF-8.
+fn percent_decode(s: &str) -> Option<String> {
+    if !s.contains('%') {
+        return None;
+    }
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        match (
+            bytes[i],
+            bytes.get(i + 1).copied().and_then(hex),
+            bytes.get(i + 2).copied().and_then(hex),
+        ) {
+            (b'%', Some(hi), Some(lo)) => {
+                out.push((hi * 16 + lo) as u8);
+                i += 3;
+            }
+            (b, _, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).ok()
 }
 
 fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
@@ -417,6 +458,19 @@ mod tests {
         let text =
             format!("{MINIMAL}components:\n  schemas:\n    A:\n      $ref: 'other.yaml#/X'\n");
         assert!(err(&text).message.contains("outside this file"));
+    }
+
+    #[test]
+    fn refs_are_percent_decoded() {
+        let text = format!(
+            "{MINIMAL}components:\n  schemas:\n    'A b':\n      type: string\n    '100%':\n      type: string\n"
+        );
+        let spec = parse(&text, "t.yaml").unwrap();
+        let (_, at) = resolve_ref_at(&spec.raw, "#/components/schemas/A%20b").unwrap();
+        assert_eq!(at, "/components/schemas/A b");
+        let (_, at) = resolve_ref_at(&spec.raw, "#/components/schemas/100%").unwrap();
+        assert_eq!(at, "/components/schemas/100%");
+        assert!(resolve_ref_at(&spec.raw, "#/components/schemas/A%20c").is_err());
     }
 
     #[test]
