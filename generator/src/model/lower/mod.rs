@@ -103,8 +103,12 @@ struct Builder<'a> {
     types: BTreeMap<String, TypeDef>,
     type_names: Scope,
     /// Component schema pointer → type name, claimed before lowering so references can be
-    /// resolved (and recursion expressed) before the target is lowered.
+    /// resolved (and recursion expressed) before the target is lowered; also every other schema
+    /// a `$ref` points to, named when the first reference reaches it.
     components: BTreeMap<String, String>,
+    /// Pointer → type name of inline schemas given a type of their own (the first, when one
+    /// schema is lowered twice), so that a `$ref` to one of them names that type.
+    inline: BTreeMap<String, String>,
 }
 
 impl<'a> Builder<'a> {
@@ -114,6 +118,7 @@ impl<'a> Builder<'a> {
             types: BTreeMap::new(),
             type_names: Scope::with_reserved(naming::RESERVED_TYPE_NAMES.iter().copied()),
             components: BTreeMap::new(),
+            inline: BTreeMap::new(),
         }
     }
 }

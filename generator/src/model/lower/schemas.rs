@@ -7,9 +7,9 @@ use std::collections::BTreeSet;
 
 use serde_json::{Map, Value};
 
-use super::{Builder, Facts, split_path};
+use super::{Builder, Facts, naming, split_path};
 use crate::error::{GenError, pointer};
-use crate::load::resolve_ref;
+use crate::load::resolve_ref_at;
 use crate::model::extensions::{self, CountryRuleExt};
 use crate::model::names::Scope;
 use crate::model::*;
@@ -32,7 +32,7 @@ impl<'a> Builder<'a> {
             self.types.insert(
                 name.clone(),
                 TypeDef {
-                    name: Name::with_base(&name, &name),
+                    name: naming::type_name(&name),
                     doc: facts.doc,
                     kind,
                     pointer: at,
@@ -194,13 +194,36 @@ impl<'a> Builder<'a> {
         at: &str,
         hint: &str,
     ) -> Result<TypeRef, GenError> {
-        let name = self.type_names.claim(Name::new(hint)).pascal;
+        // A schema a `$ref` named already (or a component, reached through `allOf`) has its type.
+        if let Some(name) = self.components.get(at) {
+            return Ok(TypeRef::Named(name.clone()));
+        }
+        // So has one outside the component schemas that is lowered again: the schema of a
+        // parameter, body or response that several operations use by `$ref`. One under
+        // `components` is named after its component, which they share, not after an operation.
+        // (Properties that `allOf` merges into several schemas are named after each of them.)
+        let hint = if at.starts_with("/components/schemas/") {
+            hint.to_string()
+        } else {
+            if let Some(name) = self.inline.get(at) {
+                return Ok(TypeRef::Named(name.clone()));
+            }
+            match naming::schema_hint(self.raw, at) {
+                Some(shared) if at.starts_with("/components/") => shared,
+                _ => hint.to_string(),
+            }
+        };
+        let name = self.type_names.claim(Name::new(&hint)).pascal;
+        // Named before it is lowered, so that a `$ref` inside it back to it is a recursive type.
+        self.inline
+            .entry(at.to_string())
+            .or_insert_with(|| name.clone());
         let facts = self.facts(schema);
         let kind = self.lower_named(schema, at, &name)?;
         self.types.insert(
             name.clone(),
             TypeDef {
-                name: Name::with_base(&name, &name),
+                name: naming::type_name(&name),
                 doc: facts.doc,
                 kind,
                 pointer: at.to_string(),
@@ -209,36 +232,64 @@ impl<'a> Builder<'a> {
         Ok(TypeRef::Named(name))
     }
 
+    /// The type a schema's `$ref` names. A target that is not a component schema (a schema inside
+    /// one, or a parameter's, header's, request body's or response's schema, under `components`
+    /// or `paths`) gets a type of its own, named from where it is (`naming::schema_hint`) before
+    /// it is lowered, so that a schema that reaches itself through references is a recursive
+    /// type; every later reference to it names that type.
     pub(super) fn reference(&mut self, target: &str, at: &str) -> Result<TypeRef, GenError> {
-        let ptr = target.trim_start_matches('#');
-        if let Some(name) = self.components.get(ptr) {
-            return Ok(TypeRef::Named(name.clone()));
+        let raw: &'a Value = self.raw;
+        let (mut node, mut ptr) =
+            resolve_ref_at(raw, target).map_err(|m| GenError::at(at.to_string(), m))?;
+        let mut seen = BTreeSet::new();
+        loop {
+            if let Some(name) = self.components.get(&ptr).or_else(|| self.inline.get(&ptr)) {
+                return Ok(TypeRef::Named(name.clone()));
+            }
+            // A reference to a reference is the type of the last one.
+            let Some(Value::String(next)) = node.get("$ref") else {
+                break;
+            };
+            if !seen.insert(ptr.clone()) {
+                return Err(GenError::at(
+                    at.to_string(),
+                    format!("`$ref: {target}` leads back to itself through references only"),
+                ));
+            }
+            (node, ptr) =
+                resolve_ref_at(raw, next).map_err(|m| GenError::at(pointer(&ptr, &["$ref"]), m))?;
         }
-        // A reference into the middle of another schema: lower the target where it is.
-        let node = resolve_ref(self.raw, target).map_err(|m| GenError::at(at.to_string(), m))?;
-        if !ptr.starts_with("/components/schemas/") {
+        let Some(hint) = naming::schema_hint(raw, &ptr) else {
             return Err(GenError::at(
                 at.to_string(),
-                format!("`$ref: {target}` must point to a schema under /components/schemas"),
+                format!(
+                    "`$ref: {target}` must point to a schema: under /components/schemas, or the \
+                     schema of a parameter, header, request body or response"
+                ),
             ));
-        }
-        // Name the target before lowering it, as components are named, so that a schema that
-        // reaches itself through this reference becomes a recursive type, not endless recursion.
-        let hint = ptr.rsplit('/').next().unwrap_or("Schema").to_string();
+        };
         let name = self.type_names.claim(Name::new(&hint)).pascal;
-        self.components.insert(ptr.to_string(), name.clone());
+        self.components.insert(ptr.clone(), name.clone());
         let facts = self.facts(node);
-        let kind = self.lower_named(node, ptr, &name)?;
+        let kind = self.lower_named(node, &ptr, &name)?;
         self.types.insert(
             name.clone(),
             TypeDef {
-                name: Name::with_base(&name, &name),
+                name: naming::type_name(&name),
                 doc: facts.doc,
                 kind,
-                pointer: ptr.to_string(),
+                pointer: ptr,
             },
         );
         Ok(TypeRef::Named(name))
+    }
+
+    /// The JSON pointer a `$ref` names (decoded), or the reference as written without its `#`
+    /// when it names nothing.
+    pub(super) fn ref_pointer(&self, target: &str) -> String {
+        resolve_ref_at(self.raw, target)
+            .map(|(_, at)| at)
+            .unwrap_or_else(|_| target.trim_start_matches('#').to_string())
     }
 
     pub(super) fn lower_enum(
@@ -389,9 +440,15 @@ impl<'a> Builder<'a> {
     ) -> Result<(&'a Value, String), GenError> {
         let mut at = at.to_string();
         let raw: &'a Value = self.raw;
+        let mut seen = BTreeSet::new();
         while let Some(Value::String(target)) = node.get("$ref") {
-            node = resolve_ref(raw, target).map_err(|m| GenError::at(at.clone(), m))?;
-            at = target.trim_start_matches('#').to_string();
+            if !seen.insert(at.clone()) {
+                return Err(GenError::at(
+                    at,
+                    format!("`$ref: {target}` leads back to itself through references only"),
+                ));
+            }
+            (node, at) = resolve_ref_at(raw, target).map_err(|m| GenError::at(at.clone(), m))?;
         }
         Ok((node, at))
     }

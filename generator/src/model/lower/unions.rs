@@ -33,7 +33,7 @@ impl<'a> Builder<'a> {
         for (i, variant) in variants.iter().enumerate() {
             let v_at = pointer(at, &[&i.to_string()]);
             let (node, _) = self.follow(variant, &v_at)?;
-            let base = variant_name(variant, node, i);
+            let base = variant_name(self.raw, variant, node, i);
             let vname = scope.claim(Name::new(&base));
             let ty = self.lower_type(variant, &v_at, &format!("{name} {}", vname.pascal))?;
             out.push(Variant {
@@ -84,8 +84,14 @@ impl<'a> Builder<'a> {
             .map(|m| {
                 m.iter()
                     .filter_map(|(k, v)| {
-                        v.as_str()
-                            .map(|v| (v.trim_start_matches('#').to_string(), k.clone()))
+                        // A mapping value is a reference, or just the name of a component schema.
+                        let v = v.as_str()?;
+                        let target = if v.contains('/') {
+                            self.ref_pointer(v)
+                        } else {
+                            pointer("/components/schemas", &[v])
+                        };
+                        Some((target, k.clone()))
                     })
                     .collect()
             })
@@ -114,7 +120,7 @@ impl<'a> Builder<'a> {
                         let target = variant
                             .get("$ref")
                             .and_then(Value::as_str)
-                            .map(|t| t.trim_start_matches('#').to_string());
+                            .map(|t| self.ref_pointer(t));
                         match target {
                             Some(t) => mapping.get(&t).cloned().unwrap_or_else(|| {
                                 t.rsplit('/').next().unwrap_or_default().to_string()
