@@ -165,6 +165,7 @@ fn push_capitalized(out: &mut String, word: &str) {
 }
 
 /// `s` in snake_case, as `Name::new(s).snake` spells it (without the sanitising).
+#[cfg(test)]
 fn snake_case(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 4);
     for (i, word) in words(s).iter().enumerate() {
@@ -177,11 +178,27 @@ fn snake_case(s: &str) -> String {
 }
 
 /// Hands out names that are unique in one scope (types of an API, fields of a struct,
-/// parameters of an operation, variants of an enum), comparing their snake_case spelling,
-/// the one where collisions show first.
+/// parameters of an operation, variants of an enum, the members of a client).
+///
+/// A name is free when none of its *keys* is taken. Its keys are its four spellings, each
+/// compared with the same spelling of the other names (`a1b` and `a_1b` differ in snake_case
+/// but are both `A1b` in PascalCase), plus any a scope adds for the identifiers a target makes
+/// from the name (a Python method `list` also makes `list_page`): see `claim_with`. A taken name
+/// gets the first numeric suffix that makes all of its keys free, so the result depends only on
+/// the order of the claims.
 #[derive(Debug, Default)]
 pub struct Scope {
     taken: BTreeSet<String>,
+}
+
+/// The keys of a name's own spellings.
+fn spelling_keys(name: &Name) -> [String; 4] {
+    [
+        format!("snake:{}", name.snake),
+        format!("camel:{}", name.camel),
+        format!("pascal:{}", name.pascal),
+        format!("shouty:{}", name.shouty),
+    ]
 }
 
 impl Scope {
@@ -189,28 +206,48 @@ impl Scope {
         Scope::default()
     }
 
-    /// A scope where some names are already taken (e.g. a struct's field names, reserved ones).
+    /// A scope where some names are already taken (e.g. a struct's field names, reserved ones):
+    /// every spelling of each.
     pub fn with_reserved<'a>(reserved: impl IntoIterator<Item = &'a str>) -> Scope {
-        Scope {
-            taken: reserved.into_iter().map(snake_case).collect(),
+        let mut scope = Scope::new();
+        for word in reserved {
+            scope.taken.extend(spelling_keys(&Name::new(word)));
         }
+        scope
+    }
+
+    /// Take one key as it is, e.g. `rust.fn:builder`: a name whose `claim_with` keys include
+    /// it is renamed.
+    pub fn reserve(&mut self, key: impl Into<String>) {
+        self.taken.insert(key.into());
     }
 
     pub fn claim(&mut self, name: Name) -> Name {
-        if self.taken.insert(name.snake.clone()) {
-            return name;
-        }
+        self.claim_with(name, |_| Vec::new())
+    }
+
+    /// Claim a name whose spellings are not its only identifiers: `extra` gives the other keys
+    /// a candidate takes (e.g. `python.fn:list_page` for a paged method `list`). The keys are
+    /// free-form strings; a prefix per kind of identifier keeps kinds apart.
+    pub fn claim_with(&mut self, name: Name, extra: impl Fn(&Name) -> Vec<String>) -> Name {
+        let mut candidate = name.clone();
         for n in 2.. {
-            let candidate = name.suffixed(n);
-            if self.taken.insert(candidate.snake.clone()) {
+            let mut keys: Vec<String> = spelling_keys(&candidate).into();
+            keys.extend(extra(&candidate));
+            if keys.iter().all(|k| !self.taken.contains(k)) {
+                self.taken.extend(keys);
                 return candidate;
             }
+            candidate = name.suffixed(n);
         }
         unreachable!("an unbounded counter always finds a free suffix")
     }
 
+    /// Whether `name` (any of its spellings) is taken.
     pub fn is_taken(&self, name: &str) -> bool {
-        self.taken.contains(&snake_case(name))
+        spelling_keys(&Name::new(name))
+            .iter()
+            .any(|k| self.taken.contains(k))
     }
 }
 
@@ -309,5 +346,33 @@ mod tests {
         assert_eq!(second.snake, "foo_bar_2");
         assert_eq!(second.original, "foo_bar");
         assert_eq!(scope.claim(Name::new("FOO-BAR")).snake, "foo_bar_3");
+    }
+
+    #[test]
+    fn a_collision_in_any_spelling_gets_a_suffix() {
+        let mut scope = Scope::new();
+        // Distinct in snake_case, alike in camelCase and PascalCase.
+        assert_eq!(scope.claim(Name::new("a1b")).pascal, "A1b");
+        assert_eq!(scope.claim(Name::new("a_1b")).pascal, "A1b2");
+        // Distinct in snake_case, alike in PascalCase only.
+        assert_eq!(scope.claim(Name::new("1.5")).pascal, "V15");
+        assert_eq!(scope.claim(Name::new("15")).pascal, "V152");
+        let mut reserved = Scope::with_reserved(["Self"]);
+        assert_eq!(reserved.claim(Name::new("self")).pascal, "Self2");
+        assert!(reserved.is_taken("SELF"));
+    }
+
+    #[test]
+    fn extra_keys_collide_with_reserved_and_claimed_ones() {
+        let keys = |n: &Name| vec![format!("fn:{}", n.snake), format!("fn:{}_page", n.snake)];
+        let mut scope = Scope::new();
+        scope.reserve("fn:close");
+        assert_eq!(scope.claim_with(Name::new("close"), keys).snake, "close_2");
+        assert_eq!(scope.claim_with(Name::new("list"), keys).snake, "list");
+        // `list` also made `list_page`.
+        assert_eq!(
+            scope.claim_with(Name::new("listPage"), keys).snake,
+            "list_page_2"
+        );
     }
 }
