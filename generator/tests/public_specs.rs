@@ -49,6 +49,7 @@ fn specs() -> Vec<PathBuf> {
     }
     specs.push(root.join("generator/tests/specs/tricky.yaml"));
     specs.push(root.join("generator/tests/specs/media.yaml"));
+    specs.push(root.join("generator/tests/specs/collisions.yaml"));
     specs.push(root.join("generator/tests/specs/refs.yaml"));
     specs.push(root.join("spec/partner-center-customers.yaml"));
     specs

@@ -116,7 +116,7 @@ impl<'a> Builder<'a> {
         Builder {
             raw,
             types: BTreeMap::new(),
-            type_names: Scope::with_reserved(naming::RESERVED_TYPE_NAMES.iter().copied()),
+            type_names: naming::type_scope(),
             components: BTreeMap::new(),
             inline: BTreeMap::new(),
         }

@@ -1,4 +1,11 @@
-//! Names generated code keeps for itself, and how schemas and variants are named.
+//! Names generated code keeps for itself, and how schemas, variants, resource groups and
+//! methods are named.
+//!
+//! Every name is decided here, once, for all targets: a name that would clash in any target's
+//! output (a keyword it cannot escape, a name its generated code already uses, two source names
+//! that one target spells alike) is renamed in the model, so that each emitter only spells it.
+//! The lists below name what each target's generated code uses; an emitter that starts using a
+//! new name unqualified adds it here.
 
 use serde_json::Value;
 
@@ -6,6 +13,7 @@ use super::Builder;
 use crate::error::{GenError, pointer};
 use crate::load::resolve_ref_at;
 use crate::model::Name;
+use crate::model::names::Scope;
 
 /// Names a request builder uses for itself; parameters are renamed around them.
 pub(super) const BUILDER_RESERVED: &[&str] = &[
@@ -14,6 +22,7 @@ pub(super) const BUILDER_RESERVED: &[&str] = &[
     "body",
     "send",
     "send_with_response",
+    "send_stream",
     "stream",
     "into_future",
     "request_id",
@@ -23,15 +32,28 @@ pub(super) const BUILDER_RESERVED: &[&str] = &[
     "continuation_token",
     "media_type",
     "new",
+    // Rust: the builder's `fn request(&self)`, and `clone` (a setter would shadow `Clone::clone`,
+    // which `stream()` calls).
+    "request",
+    "clone",
     // Python: method parameters beside the call options and the receiver.
     "headers",
     "self",
     "cls",
+    // Node: optional parameters are read from the options object, which inherits these from
+    // `Object.prototype` (`options.constructor` is never undefined).
+    "constructor",
+    "toString",
+    "toLocaleString",
+    "valueOf",
+    "hasOwnProperty",
+    "isPrototypeOf",
+    "propertyIsEnumerable",
 ];
 
-/// Type names that would shadow what generated code uses unqualified (Rust's prelude, the
-/// validation trait) or a target language's global types; a schema with such a name gets a suffix.
-pub(super) const RESERVED_TYPE_NAMES: &[&str] = &[
+/// Rust's prelude: a type or a trait named like one of these would shadow it in generated code
+/// (`impl From<&str>`, `impl Into<String>`, `Result<..>`).
+const RUST_PRELUDE: &[&str] = &[
     "String",
     "Vec",
     "Option",
@@ -43,9 +65,273 @@ pub(super) const RESERVED_TYPE_NAMES: &[&str] = &[
     "Err",
     "Self",
     "Default",
+    "From",
+    "Into",
+    "TryFrom",
+    "TryInto",
+    "Clone",
+    "Copy",
+    "Send",
+    "Sync",
+    "Sized",
+    "Unpin",
+    "Drop",
+    "Fn",
+    "FnMut",
+    "FnOnce",
+    "ToOwned",
+    "ToString",
+    "PartialEq",
+    "PartialOrd",
+    "Eq",
+    "Ord",
+    "AsRef",
+    "AsMut",
+    "Iterator",
+    "IntoIterator",
+    "DoubleEndedIterator",
+    "ExactSizeIterator",
+    "Extend",
+    "FromIterator",
+    "Future",
+    "IntoFuture",
+];
+
+/// Model type names that would shadow what generated code uses unqualified next to the models,
+/// or a target's own exports; a schema with such a name gets a suffix. Besides `RUST_PRELUDE`:
+const RESERVED_TYPE_NAMES: &[&str] = &[
+    // Rust: the validation trait beside the models.
     "Validate",
     "Validator",
+    // Python keywords that are PascalCase.
+    "True",
+    "False",
+    // Python `_models.py` / `_client.py`: base classes, typing names and runtime names imported
+    // beside the models; `__init__.py`: what the package exports beside them.
+    "Any",
+    "Field",
+    "Model",
+    "OpenEnum",
+    "Mapping",
+    "Literal",
+    "Iterator",
+    "AsyncIterator",
+    "NativeClient",
+    "Client",
+    "AsyncClient",
+    "Page",
+    "Response",
+    "FilePart",
+    "TokenSource",
+    "CredentialSource",
+    "Credential",
+    "ClientSecretCredential",
+    "CertificateCredential",
+    "RefreshTokenCredential",
+    "DeviceCodeCredential",
+    "DeviceCodeInfo",
+    "PartnerCenterError",
+    "ApiError",
+    "AuthenticationError",
+    "BadRequestError",
+    "ConflictError",
+    "ForbiddenError",
+    "MfaRequiredError",
+    "NotFoundError",
+    "PreconditionFailedError",
+    "ReauthenticationRequiredError",
+    "ServerError",
+    "ThrottledError",
+    "TimeoutError",
+    "TransportError",
+    "UnauthorizedError",
+    "ValidationError",
+    // Node `index.d.ts`: imported and exported beside the model interfaces, and the global
+    // types the typings use.
+    "ApiResponse",
+    "CallOptions",
+    "ClientOptions",
+    "RuntimeOptions",
+    "AccessTokenLike",
+    "CertificateCredentialOptions",
+    "ClientSecretCredentialOptions",
+    "DeviceCodeCredentialOptions",
+    "RefreshTokenCredentialOptions",
+    "OnRefresh",
+    "TokenCredentialLike",
+    "Array",
+    "Record",
+    "Promise",
+    "AsyncIterable",
+    "Uint8Array",
+    "Omit",
 ];
+
+/// The scope of model type names, with everything reserved that a type may not be called.
+pub(super) fn type_scope() -> Scope {
+    Scope::with_reserved(RUST_PRELUDE.iter().chain(RESERVED_TYPE_NAMES).copied())
+}
+
+/// Field names a model keeps for itself: Python models have these methods.
+const FIELD_RESERVED: &[&str] = &["to_dict", "from_dict"];
+
+/// The scope of one struct's (or struct variant's) field names.
+pub(super) fn field_scope() -> Scope {
+    Scope::with_reserved(FIELD_RESERVED.iter().copied())
+}
+
+/// Scope keys of the methods an operation named `name` becomes on its group (or the client):
+/// Rust and Python `{snake}`, Python also `{snake}_page` (paged) and `{snake}_with_response`;
+/// Node `{camel}`, `{camel}Page` and `{camel}WithResponse`. Both derived names are kept for
+/// every operation, so that whether an operation pages does not rename another.
+fn method_keys(name: &Name) -> Vec<String> {
+    vec![
+        format!("fn:{}", name.snake),
+        format!("fn:{}_page", name.snake),
+        format!("fn:{}_with_response", name.snake),
+        format!("js:{}", name.camel),
+        format!("js:{}Page", name.camel),
+        format!("js:{}WithResponse", name.camel),
+    ]
+}
+
+/// Scope keys of what a resource group named `name` becomes: the client's member `{snake}`
+/// (Rust accessor, Python attribute) and `{camel}` (Node property), the Rust struct `{Pascal}`
+/// in `client.rs`, and the Python and Node classes `{Pascal}Resource` and (Python)
+/// `Async{Pascal}Resource`, which live beside the model types.
+fn group_keys(name: &Name) -> Vec<String> {
+    vec![
+        format!("fn:{}", name.snake),
+        format!("js:{}", name.camel),
+        format!("rust.type:{}", name.pascal),
+        format!("class:{}Resource", name.pascal),
+        format!("class:Async{}Resource", name.pascal),
+    ]
+}
+
+/// Names the methods of one resource group: operation names, unique after every spelling.
+pub(super) struct GroupMethods(Scope);
+
+impl GroupMethods {
+    pub(super) fn new() -> GroupMethods {
+        let mut scope = Scope::with_reserved(["new", "client", "transport"]);
+        // A method named `constructor` would be a Node class's constructor.
+        scope.reserve("js:constructor");
+        // Rust passes a group by value (it is `Copy`), and a method call on a value finds a
+        // trait method taking `self` (`Into::into`) before an inherent one taking `&self`.
+        for method in ["into", "try_into"] {
+            scope.reserve(format!("fn:{method}"));
+        }
+        GroupMethods(scope)
+    }
+
+    pub(super) fn claim(&mut self, name: Name) -> Name {
+        self.0.claim_with(name, method_keys)
+    }
+}
+
+/// Names the members of the client: one accessor per resource group, then the methods of the
+/// operations without a tag, around what the client has itself in each target.
+pub(super) struct ClientMembers(Scope);
+
+impl ClientMembers {
+    /// `types`: every model type's name, which the Python and Node group classes must not take.
+    pub(super) fn new<'t>(types: impl IntoIterator<Item = &'t str>) -> ClientMembers {
+        let mut scope = Scope::new();
+        // Rust: `Client::builder`, `transport`, `correlation_id`, `validates`, and `clone`
+        // (root methods call `self.clone()`). Python: `close`, `aclose`, `correlation_id`.
+        for method in [
+            "builder",
+            "transport",
+            "correlation_id",
+            "validates",
+            "clone",
+            "close",
+            "aclose",
+        ] {
+            scope.reserve(format!("fn:{method}"));
+        }
+        // Node: the `correlationId` getter, `constructor`, and what every object inherits (a
+        // group property `toString` would hide `Object.prototype.toString`).
+        for member in [
+            "correlationId",
+            "constructor",
+            "toString",
+            "toLocaleString",
+            "valueOf",
+            "hasOwnProperty",
+            "isPrototypeOf",
+            "propertyIsEnumerable",
+        ] {
+            scope.reserve(format!("js:{member}"));
+        }
+        // Rust: what `client.rs` declares or imports beside the group structs.
+        for name in RUST_PRELUDE.iter().chain(&[
+            "Client",
+            "ClientBuilder",
+            "Cloud",
+            "Arc",
+            "Duration",
+            "Error",
+            "RetryPolicy",
+            "Secret",
+            "StaticToken",
+            "TokenProvider",
+            "TokenRequest",
+            "Transport",
+            "TransportConfig",
+        ]) {
+            scope.reserve(format!("rust.type:{name}"));
+        }
+        for ty in types {
+            scope.reserve(format!("class:{ty}"));
+        }
+        ClientMembers(scope)
+    }
+
+    pub(super) fn claim_group(&mut self, name: Name) -> Name {
+        self.0.claim_with(name, group_keys)
+    }
+
+    pub(super) fn claim_method(&mut self, name: Name) -> Name {
+        self.0.claim_with(name, method_keys)
+    }
+}
+
+/// Names the per-operation Rust types (`operations.rs`): the request builder `{Pascal}` and,
+/// for an operation with several success answers, the enum `{Pascal}Answer`.
+pub(super) struct OperationTypes(Scope);
+
+impl OperationTypes {
+    pub(super) fn new() -> OperationTypes {
+        let mut scope = Scope::new();
+        // What `operations.rs` imports beside the builders.
+        for name in RUST_PRELUDE.iter().chain(&[
+            "IntoFuture",
+            "Method",
+            "BoxFuture",
+            "Error",
+            "Request",
+            "RequestOptions",
+            "Response",
+            "Validate",
+            "Validator",
+            "Client",
+        ]) {
+            scope.reserve(format!("rust.type:{name}"));
+        }
+        OperationTypes(scope)
+    }
+
+    pub(super) fn claim(&mut self, name: Name) -> Name {
+        self.0.claim_with(name, |n| {
+            vec![
+                format!("rust.type:{}", n.pascal),
+                format!("rust.type:{}Answer", n.pascal),
+            ]
+        })
+    }
+}
 
 /// The `Name` of the type a scope named `pascal` (`TypeDef::name`): emitters spell a type by its
 /// PascalCase name and a reference to it by `TypeRef::Named`, which holds that same `pascal`, so

@@ -1,17 +1,14 @@
 //! Operations: grouped by their first tag, each lowered with its parameters, body, responses
 //! and the `x-pc-*` behaviour it declares (paging, exists, If-Match, idempotency).
 
-use std::collections::BTreeMap;
-
 use openapiv3::ReferenceOr;
 use serde_json::Value;
 
-use super::{Builder, split_path};
+use super::{Builder, naming, split_path};
 use crate::error::{GenError, pointer};
 use crate::model::extensions::{
     self, ClientHeadersExt, ExistsExt, IdempotentExt, IfMatchExt, PagingExt,
 };
-use crate::model::names::Scope;
 use crate::model::*;
 
 impl<'a> Builder<'a> {
@@ -29,18 +26,17 @@ impl<'a> Builder<'a> {
         })
     }
 
+    /// Every operation, in resource groups: one per first tag, where tags that differ only in
+    /// case (`pets`, `Pets`) are one group. Groups are sorted by name (the operations without a
+    /// tag first, as the client's own methods); group, method and per-operation type names are
+    /// made unique for every target (see `naming`).
     pub(super) fn lower_operations(
         &mut self,
         openapi: &openapiv3::OpenAPI,
         client_headers: &ClientHeaders,
     ) -> Result<Vec<Group>, GenError> {
-        let tag_docs: BTreeMap<&str, Option<String>> = openapi
-            .tags
-            .iter()
-            .map(|t| (t.name.as_str(), t.description.clone()))
-            .collect();
-        let mut groups: BTreeMap<Option<String>, Vec<Operation>> = BTreeMap::new();
-        let mut op_type_names = Scope::new();
+        let mut groups: Vec<TagGroup> = Vec::new();
+        let mut op_type_names = naming::OperationTypes::new();
         for (path, item) in openapi.paths.paths.iter() {
             let path_at = pointer("/paths", &[path]);
             let item = match item {
@@ -54,7 +50,6 @@ impl<'a> Builder<'a> {
             };
             for (method, op) in item.iter() {
                 let at = pointer(&path_at, &[method]);
-                let group = op.tags.first().cloned();
                 let operation = self.lower_operation(
                     path,
                     method,
@@ -64,22 +59,64 @@ impl<'a> Builder<'a> {
                     client_headers,
                     &mut op_type_names,
                 )?;
-                groups.entry(group).or_default().push(operation);
+                let tag = op.tags.first();
+                let key = tag.map(|t| t.to_lowercase());
+                match groups.iter_mut().find(|g| g.key == key) {
+                    Some(group) => group.operations.push(operation),
+                    None => groups.push(TagGroup {
+                        key,
+                        tag: tag.cloned(),
+                        operations: vec![operation],
+                    }),
+                }
             }
         }
+        // The name a group shows: its tag as the top-level `tags` list spells it, else as its
+        // first operation does; its doc: the first description among its spellings there.
+        for group in &mut groups {
+            if let Some(declared) = openapi
+                .tags
+                .iter()
+                .find(|t| Some(t.name.to_lowercase()) == group.key)
+            {
+                group.tag = Some(declared.name.clone());
+            }
+        }
+        groups.sort_by(|a, b| a.tag.cmp(&b.tag));
+
+        let mut members = naming::ClientMembers::new(self.types.keys().map(String::as_str));
         let mut out = Vec::new();
-        for (group, mut operations) in groups {
-            let mut scope = Scope::with_reserved(["new", "client", "transport"]);
-            for op in &mut operations {
-                op.name = scope.claim(op.name.clone());
+        for group in &mut groups {
+            let Some(tag) = &group.tag else { continue };
+            let doc = openapi
+                .tags
+                .iter()
+                .filter(|t| Some(t.name.to_lowercase()) == group.key)
+                .find_map(|t| t.description.clone());
+            let name = members.claim_group(Name::new(tag));
+            let mut methods = naming::GroupMethods::new();
+            for op in &mut group.operations {
+                op.name = methods.claim(op.name.clone());
             }
             out.push(Group {
-                doc: group
-                    .as_deref()
-                    .and_then(|g| tag_docs.get(g).cloned().flatten()),
-                name: group.as_deref().map(Name::new),
-                operations,
+                name: Some(name),
+                doc,
+                operations: std::mem::take(&mut group.operations),
             });
+        }
+        // The operations without a tag are methods of the client, beside the group accessors.
+        if let Some(root) = groups.iter_mut().find(|g| g.tag.is_none()) {
+            for op in &mut root.operations {
+                op.name = members.claim_method(op.name.clone());
+            }
+            out.insert(
+                0,
+                Group {
+                    name: None,
+                    doc: None,
+                    operations: std::mem::take(&mut root.operations),
+                },
+            );
         }
         Ok(out)
     }
@@ -93,7 +130,7 @@ impl<'a> Builder<'a> {
         op: &openapiv3::Operation,
         at: &str,
         client_headers: &ClientHeaders,
-        op_type_names: &mut Scope,
+        op_type_names: &mut naming::OperationTypes,
     ) -> Result<Operation, GenError> {
         let id = op
             .operation_id
@@ -221,6 +258,15 @@ impl<'a> Builder<'a> {
             total_count_field: p.total_count_field,
         })
     }
+}
+
+/// The operations of one resource group while they are gathered.
+struct TagGroup {
+    /// The tag in lower case (`None`: operations without a tag).
+    key: Option<String>,
+    /// The tag as the group shows it.
+    tag: Option<String>,
+    operations: Vec<Operation>,
 }
 
 pub(super) fn http_method(m: &str) -> HttpMethod {

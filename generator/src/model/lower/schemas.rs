@@ -353,7 +353,7 @@ impl<'a> Builder<'a> {
         owner: &str,
         skip: Option<&str>,
     ) -> Result<Vec<Field>, GenError> {
-        let mut scope = Scope::new();
+        let mut scope = naming::field_scope();
         let mut fields = Vec::new();
         for (wire, (schema, prop_at)) in &merged.properties {
             if Some(wire.as_str()) == skip {
