@@ -391,8 +391,14 @@ const NODE_RUNTIME: &[(&str, &str)] = &[
         "lib/errors.d.ts",
         include_str!("../../bindings/node/lib/errors.d.ts"),
     ),
-    ("lib/files.js", include_str!("../../bindings/node/lib/files.js")),
-    ("lib/files.d.ts", include_str!("../../bindings/node/lib/files.d.ts")),
+    (
+        "lib/files.js",
+        include_str!("../../bindings/node/lib/files.js"),
+    ),
+    (
+        "lib/files.d.ts",
+        include_str!("../../bindings/node/lib/files.d.ts"),
+    ),
     (
         "lib/runtime.js",
         include_str!("../../bindings/node/lib/runtime.js"),

@@ -286,3 +286,67 @@ fn a_cycle_of_references_alone_is_an_error_not_a_stack_overflow() {
         .expect("a cycle of references");
     assert!(message.contains("leads back to itself"), "{message}");
 }
+
+/// Parameters, request bodies and responses given by a `$ref` into another operation, spelled
+/// with percent-encoding (`%7Bid%7D` for `{id}`), carry the typed schema they point to.
+#[test]
+fn percent_encoded_references_to_parameters_bodies_and_responses_keep_their_schema() {
+    let spec = r##"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /a/{id}:
+    get:
+      operationId: getA
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: string}}
+        - {name: q, in: query, schema: {type: string, enum: [x, y]}}
+      responses:
+        '200':
+          description: ok
+          content: {application/json: {schema: {type: object, properties: {v: {type: string}}}}}
+    post:
+      operationId: postA
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: string}}
+      requestBody:
+        content: {application/json: {schema: {type: object, properties: {w: {type: string}}}}}
+      responses: {'204': {description: ok}}
+  /b/{id}:
+    get:
+      operationId: getB
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: string}}
+        - $ref: '#/paths/~1a~1%7Bid%7D/get/parameters/1'
+      responses:
+        '200': {$ref: '#/paths/~1a~1%7Bid%7D/get/responses/200'}
+    post:
+      operationId: postB
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: string}}
+      requestBody: {$ref: '#/paths/~1a~1%7Bid%7D/post/requestBody'}
+      responses: {'204': {description: ok}}
+"##;
+    let api = build_text(spec).unwrap();
+    let op = |id: &str| api.operations().find(|o| o.id == id).unwrap().clone();
+    let (a, b) = (op("getA"), op("getB"));
+    let q = |o: &model::Operation| {
+        o.params
+            .iter()
+            .find(|p| p.name.original == "q")
+            .unwrap()
+            .ty
+            .clone()
+    };
+    assert_eq!(q(&b), q(&a), "the enum parameter, not a string");
+    assert!(matches!(q(&b), TypeRef::Named(_)));
+    assert_eq!(
+        b.response.body, a.response.body,
+        "the typed answer, not any JSON"
+    );
+    assert_eq!(
+        op("postB").body.unwrap().ty,
+        op("postA").body.unwrap().ty,
+        "the typed body, not any JSON"
+    );
+}

@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use super::Builder;
 use crate::error::GenError;
-use crate::load::resolve_ref;
+use crate::load::resolve_ref_at;
 
 impl<'a> Builder<'a> {
     /// The object at `at`, or the one its `$ref` (chain) leads to, with the pointer it is read
@@ -27,8 +27,10 @@ impl<'a> Builder<'a> {
         let mut target = reference.clone();
         let mut seen = Vec::new();
         loop {
-            let node = resolve_ref(self.raw, &target).map_err(|m| GenError::at(at, m))?;
-            let here = target.trim_start_matches('#').to_string();
+            // The pointer as decoded (`%7Bid%7D` is `{id}`): the object's own pointers, to its
+            // schema say, are read from it.
+            let (node, here) =
+                resolve_ref_at(self.raw, &target).map_err(|m| GenError::at(at, m))?;
             match node.get("$ref").and_then(Value::as_str) {
                 Some(next) => {
                     if seen.contains(&here) {
