@@ -350,3 +350,20 @@ paths:
         "the typed body, not any JSON"
     );
 }
+
+/// A named array or map that holds itself (directly or through another) holds any JSON at the
+/// inner level; every emitter then finishes (they used to recurse until the stack overflowed).
+#[test]
+fn named_arrays_and_maps_that_hold_themselves_hold_any_json_inside() {
+    let api = refs();
+    let alias = |name: &str| match &api.type_def(name).unwrap().kind {
+        TypeKind::Alias(t) => t.clone(),
+        other => panic!("{name} is {other:?}"),
+    };
+    assert_eq!(alias("Nest"), TypeRef::Array(Box::new(TypeRef::Any)));
+    assert_eq!(alias("Grove"), TypeRef::Map(Box::new(TypeRef::Any)));
+    assert_eq!(alias("Grid"), TypeRef::Array(Box::new(TypeRef::Any)));
+    generator::emit::rust::emit_sources(&api).unwrap();
+    generator::emit::python::emit(&api).unwrap();
+    generator::emit::node::emit(&api).unwrap();
+}

@@ -61,6 +61,7 @@ fn finish(
 ) -> Result<Api, GenError> {
     let client_headers = builder.client_headers()?;
     let groups = builder.lower_operations(openapi, &client_headers)?;
+    builder.break_alias_cycles();
     builder.box_recursive_fields();
     builder.check_country_rules()?;
 

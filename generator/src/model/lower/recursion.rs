@@ -1,4 +1,5 @@
-//! Recursive types: fields that reach their own type by value are boxed.
+//! Recursive types: fields that reach their own type by value are boxed, and a named array or
+//! map that holds itself (`Tree: {type: array, items: {$ref: Tree}}`) holds any JSON instead.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -6,6 +7,52 @@ use super::Builder;
 use crate::model::*;
 
 impl<'a> Builder<'a> {
+    /// An alias that reaches itself only through aliases, arrays and maps has no finite spelling
+    /// in the targets (Rust refuses `type Tree = Vec<Tree>`, and the emitters would recurse
+    /// looking through it). Such an inner reference becomes any JSON (`Vec<serde_json::Value>`):
+    /// the values still round-trip, only the inner levels lose their type.
+    pub(super) fn break_alias_cycles(&mut self) {
+        let aliases: BTreeMap<String, TypeRef> = self
+            .types
+            .iter()
+            .filter_map(|(name, def)| match &def.kind {
+                TypeKind::Alias(t) => Some((name.clone(), t.clone())),
+                _ => None,
+            })
+            .collect();
+        let reaches = |from: &str, to: &str| -> bool {
+            let mut stack = vec![from.to_string()];
+            let mut seen = BTreeSet::new();
+            while let Some(n) = stack.pop() {
+                if !seen.insert(n.clone()) {
+                    continue;
+                }
+                let Some(t) = aliases.get(&n) else { continue };
+                for child in named_in(t) {
+                    if child == to {
+                        return true;
+                    }
+                    stack.push(child);
+                }
+            }
+            false
+        };
+        let cyclic: Vec<String> = aliases
+            .keys()
+            .filter(|name| reaches(name, name))
+            .cloned()
+            .collect();
+        for name in cyclic {
+            if let Some(TypeDef {
+                kind: TypeKind::Alias(t),
+                ..
+            }) = self.types.get_mut(&name)
+            {
+                replace_named(t, &|n| n == name || reaches(n, &name));
+            }
+        }
+    }
+
     /// Mark fields that hold a type which contains, directly (not through an array or map),
     /// the type the field belongs to: without a box such a type would have infinite size.
     pub(super) fn box_recursive_fields(&mut self) {
@@ -96,4 +143,22 @@ pub(super) fn direct_children(kind: &TypeKind) -> BTreeSet<String> {
         TypeKind::Enum(_) => {}
     }
     out
+}
+
+/// Names a type reference mentions (through arrays and maps).
+fn named_in(t: &TypeRef) -> Vec<String> {
+    match t {
+        TypeRef::Named(n) => vec![n.clone()],
+        TypeRef::Array(inner) | TypeRef::Map(inner) => named_in(inner),
+        _ => Vec::new(),
+    }
+}
+
+/// Replace the named references `hit` selects with any JSON.
+fn replace_named(t: &mut TypeRef, hit: &dyn Fn(&str) -> bool) {
+    match t {
+        TypeRef::Named(n) if hit(n) => *t = TypeRef::Any,
+        TypeRef::Array(inner) | TypeRef::Map(inner) => replace_named(inner, hit),
+        _ => {}
+    }
 }
