@@ -629,3 +629,25 @@ fn generated_javascript_parses() {
         std::fs::remove_dir_all(&dir).ok();
     }
 }
+
+/// Clouds whose names differ only in spelling are distinct variants; each keeps its wire name.
+#[test]
+fn clouds_spelled_alike_get_distinct_names() {
+    let spec = r#"
+openapi: 3.0.3
+info: {title: Clouds, version: "1"}
+servers:
+  - url: https://a.example.com
+    x-pc-clouds: {us-gov: {authorityHost: 'https://login.a'}}
+  - url: https://b.example.com
+    x-pc-clouds: {usGov: {authorityHost: 'https://login.b'}}
+paths: {}
+"#;
+    let api =
+        generator::model::build(&generator::load::parse(spec, "clouds.yaml").unwrap()).unwrap();
+    let clouds = api.clouds();
+    let pascal: Vec<&str> = clouds.iter().map(|c| c.name.pascal.as_str()).collect();
+    let wire: Vec<&str> = clouds.iter().map(|c| c.name.original.as_str()).collect();
+    assert_eq!(pascal, ["UsGov", "UsGov2"]);
+    assert_eq!(wire, ["us-gov", "usGov"]);
+}

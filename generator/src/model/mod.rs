@@ -87,6 +87,9 @@ impl Api {
     pub fn clouds(&self) -> Vec<Cloud<'_>> {
         let default_url = self.servers.first().map(|s| s.url.as_str());
         let mut out: Vec<Cloud<'_>> = Vec::new();
+        // Names that differ only in spelling (`us-gov`, `usGov`) are distinct clouds with distinct
+        // variants; the wire name (what `from_name` matches) stays as written.
+        let mut names = names::Scope::new();
         for server in &self.servers {
             for cloud in &server.clouds {
                 if out.iter().any(|c| c.name.original == cloud.name) {
@@ -97,7 +100,7 @@ impl Api {
                         .map(|s| sign_in::rebase(s, default_url, &server.url))
                 };
                 out.push(Cloud {
-                    name: Name::new(&cloud.name),
+                    name: names.claim(Name::new(&cloud.name)),
                     base_url: server.url.as_str(),
                     authority_host: cloud.authority_host.as_deref(),
                     app_scope: scope(&self.sign_in.app_scope),
