@@ -188,26 +188,32 @@ impl FormBody {
 
     /// Every member of an object (a body without a declared structure), in form style.
     pub fn add_all<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
-        match serde_json::to_value(value)
-            .map_err(|e| Error::Config(format!("cannot encode the form body: {e}")))?
-        {
-            Value::Object(members) => {
-                for (name, member) in &members {
-                    self.add(name, member, Style::Form, true, false)?;
-                }
-                Ok(())
-            }
-            Value::Null => Ok(()),
-            other => Err(Error::Config(format!(
-                "a form body must be an object, not {other}"
-            ))),
+        for (name, member) in &object_members(value, "form")? {
+            self.add(name, member, Style::Form, true, false)?;
         }
+        Ok(())
     }
 
     pub fn into_bytes(self) -> Bytes {
         let mut out = url::form_urlencoded::Serializer::new(String::new());
         out.extend_pairs(self.pairs);
         Bytes::from(out.finish())
+    }
+}
+
+/// The members of a body sent member by member (`null`: none); anything but an object is refused.
+fn object_members<T: Serialize + ?Sized>(
+    value: &T,
+    kind: &str,
+) -> Result<serde_json::Map<String, Value>, Error> {
+    match serde_json::to_value(value)
+        .map_err(|e| Error::Config(format!("cannot encode the {kind} body: {e}")))?
+    {
+        Value::Object(members) => Ok(members),
+        Value::Null => Ok(serde_json::Map::new()),
+        other => Err(Error::Config(format!(
+            "a {kind} body must be an object, not {other}"
+        ))),
     }
 }
 
@@ -326,20 +332,10 @@ impl MultipartBody {
 
     /// Every member of an object (a body without a declared structure) as parts.
     pub fn add_all<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
-        match serde_json::to_value(value)
-            .map_err(|e| Error::Config(format!("cannot encode the multipart body: {e}")))?
-        {
-            Value::Object(members) => {
-                for (name, member) in &members {
-                    self.add(name, member, None)?;
-                }
-                Ok(())
-            }
-            Value::Null => Ok(()),
-            other => Err(Error::Config(format!(
-                "a multipart body must be an object, not {other}"
-            ))),
+        for (name, member) in &object_members(value, "multipart")? {
+            self.add(name, member, None)?;
         }
+        Ok(())
     }
 
     pub fn into_bytes(mut self) -> Bytes {

@@ -2,28 +2,13 @@
 
 mod common;
 
-use std::sync::Arc;
-use std::time::Duration;
-
 use common::{Reply, TestServer};
 use futures::StreamExt;
 use sdk_runtime::reqwest::Method;
-use sdk_runtime::{
-    Error, Request, RequestOptions, RetryPolicy, StaticToken, Transport, TransportConfig,
-};
+use sdk_runtime::{Error, Request, RequestOptions, Transport};
 
 fn transport(base: &str) -> Transport {
-    Transport::new(TransportConfig {
-        token: Some(Arc::new(StaticToken::new("tok"))),
-        retry: RetryPolicy {
-            max_attempts: 3,
-            initial_backoff: Duration::from_millis(1),
-            max_backoff: Duration::from_millis(2),
-            max_retry_after: Duration::from_secs(1),
-        },
-        ..TransportConfig::new(base)
-    })
-    .unwrap()
+    common::quick_transport(base, 3)
 }
 
 #[tokio::test]

@@ -149,3 +149,18 @@ pub fn closed_port() -> u16 {
     let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     l.local_addr().expect("addr").port()
 }
+
+/// A transport to `base` with a static token and retries that hardly wait.
+pub fn quick_transport(base: &str, attempts: u32) -> sdk_runtime::Transport {
+    sdk_runtime::Transport::new(sdk_runtime::TransportConfig {
+        token: Some(Arc::new(sdk_runtime::StaticToken::new("tok"))),
+        retry: sdk_runtime::RetryPolicy {
+            max_attempts: attempts,
+            initial_backoff: Duration::from_millis(1),
+            max_backoff: Duration::from_millis(2),
+            max_retry_after: Duration::from_secs(1),
+        },
+        ..sdk_runtime::TransportConfig::new(base)
+    })
+    .unwrap()
+}
