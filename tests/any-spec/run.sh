@@ -142,7 +142,18 @@ async fn main() {
                 meta: None,
             };
             let token = client.auth().request_token(&token).await.unwrap();
-            format!("{}|{}", file.id.unwrap(), token.access_token.unwrap())
+            let note = media_api::models::Note { text: "n".into() };
+            let created = client
+                .notes()
+                .create_note()
+                .body(&note)
+                .media_type("application/x-www-form-urlencoded")
+                .await
+                .unwrap();
+            let media_api::operations::CreateNoteAnswer::Created(created) = created else {
+                panic!("{created:?}")
+            };
+            format!("{}|{}|{}", file.id.unwrap(), token.access_token.unwrap(), created.id.unwrap())
         }
         other => panic!("unknown spec {other}"),
     };
@@ -174,7 +185,7 @@ check() {
 say "call one operation of each spec from each language"
 expected_petstore="Rex:dog,Tom:-"
 expected_tricky="$NODE_ID branch 7 a,b 1.5"
-expected_media="r.bin:4:application/x-test:r.bin:*hi*|client_credentials:a b,c"
+expected_media="r.bin:4:application/x-test:r.bin:*hi*|client_credentials:a b,c|form:n"
 
 check "rust petstore" "$expected_petstore" "$("$CALLER" petstore "$BASE")"
 check "rust tricky" "$expected_tricky" "$("$CALLER" tricky "$BASE" "$NODE_ID")"
@@ -226,7 +237,8 @@ file = media_api.FilePart(b"\x00\x01\x02\xff", "r.bin", "application/x-test")
 assert "\\x00" not in repr(file) and "size=4" in repr(file), repr(file)
 uploaded = client.files.upload_file({"attributes": {"name": "r.bin"}, "file": file, "note": "*hi*"})
 token = client.auth.request_token({"grant_type": "client_credentials", "scope": ["a b", "c"]})
-print(f"{uploaded.id}|{token.access_token}")
+created = client.notes.create_note(body={"text": "n"}, media_type="application/x-www-form-urlencoded")
+print(f"{uploaded.id}|{token.access_token}|{created['id']}")
 PY
 )"
 
@@ -258,7 +270,8 @@ if (JSON.stringify({ file }).includes('[0,1,2,255]')) throw new Error('bytes sho
 async function main() {
   const uploaded = await client.files.uploadFile({ attributes: { name: 'r.bin' }, file, note: '*hi*' })
   const token = await client.auth.requestToken({ grant_type: 'client_credentials', scope: ['a b', 'c'] })
-  console.log(`${uploaded.id}|${token.access_token}`)
+  const created = await client.notes.createNote({ body: { text: 'n' }, mediaType: 'application/x-www-form-urlencoded' })
+  console.log(`${uploaded.id}|${token.access_token}|${created.id}`)
 }
 main().catch((err) => {
   console.error(err)

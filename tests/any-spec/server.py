@@ -5,7 +5,8 @@ echoing the id, the `type` query parameter as the node's kind and the raw `tags`
 callers that send `Authorization: Bearer any-spec`; 401 without it, 404 for anything else.
 For media.yaml: `POST …/files/content` (multipart, read with the standard library's email
 parser) answers a file whose id lists what arrived (file name, size, media type, the attributes'
-name, the note), and `POST …/oauth2/token` (a form) a token naming the grant type and scopes.
+name, the note), `POST …/oauth2/token` (a form) a token naming the grant type and scopes, and
+`POST …/notes` 201 with `form:<text>` for a form body (200 with the note for JSON).
 Prints `listening on http://127.0.0.1:PORT` first, then serves until killed.
 """
 
@@ -100,6 +101,13 @@ class Handler(BaseHTTPRequestHandler):
                 200,
                 {"access_token": f"{form['grant_type'][0]}:{','.join(form['scope'])}"},
             )
+            return
+        if url.path.endswith("/notes"):
+            # createNote: a form creates (201, a file), JSON stores (200, the note).
+            if content_type == "application/x-www-form-urlencoded":
+                self.answer(201, {"id": "form:" + parse_qs(body.decode())["text"][0]})
+            else:
+                self.answer(200, json.loads(body))
             return
         self.answer(404, {"code": 404, "message": f"no route {url.path}"})
 

@@ -154,6 +154,14 @@ fn arm(op: &Operation, group: Option<TokenStream>) -> TokenStream {
             BodyFormat::Binary => setters.push(quote!(if let Some(b) = &call.body { request = request.body(b.clone()); })),
         }
     }
+    if op.body.as_ref().is_some_and(|b| !b.alternatives.is_empty()) {
+        let key = crate::emit::MEDIA_TYPE_PARAM;
+        setters.push(quote! {
+            if let Some(media) = opt_param::<String>(&call, #key)? {
+                request = request.media_type(media);
+            }
+        });
+    }
     if op.paging.is_some() {
         setters.push(quote! {
             if let Some(token) = &call.continuation_token {

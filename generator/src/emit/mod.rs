@@ -9,6 +9,10 @@ use std::path::PathBuf;
 
 use crate::model::Api;
 
+/// The parameter key under which a Python or Node call names the media type its body is sent
+/// as (`media_type=` / `mediaType`), read by the dispatch; `$` keeps it apart from wire names.
+pub const MEDIA_TYPE_PARAM: &str = "$mediaType";
+
 /// One file an emitter produced, with its path relative to the target's root.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GeneratedFile {

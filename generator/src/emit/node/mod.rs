@@ -274,6 +274,20 @@ fn operation(api: &Api, op: &Operation) -> Value {
             p.name.original
         ));
     }
+    if op.body.as_ref().is_some_and(|b| !b.alternatives.is_empty()) {
+        // Another media type the spec offers for the body (the dispatch reads `$mediaType`).
+        let offered: Vec<String> = op
+            .body
+            .iter()
+            .flat_map(|b| b.media())
+            .map(|m| format!("{:?}", m.content_type))
+            .collect();
+        option_fields.push(format!("mediaType?: {} | null", offered.join(" | ")));
+        collect.push(format!(
+            "if (options.mediaType !== undefined && options.mediaType !== null) params[{:?}] = options.mediaType",
+            crate::emit::MEDIA_TYPE_PARAM
+        ));
+    }
     let options_ts = if option_fields.is_empty() {
         "CallOptions".to_string()
     } else {

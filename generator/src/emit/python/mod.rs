@@ -74,6 +74,10 @@ const KEYWORDS: &[&str] = &[
 pub const PACKAGE: &str = "partner_center";
 
 /// Every file of the Python package that comes from the spec, relative to `bindings/python`.
+/// The parameter key under which a call names the media type to send its body as; `$` keeps it
+/// apart from every wire name a spec can give a parameter.
+const MEDIA_TYPE_PARAM: &str = crate::emit::MEDIA_TYPE_PARAM;
+
 pub fn emit(api: &Api) -> Result<Vec<GeneratedFile>, GenError> {
     emit_package(api, PACKAGE)
 }
@@ -319,6 +323,14 @@ fn operation(api: &Api, op: &Operation) -> Value {
         keyword.push(format!("{id}: {} | None = None", py_arg_type(api, &p.ty)));
         forward_keyword.push(format!("{id}={id}"));
         add_param(p, &mut collect);
+    }
+    if op.body.as_ref().is_some_and(|b| !b.alternatives.is_empty()) {
+        // Another media type the spec offers for the body (the dispatch reads `$mediaType`).
+        keyword.push("media_type: str | None = None".to_string());
+        forward_keyword.push("media_type=media_type".to_string());
+        collect.push(format!(
+            "if media_type is not None:\n            params[{MEDIA_TYPE_PARAM:?}] = media_type"
+        ));
     }
     let (result, decode) = match (&op.exists, &op.response.body) {
         (Some(_), _) => ("bool".to_string(), "json.loads(raw[3]) is True".to_string()),
