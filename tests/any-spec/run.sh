@@ -153,7 +153,14 @@ async fn main() {
             let media_api::operations::CreateNoteAnswer::Created(created) = created else {
                 panic!("{created:?}")
             };
-            format!("{}|{}|{}", file.id.unwrap(), token.access_token.unwrap(), created.id.unwrap())
+            let raw = client.notes().put_note_raw().body(vec![0u8, 1, 2, 255]).await.unwrap();
+            let media_api::operations::DownloadFileAnswer::Ok(octets) =
+                client.files().download_file("f").await.unwrap()
+            else {
+                panic!("not the 200 answer")
+            };
+            let hex: String = octets.iter().map(|b| format!("{b:02x}")).collect();
+            format!("{}|{}|{}|{raw}|{hex}", file.id.unwrap(), token.access_token.unwrap(), created.id.unwrap())
         }
         other => panic!("unknown spec {other}"),
     };
@@ -185,7 +192,7 @@ check() {
 say "call one operation of each spec from each language"
 expected_petstore="Rex:dog,Tom:-"
 expected_tricky="$NODE_ID branch 7 a,b 1.5"
-expected_media="r.bin:4:application/x-test:r.bin:*hi*|client_credentials:a b,c|form:n"
+expected_media="r.bin:4:application/x-test:r.bin:*hi*|client_credentials:a b,c|form:n|4:application/octet-stream:000102ff|070809"
 
 check "rust petstore" "$expected_petstore" "$("$CALLER" petstore "$BASE")"
 check "rust tricky" "$expected_tricky" "$("$CALLER" tricky "$BASE" "$NODE_ID")"
@@ -238,7 +245,11 @@ assert "\\x00" not in repr(file) and "size=4" in repr(file), repr(file)
 uploaded = client.files.upload_file({"attributes": {"name": "r.bin"}, "file": file, "note": "*hi*"})
 token = client.auth.request_token({"grant_type": "client_credentials", "scope": ["a b", "c"]})
 created = client.notes.create_note(body={"text": "n"}, media_type="application/x-www-form-urlencoded")
-print(f"{uploaded.id}|{token.access_token}|{created['id']}")
+assert isinstance(created, media_api.File), created  # the 201 answer's type, by its status
+raw = client.notes.put_note_raw(body=b"\x00\x01\x02\xff")
+octets = client.files.download_file("f")
+assert isinstance(octets, bytes), type(octets)
+print(f"{uploaded.id}|{token.access_token}|{created.id}|{raw}|{octets.hex()}")
 PY
 )"
 
@@ -271,7 +282,10 @@ async function main() {
   const uploaded = await client.files.uploadFile({ attributes: { name: 'r.bin' }, file, note: '*hi*' })
   const token = await client.auth.requestToken({ grant_type: 'client_credentials', scope: ['a b', 'c'] })
   const created = await client.notes.createNote({ body: { text: 'n' }, mediaType: 'application/x-www-form-urlencoded' })
-  console.log(`${uploaded.id}|${token.access_token}|${created.id}`)
+  const raw = await client.notes.putNoteRaw({ body: new Uint8Array([0, 1, 2, 255]) })
+  const octets = await client.files.downloadFile('f')
+  if (!(octets instanceof Uint8Array)) throw new Error(`not bytes: ${octets}`)
+  console.log(`${uploaded.id}|${token.access_token}|${created.id}|${raw}|${Buffer.from(octets).toString('hex')}`)
 }
 main().catch((err) => {
   console.error(err)

@@ -6,7 +6,9 @@ callers that send `Authorization: Bearer any-spec`; 401 without it, 404 for anyt
 For media.yaml: `POST …/files/content` (multipart, read with the standard library's email
 parser) answers a file whose id lists what arrived (file name, size, media type, the attributes'
 name, the note), `POST …/oauth2/token` (a form) a token naming the grant type and scopes, and
-`POST …/notes` 201 with `form:<text>` for a form body (200 with the note for JSON).
+`POST …/notes` 201 with `form:<text>` for a form body (200 with the note for JSON); `PUT …/notes`
+describes the octets it got (length, media type, hex) as text, and `GET …/files/{id}/content`
+answers three octets.
 Prints `listening on http://127.0.0.1:PORT` first, then serves until killed.
 """
 
@@ -36,6 +38,22 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
 
+    def raw(self, status: int, media: str, data: bytes) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", media)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def do_PUT(self) -> None:
+        # media.yaml's putNoteRaw: a body of no declared type, described back as text.
+        body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        if urlsplit(self.path).path.endswith("/notes"):
+            described = f"{len(body)}:{self.headers.get('Content-Type')}:{body.hex()}"
+            self.raw(200, "text/plain", described.encode())
+            return
+        self.answer(404, {"code": 404, "message": "no route"})
+
     def do_GET(self) -> None:
         if self.headers.get("Authorization") != "Bearer any-spec":
             self.answer(401, {"code": 401, "message": "no token"})
@@ -45,6 +63,10 @@ class Handler(BaseHTTPRequestHandler):
         if url.path.endswith("/pets"):
             limit = int(query.get("limit", ["100"])[0])
             self.answer(200, PETS[:limit])
+            return
+        if url.path.endswith("/content"):
+            # media.yaml's downloadFile: octets.
+            self.raw(200, "application/octet-stream", bytes([7, 8, 9]))
             return
         node = NODE.match(url.path)
         if node is not None:

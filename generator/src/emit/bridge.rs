@@ -124,10 +124,16 @@ fn arm(op: &Operation, group: Option<TokenStream>) -> TokenStream {
                 prelude.push(quote!(let request_body: #ty = body(&call)?;));
                 args.push(quote!(&request_body));
             }
-            BodyFormat::Text => args.push(quote!(
-                String::from_utf8_lossy(call.body.as_deref().unwrap_or_default()).into_owned()
-            )),
-            BodyFormat::Binary => args.push(quote!(call.body.clone().unwrap_or_default())),
+            // Raw bodies arrive as JSON too: text as a string, octets as a file
+            // (`{"base64": ..}`), which is what the bindings can put in one JSON argument.
+            BodyFormat::Text => {
+                prelude.push(quote!(let request_body: String = body(&call)?;));
+                args.push(quote!(request_body));
+            }
+            BodyFormat::Binary => {
+                prelude.push(quote!(let request_body: sdk_runtime::FilePart = body(&call)?;));
+                args.push(quote!(request_body.data().clone()));
+            }
         }
     }
     let mut setters = Vec::new();
@@ -149,9 +155,11 @@ fn arm(op: &Operation, group: Option<TokenStream>) -> TokenStream {
                 setters.push(quote!(if let Some(b) = &request_body { request = request.body(b); }));
             }
             BodyFormat::Text => setters.push(quote! {
-                if let Some(b) = &call.body { request = request.body(String::from_utf8_lossy(b).into_owned()); }
+                if call.body.is_some() { request = request.body(body::<String>(&call)?); }
             }),
-            BodyFormat::Binary => setters.push(quote!(if let Some(b) = &call.body { request = request.body(b.clone()); })),
+            BodyFormat::Binary => setters.push(quote! {
+                if call.body.is_some() { request = request.body(body::<sdk_runtime::FilePart>(&call)?.data().clone()); }
+            }),
         }
     }
     if op.body.as_ref().is_some_and(|b| !b.alternatives.is_empty()) {

@@ -123,6 +123,13 @@ def decode_model(raw: Raw, cls: type[M]) -> M:
     return cls.from_dict(json.loads(raw[3]))
 
 
+def by_status(raw: Raw, decoders: Mapping[int, Callable[[Raw], Any]]) -> Any:
+    """An answer of an operation whose success answers differ, decoded as its status says (the
+    JSON as it came for a status the spec does not list)."""
+    decode = decoders.get(raw[0])
+    return json.loads(raw[3]) if decode is None else decode(raw)
+
+
 def call(
     native: NativeClient,
     operation: Operation,

@@ -295,8 +295,22 @@ fn operation(api: &Api, op: &Operation) -> Value {
     };
     let (result, hide) = match (&op.exists, &op.response.body) {
         (Some(_), _) => ("boolean".to_string(), Vec::new()),
-        // Several success answers with different bodies: the one that came.
-        (None, _) if !op.response.variants.is_empty() => ("unknown".to_string(), Vec::new()),
+        // Several success answers with different bodies: the one that came (`status` says which).
+        (None, _) if !op.response.variants.is_empty() => {
+            let mut types: Vec<String> = Vec::new();
+            for v in &op.response.variants {
+                let ty = match &v.body {
+                    None => "null".to_string(),
+                    Some((_, BodyFormat::Text)) => "string".to_string(),
+                    Some((_, BodyFormat::Binary)) => "Uint8Array".to_string(),
+                    Some((t, _)) => ts_type(api, t),
+                };
+                if !types.contains(&ty) {
+                    types.push(ty);
+                }
+            }
+            (types.join(" | "), Vec::new())
+        }
         (None, None) => ("void".to_string(), Vec::new()),
         (None, Some((_, BodyFormat::Text))) => ("string".to_string(), Vec::new()),
         (None, Some((_, BodyFormat::Binary))) => ("Uint8Array".to_string(), Vec::new()),
@@ -330,10 +344,32 @@ fn operation(api: &Api, op: &Operation) -> Value {
     if op.requires_app_user {
         doc.push_str(" Needs an App+User token.");
     }
+    // Octet answers come through the bridge as JSON arrays of numbers; these statuses' data
+    // become a Uint8Array, as typed.
+    let octets = |b: &Option<(TypeRef, BodyFormat)>| matches!(b, Some((_, BodyFormat::Binary)));
+    let binary_statuses: Vec<String> = if op.exists.is_some() || op.paging.is_some() {
+        Vec::new()
+    } else if op.response.variants.is_empty() {
+        if octets(&op.response.body) {
+            vec!["200".to_string()]
+        } else {
+            Vec::new()
+        }
+    } else {
+        op.response
+            .variants
+            .iter()
+            .filter(|v| octets(&v.body))
+            .map(|v| v.status.to_string())
+            .collect()
+    };
     json!({
         "id": op.id,
         "name": name,
         "doc": jsdoc(Some(&doc), 2),
+        "binary": !binary_statuses.is_empty(),
+        "binary_any_status": op.response.variants.is_empty(),
+        "binary_statuses": binary_statuses.join(", "),
         "args": positional.iter().map(|p| format!("{p}, ")).collect::<String>(),
         "args_ts": positional_ts.iter().map(|p| format!("{p}, ")).collect::<String>(),
         "options_ts": options_ts,

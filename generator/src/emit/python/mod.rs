@@ -305,8 +305,10 @@ fn operation(api: &Api, op: &Operation) -> Value {
                     None => (py_arg_type(api, &b.ty), "encode_body(body)".to_string()),
                 }
             }
-            BodyFormat::Text => ("str".to_string(), "body.encode()".to_string()),
-            BodyFormat::Binary => ("bytes".to_string(), "bytes(body)".to_string()),
+            // Raw bodies reach the native client as JSON too: text as a string, octets as a
+            // file (base64), which the dispatch turns back into the body.
+            BodyFormat::Text => ("str".to_string(), "encode_body(body)".to_string()),
+            BodyFormat::Binary => ("bytes".to_string(), "encode_body(body)".to_string()),
         };
         if b.required {
             positional.push(format!("body: {annotation}"));
@@ -332,30 +334,25 @@ fn operation(api: &Api, op: &Operation) -> Value {
             "if media_type is not None:\n            params[{MEDIA_TYPE_PARAM:?}] = media_type"
         ));
     }
-    let (result, decode) = match (&op.exists, &op.response.body) {
-        (Some(_), _) => ("bool".to_string(), "json.loads(raw[3]) is True".to_string()),
-        // Several success answers with different bodies: the one that came, as JSON.
-        (None, _) if !op.response.variants.is_empty() => {
-            ("Any".to_string(), "json.loads(raw[3])".to_string())
-        }
-        (None, None) => ("None".to_string(), "None".to_string()),
-        (None, Some((_, BodyFormat::Text))) => {
-            ("str".to_string(), "json.loads(raw[3])".to_string())
-        }
-        (None, Some((_, BodyFormat::Binary))) => {
-            ("bytes".to_string(), "bytes(json.loads(raw[3]))".to_string())
-        }
-        (None, Some((t, _))) => match api.resolve(t) {
-            TypeRef::Named(n)
-                if matches!(api.type_def(n).map(|d| &d.kind), Some(TypeKind::Struct(_))) =>
-            {
-                (n.clone(), format!("decode_model(raw, {n})"))
+    let (result, decode) = match &op.exists {
+        Some(_) => ("bool".to_string(), "json.loads(raw[3]) is True".to_string()),
+        // Several success answers with different bodies: each status decoded as its own type.
+        None if !op.response.variants.is_empty() => {
+            let mut types: Vec<String> = Vec::new();
+            let mut arms = Vec::new();
+            for v in &op.response.variants {
+                let (ty, decode) = answer_decode(api, &v.body);
+                if !types.contains(&ty) {
+                    types.push(ty);
+                }
+                arms.push(format!("{}: lambda raw: {decode}", v.status));
             }
-            other => (
-                py_type(api, other),
-                format!("{}.decode(json.loads(raw[3]))", py_conv(api, other)),
-            ),
-        },
+            (
+                types.join(" | "),
+                format!("by_status(raw, {{{}}})", arms.join(", ")),
+            )
+        }
+        None => answer_decode(api, &op.response.body),
     };
     let paging = op.paging.as_ref().map(|p| {
         let collection = match &op.response.body {
@@ -431,6 +428,28 @@ fn isort_key(name: &str) -> (u8, String) {
 }
 
 /// The import lines of `_client.py`: only what the generated methods use.
+/// The Python type of one answer and the expression that decodes it from `raw`.
+fn answer_decode(api: &Api, body: &Option<(TypeRef, BodyFormat)>) -> (String, String) {
+    match body {
+        None => ("None".to_string(), "None".to_string()),
+        Some((_, BodyFormat::Text)) => ("str".to_string(), "json.loads(raw[3])".to_string()),
+        Some((_, BodyFormat::Binary)) => {
+            ("bytes".to_string(), "bytes(json.loads(raw[3]))".to_string())
+        }
+        Some((t, _)) => match api.resolve(t) {
+            TypeRef::Named(n)
+                if matches!(api.type_def(n).map(|d| &d.kind), Some(TypeKind::Struct(_))) =>
+            {
+                (n.clone(), format!("decode_model(raw, {n})"))
+            }
+            other => (
+                py_type(api, other),
+                format!("{}.decode(json.loads(raw[3]))", py_conv(api, other)),
+            ),
+        },
+    }
+}
+
 fn client_imports(
     groups: &[Value],
     enums: &[Value],
@@ -523,6 +542,9 @@ fn client_imports(
     }
     if has("decode_model(") {
         runtime.push("decode_model");
+    }
+    if has("by_status(") {
+        runtime.push("by_status");
     }
     if has("encode_body(") {
         runtime.push("encode_body");
