@@ -461,6 +461,16 @@ fn python_package(
             "pyproject.toml",
             templates::render_standalone("pyproject.toml", &context)?,
         ),
+        // The package is checked as this repository's is (pyright strict, Python 3.9).
+        GeneratedFile::new(
+            "pyrightconfig.json",
+            // pyright reads JSON with comments, so the file can say it is generated.
+            format!(
+                "{}{{\n  \"include\": [\"python/{p}\"],\n  \"strict\": [\"python/{p}\"],\n  \"pythonVersion\": \"3.9\"\n}}\n",
+                emit::header(api, "//"),
+                p = names.python_package
+            ),
+        ),
     ];
     files.extend(emit::python::emit_package(api, &names.python_package)?);
     for (name, contents) in PYTHON_RUNTIME {

@@ -51,6 +51,10 @@ for entry in "${SPECS[@]}"; do
   "$GENERATOR" --spec "$spec" --out "$out" --crate "$crate" --check >/dev/null
   cp "$ROOT/Cargo.lock" "$out/Cargo.lock"
 
+  say "$name: the Python package passes ruff and pyright --strict, as ours does"
+  "$ROOT/.venv/bin/ruff" check --no-cache "$out/python"
+  "$ROOT/.venv/bin/pyright" -p "$out/python" --pythonpath "$PYTHON" | tail -n 1 | grep -q "^0 errors"
+
   say "$name: Python wheel (maturin build)"
   (cd "$out/python" && "$MATURIN" build --quiet --out "$WORK/wheels")
 
