@@ -432,26 +432,33 @@ fn copied(
     GeneratedFile::new(path, text)
 }
 
+/// What the manifests of both native crates (Python, Node) say: the crate, its description, and
+/// where the bridge and the runtime are.
+fn native_context(api: &Api, names: &Names, paths: &RepoPaths, what: &str) -> tera::Context {
+    let mut context = templates::base_context(api, "#");
+    context.insert("crate_name", &names.crate_name);
+    context.insert(
+        "description",
+        &templates::toml_string(&format!(
+            "{what} {} {}, generated from {}",
+            api.title, api.version, api.source
+        )),
+    );
+    context.insert("bridge_path", &paths.bridge);
+    context.insert("runtime_path", &paths.runtime);
+    context
+}
+
 /// DIR/python: the native crate's manifest, pyproject.toml, and the package's modules.
 fn python_package(
     api: &Api,
     names: &Names,
     paths: &RepoPaths,
 ) -> Result<Vec<GeneratedFile>, GenError> {
-    let mut context = templates::base_context(api, "#");
-    context.insert("crate_name", &names.crate_name);
+    let mut context = native_context(api, names, paths, "Typed client for");
     context.insert("package", &names.python_package);
     context.insert("distribution", &names.crate_name);
-    context.insert(
-        "description",
-        &templates::toml_string(&format!(
-            "Typed client for {} {}, generated from {}",
-            api.title, api.version, api.source
-        )),
-    );
     context.insert("python_src", &paths.python_src);
-    context.insert("bridge_path", &paths.bridge);
-    context.insert("runtime_path", &paths.runtime);
     let mut files = vec![
         GeneratedFile::new(
             "Cargo.toml",
@@ -493,19 +500,9 @@ fn node_package(
     names: &Names,
     paths: &RepoPaths,
 ) -> Result<Vec<GeneratedFile>, GenError> {
-    let mut context = templates::base_context(api, "#");
-    context.insert("crate_name", &names.crate_name);
+    let mut context = native_context(api, names, paths, "Node.js addon (napi-rs) for");
     context.insert("npm_package", &names.npm_package);
-    context.insert(
-        "description",
-        &templates::toml_string(&format!(
-            "Node.js addon (napi-rs) for {} {}, generated from {}",
-            api.title, api.version, api.source
-        )),
-    );
     context.insert("node_src", &paths.node_src);
-    context.insert("bridge_path", &paths.bridge);
-    context.insert("runtime_path", &paths.runtime);
     let mut build_context = templates::base_context(api, "//");
     build_context.insert("crate_name", &names.crate_name);
     let mut files = vec![

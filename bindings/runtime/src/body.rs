@@ -278,7 +278,7 @@ impl MultipartBody {
             .unwrap_or("application/octet-stream")
             .to_string();
         let file_name = file.file_name.clone().unwrap_or_else(|| name.to_string());
-        self.part(name, Some(&file_name), &media, &file.data.clone());
+        self.part(name, Some(&file_name), &media, &file.data);
     }
 
     /// A member as parts: text for strings, numbers and booleans (one part per item of an array

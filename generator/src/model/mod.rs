@@ -544,6 +544,26 @@ pub struct SuccessResponse {
     pub variants: Vec<StatusVariant>,
 }
 
+impl SuccessResponse {
+    /// The success statuses whose answer is octets (a download): the one status, or those of the
+    /// variants that carry octets.
+    pub fn octet_statuses(&self) -> Vec<u16> {
+        let octets = |b: &Option<(TypeRef, BodyFormat)>| matches!(b, Some((_, BodyFormat::Binary)));
+        if self.variants.is_empty() {
+            return if octets(&self.body) {
+                vec![self.status]
+            } else {
+                Vec::new()
+            };
+        }
+        self.variants
+            .iter()
+            .filter(|v| octets(&v.body))
+            .map(|v| v.status)
+            .collect()
+    }
+}
+
 /// One success status of an operation whose 2xx answers differ.
 #[derive(Debug, Clone)]
 pub struct StatusVariant {

@@ -131,6 +131,16 @@ fn jsdoc(doc: Option<&str>, indent: usize) -> String {
     out
 }
 
+/// The TypeScript type of one answer; `none` for an answer without a body.
+fn answer_ts(api: &Api, body: &Option<(TypeRef, BodyFormat)>, none: &str) -> String {
+    match body {
+        None => none.to_string(),
+        Some((_, BodyFormat::Text)) => "string".to_string(),
+        Some((_, BodyFormat::Binary)) => "Uint8Array".to_string(),
+        Some((t, _)) => ts_type(api, t),
+    }
+}
+
 /// The TypeScript type of a value of this type.
 fn ts_type(api: &Api, t: &TypeRef) -> String {
     match api.resolve(t) {
@@ -299,22 +309,17 @@ fn operation(api: &Api, op: &Operation) -> Value {
         (None, _) if !op.response.variants.is_empty() => {
             let mut types: Vec<String> = Vec::new();
             for v in &op.response.variants {
-                let ty = match &v.body {
-                    None => "null".to_string(),
-                    Some((_, BodyFormat::Text)) => "string".to_string(),
-                    Some((_, BodyFormat::Binary)) => "Uint8Array".to_string(),
-                    Some((t, _)) => ts_type(api, t),
-                };
+                let ty = answer_ts(api, &v.body, "null");
                 if !types.contains(&ty) {
                     types.push(ty);
                 }
             }
             (types.join(" | "), Vec::new())
         }
-        (None, None) => ("void".to_string(), Vec::new()),
-        (None, Some((_, BodyFormat::Text))) => ("string".to_string(), Vec::new()),
-        (None, Some((_, BodyFormat::Binary))) => ("Uint8Array".to_string(), Vec::new()),
-        (None, Some((t, _))) => (ts_type(api, t), secret_paths(api, t, &mut BTreeSet::new())),
+        (None, Some((t, BodyFormat::Json))) => {
+            (ts_type(api, t), secret_paths(api, t, &mut BTreeSet::new()))
+        }
+        (None, body) => (answer_ts(api, body, "void"), Vec::new()),
     };
     let paging = op.paging.as_ref().map(|p| {
         let collection = match &op.response.body {
@@ -346,22 +351,11 @@ fn operation(api: &Api, op: &Operation) -> Value {
     }
     // Octet answers come through the bridge as JSON arrays of numbers; these statuses' data
     // become a Uint8Array, as typed.
-    let octets = |b: &Option<(TypeRef, BodyFormat)>| matches!(b, Some((_, BodyFormat::Binary)));
     let binary_statuses: Vec<String> = if op.exists.is_some() || op.paging.is_some() {
         Vec::new()
-    } else if op.response.variants.is_empty() {
-        if octets(&op.response.body) {
-            vec!["200".to_string()]
-        } else {
-            Vec::new()
-        }
     } else {
-        op.response
-            .variants
-            .iter()
-            .filter(|v| octets(&v.body))
-            .map(|v| v.status.to_string())
-            .collect()
+        let statuses = op.response.octet_statuses();
+        statuses.iter().map(u16::to_string).collect()
     };
     json!({
         "id": op.id,

@@ -135,10 +135,7 @@ fn answer_type(body: &Option<(TypeRef, BodyFormat)>) -> TokenStream {
 
 /// Whether some success answer of the operation is octets (a download), which can be streamed.
 fn answers_in_octets(op: &Operation) -> bool {
-    let octets = |b: &Option<(TypeRef, BodyFormat)>| matches!(b, Some((_, BodyFormat::Binary)));
-    op.exists.is_none()
-        && op.paging.is_none()
-        && (octets(&op.response.body) || op.response.variants.iter().any(|v| octets(&v.body)))
+    op.exists.is_none() && op.paging.is_none() && !op.response.octet_statuses().is_empty()
 }
 
 /// The enum of an operation whose success answers differ: `{Operation}Answer`.
