@@ -5,13 +5,16 @@
 # language against server.py, which answers it. Every caller must see the same two services.
 #
 # Needs the workspace's .venv (PyYAML, maturin) and bindings/node/node_modules (napi CLI): ./tests/run
-# installs both first. The copy builds in target/spec-change (its crates have other paths than the
-# workspace's; sharing target/ would overwrite the workspace's own binaries).
+# installs both first. The copy's compiled dependencies are the workspace's: cargo's build
+# directory is the workspace's target/ (the copy's crates have other paths, so other hashes, and
+# nothing of the workspace's is rebuilt), while its final binaries go to target/spec-change, so they
+# never overwrite the workspace's own.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 PYTHON="${PYTHON:-$ROOT/.venv/bin/python}"
 NAPI="$ROOT/bindings/node/node_modules/.bin/napi"
+export CARGO_BUILD_BUILD_DIR="$ROOT/target"
 export CARGO_TARGET_DIR="$ROOT/target/spec-change"
 WORK="$(mktemp -d)"
 COPY="$WORK/workspace"
@@ -93,7 +96,7 @@ PY
 echo "python: $got_python"
 
 say "Node: the copy's addon"
-(cd "$COPY/bindings/node" && "$NAPI" build --platform --js native.js --dts native.d.ts >/dev/null)
+(cd "$COPY/bindings/node" && "$NAPI" build --platform --release --js native.js --dts native.d.ts >/dev/null)
 got_node="$(node -e '
 const { Client } = require(process.argv[1])
 new Client({ token: "spec-change", baseUrl: process.argv[2] })
