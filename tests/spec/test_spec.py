@@ -581,15 +581,24 @@ def test_extension_values():
     }
     secrets = [p for k, p, _n in _extension_uses() if k == "x-pc-secret"]
     assert secrets == [
-        ("components", "schemas", "UserCredentials", "properties", "password")
+        ("components", "schemas", "UserCredentials", "properties", "password"),
+        ("components", "schemas", "PasswordProfile", "properties", "password"),
     ]
     closed = sorted(p[2] for k, p, _n in _extension_uses() if k == "x-pc-closed-enum")
     assert closed == [
         "CustomerRelationshipRemoval",
         "CustomerSearchField",
+        "EducationSegment",
         "FieldFilterOperation",
+        "LicenseGroupId",
+        "QualificationKind",
+        "RelationshipQueryType",
+        "RelationshipSearchField",
         "SeekOperation",
+        "UserRestore",
+        "UserSearchField",
     ]
+    assert paths[USERS]["get"]["x-pc-paging"] == paths["/v1/customers"]["get"]["x-pc-paging"]
 
 
 COUNTRIES_24 = {
@@ -707,6 +716,11 @@ def test_seed_example_is_embedded(seed):
 # ---------------------------------------------------------------------------------------------------
 # 5. operations, headers, errors, schemas
 
+AGREEMENTS = "/v1/customers/{customer-tenant-id}/agreements"
+USERS = "/v1/customers/{customer-tenant-id}/users"
+USER = USERS + "/{user-id}"
+QUALIFICATIONS = "/v1/customers/{customer-tenant-id}/qualifications"
+
 OPERATIONS = {
     # operationId: (method, path, tag, x-pc-method, success status)
     "createCustomer": ("post", "/v1/customers", "Customers", "create", "201"),
@@ -782,6 +796,59 @@ OPERATIONS = {
         "get",
         "200",
     ),
+    # The onboarding journey (reference part 2)
+    "listRelationships": ("get", "/v1/relationships", "Relationships", "list", "200"),
+    "listAgreementMetadata": (
+        "get",
+        "/v1/agreements",
+        "Agreements",
+        "list_metadata",
+        "200",
+    ),
+    "createAgreement": ("post", AGREEMENTS, "Agreements", "create", "201"),
+    "listAgreements": ("get", AGREEMENTS, "Agreements", "list", "200"),
+    "getAgreementDocument": (
+        "get",
+        "/v1/agreementtemplates/{agreement-template-id}/document",
+        "Agreements",
+        "get_document",
+        "200",
+    ),
+    "getDirectSignedStatus": (
+        "get",
+        "/v1/customers/{customer-tenant-id}/directSignedMicrosoftCustomerAgreementStatus",
+        "Agreements",
+        "get_direct_signed_status",
+        "200",
+    ),
+    "createUser": ("post", USERS, "Users", "create", "200"),
+    "listUsers": ("get", USERS, "Users", "list", "200"),
+    "getUser": ("get", USER, "Users", "get", "200"),
+    "updateUser": ("patch", USER, "Users", "update", "200"),
+    "deleteUser": ("delete", USER, "Users", "delete", "204"),
+    "listLicenses": (
+        "get",
+        "/v1/customers/{customer-tenant-id}/subscribedskus",
+        "Licenses",
+        "list",
+        "200",
+    ),
+    "listQualifications": ("get", QUALIFICATIONS, "Qualifications", "list", "200"),
+    "createQualification": ("post", QUALIFICATIONS, "Qualifications", "create", "201"),
+    "listValidationCodes": (
+        "get",
+        "/v1/customers/all/validations",
+        "Qualifications",
+        "list_validation_codes",
+        "200",
+    ),
+    "listManagedServices": (
+        "get",
+        "/v1/customers/{customer-tenant-id}/managedservices",
+        "Customers",
+        "list_managed_services",
+        "200",
+    ),
 }
 
 # Statuses the emulator can return per operation (docs/contract.md §2): every operation can get
@@ -802,12 +869,42 @@ CONTRACT_STATUSES = {
     "checkDomainExists": COMMON | {"200", "404"},
     "validateAddress": COMMON | {"200"},
     "getCountryValidationRules": COMMON | {"200", "404"},
+    "listRelationships": COMMON | {"200"},
+    "listAgreementMetadata": COMMON | {"200"},
+    "createAgreement": COMMON | {"201", "404"},
+    "listAgreements": COMMON | {"200", "404"},
+    "getAgreementDocument": COMMON | {"200", "404"},
+    "getDirectSignedStatus": COMMON | {"200", "404"},
+    "createUser": COMMON | {"200", "404", "409"},
+    "listUsers": COMMON | {"200", "404"},
+    "getUser": COMMON | {"200", "404"},
+    "updateUser": COMMON | {"200", "404", "409"},
+    "deleteUser": COMMON | {"204", "404"},
+    "listLicenses": COMMON | {"200", "404"},
+    "listQualifications": COMMON | {"200", "404"},
+    "createQualification": COMMON | {"201", "404", "409"},
+    "listValidationCodes": COMMON | {"200"},
+    "listManagedServices": COMMON | {"200", "404"},
 }
 APP_USER_ONLY = {
     "removeResellerRelationship",
     "getRelationshipRequest",
     "listCustomerRelationships",
     "getCompanyProfile",
+    "listRelationships",
+    "listAgreementMetadata",
+    "createAgreement",
+    "listAgreements",
+    "getAgreementDocument",
+    "getDirectSignedStatus",
+    "createUser",
+    "listUsers",
+    "getUser",
+    "updateUser",
+    "deleteUser",
+    "listLicenses",
+    "createQualification",
+    "listManagedServices",
 }
 CLIENT_HEADER_PARAMS = {  # header name -> shared component every operation must reference
     "MS-RequestId": "MsRequestId",
@@ -1254,11 +1351,23 @@ def test_create_links_to_customer_scoped_operations():
     ops = _ops_by_id()
     targets = {link["operationId"] for link in links.values()}
     scoped = {
-        op_id for op_id, (path, *_rest) in ops.items() if "{customer-tenant-id}" in path
+        op_id
+        for op_id, (path, *_rest) in ops.items()
+        if re.findall(r"{([^}]+)}", path) == ["customer-tenant-id"]
     }
     assert targets == scoped, scoped ^ targets
     for name, link in links.items():
         assert link["parameters"]["customer-tenant-id"] == "$response.body#/id", name
+    # and a created user to everything scoped to that user
+    user_links = SPEC["paths"][USERS]["post"]["responses"]["200"]["links"]
+    assert {link["operationId"] for link in user_links.values()} == {
+        op_id for op_id, (path, *_rest) in ops.items() if path == USER
+    }
+    for name, link in user_links.items():
+        assert link["parameters"] == {
+            "customer-tenant-id": "$request.path.customer-tenant-id",
+            "user-id": "$response.body#/id",
+        }, name
     put = links["UpdateBillingProfile"]["parameters"]
     assert (
         put["header.If-Match"] == '"{$response.body#/billingProfile/attributes/etag}"'
