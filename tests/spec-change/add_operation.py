@@ -1,7 +1,7 @@
 """Add a new operation with a new schema to a copy of the spec (the only edit the test makes).
 
-GET /v1/customers/{customer-tenant-id}/managedservices → ManagedServiceCollection, as Partner Center
-documents it (reference §5.15): the services a partner can manage for a customer.
+GET /v1/customers/{customer-tenant-id}/directoryroles → DirectoryRoleCollection: the directory roles
+of a customer's tenant, a route of the .NET SDK that the spec does not have (reference part 2 §9.2).
 """
 
 from __future__ import annotations
@@ -15,22 +15,21 @@ def main(path: str) -> None:
     with open(path, encoding="utf-8") as f:
         spec = yaml.safe_load(f)
     schemas = spec["components"]["schemas"]
-    schemas["ManagedService"] = {
+    schemas["DirectoryRole"] = {
         "type": "object",
-        "description": "A service the partner can manage for the customer, with deep links to it.",
+        "description": "A directory role of the customer's tenant.",
         "properties": {
-            "id": {"type": "string", "description": "The service's id."},
+            "id": {"type": "string", "description": "The role's id."},
             "name": {"type": "string"},
-            "groupName": {"type": "string", "description": "The group the service belongs to."},
             "attributes": {"$ref": "#/components/schemas/ResourceAttributes"},
         },
     }
-    schemas["ManagedServiceCollection"] = {
+    schemas["DirectoryRoleCollection"] = {
         "type": "object",
         "required": ["items"],
         "properties": {
             "totalCount": {"type": "integer", "format": "int32"},
-            "items": {"type": "array", "items": {"$ref": "#/components/schemas/ManagedService"}},
+            "items": {"type": "array", "items": {"$ref": "#/components/schemas/DirectoryRole"}},
             "attributes": {"$ref": "#/components/schemas/ResourceAttributes"},
         },
     }
@@ -38,18 +37,18 @@ def main(path: str) -> None:
     get_customer = customer_path["get"]
     # The customer id and the shared headers, declared on the path or on its GET.
     parameters = customer_path.get("parameters", []) + get_customer.get("parameters", [])
-    spec["paths"]["/v1/customers/{customer-tenant-id}/managedservices"] = {
+    spec["paths"]["/v1/customers/{customer-tenant-id}/directoryroles"] = {
         "get": {
-            "operationId": "listManagedServices",
+            "operationId": "listDirectoryRoles",
             "tags": ["Customers"],
-            "x-pc-method": "list_managed_services",
-            "summary": "List the services the partner manages for a customer",
+            "x-pc-method": "list_directory_roles",
+            "summary": "List the directory roles of a customer's tenant",
             "parameters": parameters,
             "responses": {
                 "200": {
-                    "description": "The managed services.",
+                    "description": "The directory roles.",
                     "content": {
-                        "application/json": {"schema": {"$ref": "#/components/schemas/ManagedServiceCollection"}}
+                        "application/json": {"schema": {"$ref": "#/components/schemas/DirectoryRoleCollection"}}
                     },
                 },
                 "404": get_customer["responses"]["404"],

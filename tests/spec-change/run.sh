@@ -30,14 +30,14 @@ say "copy the workspace (tracked and untracked-but-not-ignored files)"
 mkdir -p "$COPY"
 (cd "$ROOT" && git ls-files -z --cached --others --exclude-standard | tar --null -T - -cf -) | tar -xf - -C "$COPY"
 
-say "add listManagedServices and ManagedService(Collection) to the copy's spec"
+say "add listDirectoryRoles and DirectoryRole(Collection) to the copy's spec"
 "$PYTHON" "$ROOT/tests/spec-change/add_operation.py" "$COPY/spec/partner-center-customers.yaml"
 
 say "regenerate every client in the copy"
 (cd "$COPY" && cargo run -q -p generator)
-grep -q "listManagedServices" "$COPY/bindings/rust/src/generated/dispatch.rs"
-grep -q "class ManagedService(Model)" "$COPY/bindings/python/python/partner_center/_models.py"
-grep -q "export interface ManagedService " "$COPY/bindings/node/index.d.ts"
+grep -q "listDirectoryRoles" "$COPY/bindings/rust/src/generated/dispatch.rs"
+grep -q "class DirectoryRole(Model)" "$COPY/bindings/python/python/partner_center/_models.py"
+grep -q "export interface DirectoryRole " "$COPY/bindings/node/index.d.ts"
 
 say "start a server that answers the new operation"
 exec 3< <("$PYTHON" "$ROOT/tests/spec-change/server.py")
@@ -46,7 +46,7 @@ read -r first <&3
 BASE="${first#listening on }"
 [[ "$BASE" == http://127.0.0.1:* ]] || { echo "server did not start: $first" >&2; exit 1; }
 CUSTOMER="3b33e682-00c3-41ee-9dd2-a548adf56438"
-EXPECTED="Office 365,Azure"
+EXPECTED="Global Administrator,User Administrator"
 
 say "Rust: a crate outside the copy that depends on the copy's client"
 mkdir -p "$WORK/rust-caller/src"
@@ -70,8 +70,8 @@ async fn main() {
     let mut args = std::env::args().skip(1);
     let (base, customer) = (args.next().unwrap(), args.next().unwrap());
     let client = partner_center::Client::builder().base_url(base).token("spec-change").build().unwrap();
-    let services = client.customers().list_managed_services(customer.parse().unwrap()).await.unwrap();
-    let names: Vec<String> = services.items.into_iter().filter_map(|s| s.name).collect();
+    let roles = client.customers().list_directory_roles(customer.parse().unwrap()).await.unwrap();
+    let names: Vec<String> = roles.items.into_iter().filter_map(|s| s.name).collect();
     println!("{}", names.join(","));
 }
 RUST
@@ -88,9 +88,9 @@ import sys
 import partner_center as pc
 
 client = pc.Client(token="spec-change", base_url=sys.argv[1])
-services = client.customers.list_managed_services(sys.argv[2])
-assert isinstance(services, pc.ManagedServiceCollection), type(services)
-print(",".join(s.name or "" for s in services.items))
+roles = client.customers.list_directory_roles(sys.argv[2])
+assert isinstance(roles, pc.DirectoryRoleCollection), type(roles)
+print(",".join(s.name or "" for s in roles.items))
 PY
 )"
 echo "python: $got_python"
@@ -100,7 +100,7 @@ say "Node: the copy's addon"
 got_node="$(node -e '
 const { Client } = require(process.argv[1])
 new Client({ token: "spec-change", baseUrl: process.argv[2] })
-  .customers.listManagedServices(process.argv[3])
+  .customers.listDirectoryRoles(process.argv[3])
   .then((r) => console.log(r.items.map((s) => s.name).join(",")))
   .catch((e) => { console.error(e); process.exit(1) })
 ' "$COPY/bindings/node" "$BASE" "$CUSTOMER")"

@@ -9,7 +9,7 @@ import json
 import re
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-PATH = re.compile(r"^/v1/customers/([0-9a-fA-F-]{36})/managedservices$")
+PATH = re.compile(r"^/v1/customers/([0-9a-fA-F-]{36})/directoryroles$")
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -24,8 +24,8 @@ class Handler(BaseHTTPRequestHandler):
             {
                 "totalCount": 2,
                 "items": [
-                    {"id": "office", "name": "Office 365", "groupName": "Office", "attributes": {"objectType": "ManagedService"}},
-                    {"id": "azure", "name": "Azure", "groupName": "Azure", "attributes": {"objectType": "ManagedService"}},
+                    {"id": "62e90394-69f5-4237-9190-012177145e10", "name": "Global Administrator", "attributes": {"objectType": "DirectoryRole"}},
+                    {"id": "fe930be7-5e62-47db-91af-98c3a49a38b1", "name": "User Administrator", "attributes": {"objectType": "DirectoryRole"}},
                 ],
                 "attributes": {"objectType": "Collection"},
             }
