@@ -24,8 +24,10 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 pub mod auth;
+pub mod clock;
 pub mod config;
 pub mod countries;
+pub mod datetime;
 pub mod errors;
 pub mod faults;
 mod logging;

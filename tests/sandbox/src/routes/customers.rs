@@ -13,7 +13,7 @@ use serde::Serialize;
 
 use crate::errors::{ApiError, json_bytes, json_response};
 use crate::middleware::{Committed, MS_REQUEST_ID};
-use crate::model::{Attributes, Form, KeyValue, Link, Links};
+use crate::model::{Attributes, Form, Links};
 use crate::paging::{self, Cursor};
 use crate::routes::customer_id;
 use crate::state::{App, Replay};
@@ -40,28 +40,8 @@ pub async fn list(
     RawQuery(query): RawQuery,
 ) -> Result<Response, ApiError> {
     let params = paging::parse_query(query.as_deref());
-    let (cursor, self_uri) = match paging::query_param(&params, "seekoperation") {
-        Some(op) if op.eq_ignore_ascii_case("next") => {
-            let token = headers
-                .get("ms-continuationtoken")
-                .and_then(|v| v.to_str().ok())
-                .filter(|t| !t.trim().is_empty())
-                .ok_or_else(|| {
-                    ApiError::bad_input(
-                        "seekOperation=Next requires the MS-ContinuationToken header",
-                    )
-                })?;
-            (
-                paging::decode_token(token, app.token_secret)?,
-                NEXT_URI.to_string(),
-            )
-        }
-        Some(op) => {
-            return Err(ApiError::bad_input(format!(
-                "seekOperation '{}' is not supported (only Next)",
-                crate::errors::truncate(op, 50)
-            )));
-        }
+    let (cursor, self_uri) = match paging::next_cursor(&params, &headers, app.token_secret, "")? {
+        Some(cursor) => (cursor, NEXT_URI.to_string()),
         None => {
             let size = paging::parse_size(paging::query_param(&params, "size"))?;
             let filter = paging::query_param(&params, "filter")
@@ -74,6 +54,7 @@ pub async fn list(
             };
             (
                 Cursor {
+                    scope: String::new(),
                     after: None,
                     size,
                     filter,
@@ -88,54 +69,26 @@ pub async fn list(
         Some(after) => Bound::Excluded(after),
         None => Bound::Unbounded,
     };
-    let mut items = Vec::new();
-    let mut last_seq = None;
-    let mut more = false;
-    for (seq, id) in inner.order.range((start, Bound::Unbounded)) {
-        let Some(c) = inner.customers.get(id) else {
-            continue;
-        };
-        if let Some(f) = &cursor.filter
-            && !f.matches(
-                &c.company_name,
-                &c.domain,
-                c.associated_partner_id.as_deref(),
-            )
-        {
-            continue;
-        }
-        if cursor.size > 0 && items.len() == cursor.size {
-            more = true;
-            break;
-        }
-        items.push(c.view(Form::List, None));
-        last_seq = Some(*seq);
-    }
-    let token = more.then(|| {
-        paging::encode_token(
-            &Cursor {
-                after: last_seq,
-                size: cursor.size,
-                filter: cursor.filter.clone(),
-            },
-            app.token_secret,
-        )
-    });
+    let entries = inner
+        .order
+        .range((start, Bound::Unbounded))
+        .filter_map(|(seq, id)| inner.customers.get(id).map(|c| (*seq, c)))
+        .filter(|(_, c)| {
+            cursor.filter.as_ref().is_none_or(|f| {
+                f.matches(
+                    &c.company_name,
+                    &c.domain,
+                    c.associated_partner_id.as_deref(),
+                )
+            })
+        })
+        .map(|(seq, c)| (seq, c.view(Form::List, None)));
+    let page = paging::page(entries, &cursor, app.token_secret);
     let collection = Collection {
-        total_count: items.len(),
-        items,
-        links: Links {
-            self_link: Link::get(self_uri),
-            next: token.as_ref().map(|t| Link {
-                uri: NEXT_URI.to_string(),
-                method: "GET",
-                headers: vec![KeyValue {
-                    key: "MS-ContinuationToken",
-                    value: t.clone(),
-                }],
-            }),
-        },
-        continuation_token: token,
+        total_count: page.items.len(),
+        links: paging::links(self_uri, NEXT_URI, page.token.as_deref()),
+        items: page.items,
+        continuation_token: page.token,
         attributes: Attributes::of("Collection"),
     };
     Ok(json_response(StatusCode::OK, &collection))
