@@ -50,6 +50,7 @@ fn specs() -> Vec<PathBuf> {
     specs.push(root.join("generator/tests/specs/media.yaml"));
     specs.push(root.join("generator/tests/specs/collisions.yaml"));
     specs.push(root.join("generator/tests/specs/refs.yaml"));
+    specs.push(root.join("generator/tests/specs/answers.yaml"));
     specs.push(root.join("spec/partner-center-customers.yaml"));
     specs
 }
