@@ -13,6 +13,7 @@
 pub mod auth;
 pub mod body;
 pub mod credentials;
+pub mod dates;
 pub mod error;
 pub mod paging;
 pub mod response;
@@ -48,4 +49,5 @@ pub use bytes;
 pub use futures;
 pub use reqwest;
 pub use serde_json;
+pub use time;
 pub use uuid;

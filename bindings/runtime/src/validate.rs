@@ -276,6 +276,8 @@ no_op_validate!(
     Secret,
     serde_json::Value,
     uuid::Uuid,
+    time::OffsetDateTime,
+    time::Date,
 );
 
 #[cfg(test)]
