@@ -168,6 +168,19 @@ impl ApiError {
         .named("InvalidRequestInput")
     }
 
+    /// 800002 for several field problems at once (the onboarding operations, contract of
+    /// issue 14): each in `data`, all in `description`, each prefixed with its wire path.
+    pub fn bad_fields(errors: Vec<String>) -> Self {
+        let description = format!("Invalid request input: {}", errors.join("; "));
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            800002,
+            truncate(&description, 1024).to_string(),
+        )
+        .named("InvalidRequestInput")
+        .with_data(errors)
+    }
+
     pub fn invalid_customer_id(id: &str) -> Self {
         Self::new(
             StatusCode::BAD_REQUEST,
@@ -273,6 +286,48 @@ impl ApiError {
             format!("Tenant not found: {}", truncate(id, 100)),
         )
         .named("TenantNotFound")
+    }
+
+    /// A user that does not exist, was deleted (soft) or purged (reference-2 §9.2).
+    pub fn user_not_found() -> Self {
+        Self::new(StatusCode::NOT_FOUND, 60002, "User object Id is not found").named("UserNotFound")
+    }
+
+    /// Emulator convention, like the taken domain: 409 3000.
+    pub fn user_exists(upn: &str) -> Self {
+        Self::new(
+            StatusCode::CONFLICT,
+            3000,
+            format!(
+                "A user with the user principal name {} already exists.",
+                truncate(upn, 300)
+            ),
+        )
+        .named("UserAlreadyExists")
+    }
+
+    /// The same contact attested the same template for the customer before (reference-2 §2.3).
+    pub fn agreement_exists() -> Self {
+        let mut e = Self::new(
+            StatusCode::BAD_REQUEST,
+            600061,
+            "A partner confirmed agreement already exists for the customer.",
+        )
+        .named("PartnerConfirmedAgreementAlreadyExists");
+        if let ErrorKind::Partner { is_retryable, .. } = &mut e.kind {
+            *is_retryable = Some(false);
+        }
+        e
+    }
+
+    /// A qualification in review or approved cannot be replaced (emulator decision).
+    pub fn qualification_exists() -> Self {
+        Self::new(
+            StatusCode::CONFLICT,
+            3000,
+            "The customer already has a qualification",
+        )
+        .named("QualificationAlreadyExists")
     }
 
     pub fn not_found(what: impl AsRef<str>) -> Self {

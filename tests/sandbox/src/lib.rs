@@ -23,6 +23,7 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+pub mod admin_body;
 pub mod auth;
 pub mod clock;
 pub mod config;
@@ -33,6 +34,7 @@ pub mod faults;
 mod logging;
 mod middleware;
 pub mod model;
+pub mod onboarding;
 pub mod paging;
 mod routes;
 pub mod state;

@@ -4,6 +4,8 @@
 use serde::Serialize;
 use uuid::Uuid;
 
+use crate::onboarding::Onboarding;
+
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Address {
@@ -62,9 +64,11 @@ pub struct Customer {
     pub relationship: &'static str,
     pub associated_partner_id: Option<String>,
     pub allow_delegated_access: Option<bool>,
+    /// Agreements, users, licences and qualification (`crate::onboarding`).
+    pub onboarding: Onboarding,
 }
 
-#[derive(Serialize)]
+#[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Attributes {
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -13,11 +13,14 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use crate::auth::Auth;
+use crate::clock::Clock;
 use crate::config::Config;
 use crate::errors::ApiError;
 use crate::faults::Faults;
 use crate::logging::Logger;
 use crate::model::{BillingProfile, Customer, Form};
+use crate::onboarding::Onboarding;
+use crate::onboarding::qualifications::ValidationCodes;
 use crate::throttle::Throttle;
 use crate::validation::NewCustomer;
 
@@ -35,6 +38,10 @@ pub struct App {
     pub auth: Auth,
     /// Mixed into continuation-token checksums so a hand-made token is rejected.
     pub token_secret: u64,
+    /// The emulator's clock (user purge, `dateAgreed`); movable by `POST /_sandbox/clock`.
+    pub clock: Clock,
+    /// The partner's GCC validation codes.
+    pub validation_codes: ValidationCodes,
 }
 
 impl App {
@@ -47,6 +54,8 @@ impl App {
             logger,
             auth: Auth::new(&config),
             token_secret: rand::rng().random(),
+            clock: Clock::default(),
+            validation_codes: ValidationCodes::default(),
             config,
         }
     }
@@ -196,6 +205,7 @@ impl Store {
             relationship: if is_reseller { "reseller" } else { "none" },
             associated_partner_id: reseller,
             allow_delegated_access: is_reseller.then_some(true),
+            onboarding: Onboarding::default(),
         };
         let response: Bytes = serde_json::to_vec(&customer.view(Form::Create, Some(&password)))
             .map_err(|_| ApiError::bad_input("could not serialise the customer"))?

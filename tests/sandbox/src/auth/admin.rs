@@ -16,73 +16,13 @@ use rustls_pki_types::pem::PemObject;
 use serde_json::{Value, json};
 
 use super::store::{AppRegistration, Certificate, DEFAULT_REFRESH_LIFETIME_SECS};
+use crate::admin_body::{body, flag, required_text, seconds, text};
 use crate::errors::{ApiError, json_response};
 use crate::state::App;
-use crate::wire;
 
 /// Entra's default access-token lifetime.
 pub const DEFAULT_ACCESS_TOKEN_LIFETIME_SECS: u64 = 3600;
 const MAX_LIFETIME_SECS: u64 = 366 * 24 * 3600;
-
-async fn body(
-    app: &App,
-    headers: &HeaderMap,
-    body: Body,
-    known: &[&str],
-) -> Result<Value, ApiError> {
-    let v = wire::read_json(headers, body, app.config.max_body_bytes).await?;
-    let map = v
-        .as_object()
-        .ok_or_else(|| ApiError::bad_input("the body must be a JSON object"))?;
-    if let Some(key) = map.keys().find(|k| !known.contains(&k.as_str())) {
-        return Err(ApiError::bad_input(format!("unknown member '{key}'")));
-    }
-    Ok(v)
-}
-
-fn text<'v>(v: &'v Value, key: &str, name: &str) -> Result<Option<&'v str>, ApiError> {
-    match v.get(key) {
-        None => Ok(None),
-        Some(Value::String(s)) if !s.trim().is_empty() => Ok(Some(s.as_str())),
-        Some(_) => Err(ApiError::bad_input(format!(
-            "{name} must be a non-empty string"
-        ))),
-    }
-}
-
-fn required_text<'v>(v: &'v Value, key: &str, name: &str) -> Result<&'v str, ApiError> {
-    text(v, key, name)?.ok_or_else(|| ApiError::bad_input(format!("{name} is required")))
-}
-
-fn flag(v: &Value, key: &str, name: &str) -> Result<Option<bool>, ApiError> {
-    match v.get(key) {
-        None => Ok(None),
-        Some(Value::Bool(b)) => Ok(Some(*b)),
-        Some(_) => Err(ApiError::bad_input(format!("{name} must be true or false"))),
-    }
-}
-
-fn seconds(
-    v: &Value,
-    key: &str,
-    name: &str,
-    range: std::ops::RangeInclusive<u64>,
-) -> Result<Option<u64>, ApiError> {
-    match v.get(key) {
-        None => Ok(None),
-        Some(x) => x
-            .as_u64()
-            .filter(|n| range.contains(n))
-            .map(Some)
-            .ok_or_else(|| {
-                ApiError::bad_input(format!(
-                    "{name} must be an integer from {} to {}",
-                    range.start(),
-                    range.end()
-                ))
-            }),
-    }
-}
 
 /// `POST /_sandbox/auth/apps` → 201 with the registration (never the secret).
 pub async fn register_app(

@@ -8,7 +8,7 @@
 //! * Any other token (opaque, or another issuer's JWT) counts as App+User with MFA in
 //!   lenient mode (the default) and is refused (401 400) in strict mode.
 
-use axum::http::Method;
+use axum::http::{HeaderMap, Method, header};
 use serde_json::{Map, Value};
 
 use super::PARTNER_CENTER_RESOURCE;
@@ -26,6 +26,16 @@ pub fn check(app: &App, token: &str, method: &Method, path: &str) -> Result<(), 
         };
     };
     check_claims(app, &claims, method, path)
+}
+
+/// The object id (`oid`) of the signed-in user behind a request's bearer token, when the
+/// token is one this emulator issued; `None` for any other token (the caller decides what
+/// stands in for it). Call only after [`check`] let the request through.
+pub fn object_id(app: &App, headers: &HeaderMap) -> Option<String> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (_, token) = value.trim().split_once(' ')?;
+    let claims = app.auth.signer.verify(token.trim())?;
+    claims.get("oid")?.as_str().map(str::to_string)
 }
 
 fn check_claims(
