@@ -591,9 +591,9 @@ async fn indirect_resellers_are_known_by_configuration() {
     assert_eq!(rel["totalCount"], 0);
     assert_eq!(rel["items"], json!([]));
 
-    // Partner-level list of indirect resellers.
+    // Partner-level list of indirect resellers (the partner is their provider).
     let all: Value = env
-        .get("/v1/relationships?relationship_type=IsIndirectResellerOf")
+        .get("/v1/relationships?relationship_type=IsIndirectCloudSolutionProviderOf")
         .send()
         .await
         .unwrap()

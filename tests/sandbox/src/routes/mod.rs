@@ -16,12 +16,18 @@ use crate::errors::ApiError;
 use crate::middleware;
 use crate::state::App;
 
+pub mod agreements;
 pub mod country_rules;
 pub mod customers;
 pub mod domains;
+pub mod licenses;
+pub mod managed_services;
 pub mod profiles;
+pub mod qualifications;
 pub mod relationships;
 pub mod sandbox;
+pub mod sandbox_onboarding;
+pub mod users;
 pub mod validations;
 
 pub fn router(app: Arc<App>) -> Router {
@@ -56,6 +62,50 @@ pub fn router(app: Arc<App>) -> Router {
             "/v1/relationships",
             get(relationships::partner_relationships),
         )
+        .route("/v1/agreements", get(agreements::metadata))
+        .route(
+            "/v1/customers/{id}/agreements",
+            get(agreements::list).post(agreements::create),
+        )
+        // The docs and SDK spell it in lower case, the swagger in camel case.
+        .route(
+            "/v1/agreementtemplates/{template}/document",
+            get(agreements::document),
+        )
+        .route(
+            "/v1/agreementTemplates/{template}/document",
+            get(agreements::document),
+        )
+        .route(
+            "/v1/customers/{id}/directSignedMicrosoftCustomerAgreementStatus",
+            get(agreements::direct_signed),
+        )
+        // The .NET SDK posts to `users/` with a trailing slash.
+        .route(
+            "/v1/customers/{id}/users",
+            get(users::list).post(users::create),
+        )
+        .route(
+            "/v1/customers/{id}/users/",
+            get(users::list).post(users::create),
+        )
+        .route(
+            "/v1/customers/{id}/users/{user}",
+            get(users::get).patch(users::update).delete(users::delete),
+        )
+        .route("/v1/customers/{id}/subscribedskus", get(licenses::list))
+        .route(
+            "/v1/customers/{id}/qualifications",
+            get(qualifications::list).post(qualifications::create),
+        )
+        .route(
+            "/v1/customers/all/validations",
+            get(qualifications::validation_codes),
+        )
+        .route(
+            "/v1/customers/{id}/managedservices",
+            get(managed_services::list),
+        )
         .route("/v1/domains/{domain}", head(domains::exists))
         .route("/v1/validations/address", post(validations::address))
         .route(
@@ -70,6 +120,26 @@ pub fn router(app: Arc<App>) -> Router {
                 .delete(sandbox::faults_clear),
         )
         .route("/_sandbox/health", get(sandbox::health))
+        .route(
+            "/_sandbox/customers/{id}/direct-signed",
+            post(sandbox_onboarding::direct_signed),
+        )
+        .route(
+            "/_sandbox/customers/{id}/licenses",
+            post(sandbox_onboarding::licenses),
+        )
+        .route(
+            "/_sandbox/customers/{id}/qualification",
+            post(sandbox_onboarding::qualification),
+        )
+        .route(
+            "/_sandbox/validation-codes",
+            post(sandbox_onboarding::validation_codes),
+        )
+        .route(
+            "/_sandbox/clock",
+            get(sandbox_onboarding::clock_get).post(sandbox_onboarding::clock_advance),
+        )
         .merge(auth::router())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)

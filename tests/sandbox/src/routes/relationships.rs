@@ -1,5 +1,5 @@
 //! Relationship request link (seed 003), a customer's indirect resellers (reference
-//! §5.12) and the partner's indirect resellers (§5.13).
+//! §5.12) and the partner's indirect relationships (reference-2 §3).
 
 use std::sync::Arc;
 
@@ -9,6 +9,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Serialize;
 
+use crate::config::DEFAULT_RESELLER;
 use crate::errors::{ApiError, json_response};
 use crate::model::{Attributes, Links};
 use crate::paging;
@@ -64,20 +65,37 @@ pub struct PartnerRelationship {
     attributes: Attributes,
 }
 
-/// Emulator convention: resellers are known only by tenant id, so the name and the MPN
-/// id are derived from it deterministically.
-fn reseller(id: &str) -> PartnerRelationship {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in id.bytes() {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
-    }
+/// Emulator convention: resellers are known only by tenant id (`--resellers`). The default
+/// one is the documentation's "First Up Consultants" (MPN id 4847383, reference-2 §3); the
+/// others are named by their place in the list ("Reseller 2", …) with an MPN id hashed from
+/// the id. Every reseller is in the US.
+fn reseller(app: &App, id: &str, relationship_type: &'static str) -> PartnerRelationship {
+    let id = id.trim().to_ascii_lowercase();
+    let (name, mpn_id) = if id == DEFAULT_RESELLER {
+        ("First Up Consultants".to_string(), "4847383".to_string())
+    } else {
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        for b in id.bytes() {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        let place = app
+            .config
+            .resellers
+            .iter()
+            .position(|r| r.trim().eq_ignore_ascii_case(&id))
+            .map_or(String::new(), |i| format!(" {}", i + 1));
+        (
+            format!("Reseller{place}"),
+            (1_000_000 + h % 9_000_000).to_string(),
+        )
+    };
     PartnerRelationship {
-        id: id.to_string(),
-        name: format!("Indirect Reseller {}", id.get(..8).unwrap_or(id)),
-        relationship_type: "is_indirect_reseller_of",
+        id,
+        name,
+        relationship_type,
         state: "Active",
-        mpn_id: (1_000_000 + h % 9_000_000).to_string(),
+        mpn_id,
         location: "US",
         attributes: Attributes::of("PartnerRelationship"),
     }
@@ -96,6 +114,7 @@ fn collection(uri: String, items: Vec<PartnerRelationship>) -> Response {
     )
 }
 
+/// A customer's indirect reseller (reference §5.12).
 pub async fn customer_relationships(
     State(app): State<Arc<App>>,
     path: Result<Path<String>, PathRejection>,
@@ -104,31 +123,69 @@ pub async fn customer_relationships(
     let partner = app.store.with(&id, |c| c.associated_partner_id.clone())?;
     Ok(collection(
         format!("/v1/customers/{id}/relationships"),
-        partner.as_deref().map(reseller).into_iter().collect(),
+        partner
+            .as_deref()
+            .map(|p| reseller(&app, p, "is_indirect_reseller_of"))
+            .into_iter()
+            .collect(),
     ))
 }
 
+/// `GET /v1/relationships?relationship_type=…[&filter=…]` (reference-2 §3): the emulated
+/// partner is an indirect provider, so `IsIndirectCloudSolutionProviderOf` lists its
+/// resellers (`--resellers`) and `IsIndirectResellerOf` (its own providers) is empty. The
+/// type matches in any case, PascalCase or snake_case. `filter` is
+/// `{"Field": "Name", "Value": …, "Operator": "starts_with"}`, the value a case-insensitive
+/// prefix of the name.
 pub async fn partner_relationships(
     State(app): State<Arc<App>>,
     RawQuery(query): RawQuery,
 ) -> Result<Response, ApiError> {
     let params = paging::parse_query(query.as_deref());
     let kind = paging::query_param(&params, "relationship_type")
-        .map(|k| k.replace('_', "").to_ascii_lowercase());
-    let items = match kind.as_deref() {
-        Some("isindirectresellerof") => app
-            .config
-            .resellers
-            .iter()
-            .map(|r| reseller(&r.trim().to_ascii_lowercase()))
-            .collect(),
-        // This partner is an indirect provider: it has no indirect providers of its own.
-        Some("isindirectcloudsolutionproviderof") => Vec::new(),
+        .map(|k| k.trim().replace('_', "").to_ascii_lowercase());
+    let providers_view = match kind.as_deref() {
+        Some("isindirectcloudsolutionproviderof") => true,
+        Some("isindirectresellerof") => false,
         _ => {
             return Err(ApiError::bad_input(
-                "relationship_type must be IsIndirectResellerOf or IsIndirectCloudSolutionProviderOf",
+                "relationship_type must be IsIndirectCloudSolutionProviderOf or IsIndirectResellerOf",
             ));
         }
+    };
+    let prefix = match paging::query_param(&params, "filter").filter(|f| !f.trim().is_empty()) {
+        None => None,
+        Some(raw) => {
+            let m = paging::filter_members(raw)?;
+            if m.field.as_deref() != Some("name") {
+                return Err(ApiError::bad_input(
+                    "filter Field must be Name (the only field relationships support)",
+                ));
+            }
+            if !m.starts_with() {
+                return Err(ApiError::bad_input(
+                    "filter Operator must be starts_with (the only operator relationships support)",
+                ));
+            }
+            let value = m
+                .value
+                .ok_or_else(|| ApiError::bad_input("filter Value must be a string"))?;
+            Some(value.to_lowercase())
+        }
+    };
+    let items = if providers_view {
+        app.config
+            .resellers
+            .iter()
+            .map(|r| reseller(&app, r, "is_indirect_cloud_solution_provider_of"))
+            .filter(|r| {
+                prefix
+                    .as_deref()
+                    .is_none_or(|p| r.name.to_lowercase().starts_with(p))
+            })
+            .collect()
+    } else {
+        Vec::new()
     };
     let uri = match query.as_deref() {
         Some(q) if !q.is_empty() => format!("/v1/relationships?{q}"),

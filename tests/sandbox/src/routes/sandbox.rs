@@ -14,11 +14,15 @@ use crate::faults;
 use crate::state::App;
 use crate::wire;
 
-/// Empties the store and clears faults and throttle counters: a clean emulator. Sign-in
-/// state (app registrations, refresh tokens, device codes, settings, the token counter)
-/// is kept: it stands for the directory, which outlives any test's customers.
+/// Empties the store (customers with their agreements, users, licences and
+/// qualifications) and the partner's validation codes, returns the clock to real time and
+/// clears faults and throttle counters: a clean emulator. Sign-in state (app registrations,
+/// refresh tokens, device codes, settings, the token counter) is kept: it stands for the
+/// directory, which outlives any test's customers.
 pub async fn reset(State(app): State<Arc<App>>) -> Response {
     app.store.reset();
+    app.validation_codes.replace(Vec::new());
+    app.clock.reset();
     app.faults.clear();
     app.throttle.reset();
     StatusCode::NO_CONTENT.into_response()
