@@ -249,11 +249,8 @@ pub fn links(self_uri: String, next_uri: &str, token: Option<&str>) -> Links {
 /// Parses the `filter` JSON: `{"Field": "CompanyName"|"Domain"|"IndirectReseller",
 /// "Value": "...", "Operator": "starts_with"}`, keys in any case.
 pub fn parse_filter(raw: &str) -> Result<Filter, ApiError> {
-    let v = crate::wire::parse_json(raw.as_bytes())
-        .map_err(|_| ApiError::bad_input("filter must be a JSON object"))
-        .map(crate::wire::normalize)?;
-    let text = |key: &str| v.get(key).and_then(Value::as_str);
-    let field = match text("field").map(|f| f.to_ascii_lowercase()).as_deref() {
+    let m = filter_members(raw)?;
+    let field = match m.field.as_deref() {
         Some("companyname") => FilterField::CompanyName,
         Some("domain") => FilterField::Domain,
         Some("indirectreseller") => FilterField::IndirectReseller,
@@ -263,31 +260,58 @@ pub fn parse_filter(raw: &str) -> Result<Filter, ApiError> {
             ));
         }
     };
-    // The SDK's enum converter writes snake_case and reads PascalCase too.
-    match text("operator").map(|o| o.to_ascii_lowercase()).as_deref() {
-        Some("starts_with") | Some("startswith") => {}
-        _ => {
-            return Err(ApiError::bad_input(
-                "filter Operator must be starts_with (the only operator customers support)",
-            ));
-        }
+    if !m.starts_with() {
+        return Err(ApiError::bad_input(
+            "filter Operator must be starts_with (the only operator customers support)",
+        ));
     }
-    let value =
-        text("value").ok_or_else(|| ApiError::bad_input("filter Value must be a string"))?;
+    let value = m
+        .value
+        .ok_or_else(|| ApiError::bad_input("filter Value must be a string"))?;
     Ok(Filter {
         field,
         value: value.to_lowercase(),
     })
 }
 
+/// The members of a `filter` query parameter: a JSON object with `Field`, `Value` and
+/// `Operator` (keys in any case, other keys ignored). Field and operator are lower-cased.
+pub struct FilterMembers {
+    pub field: Option<String>,
+    pub value: Option<String>,
+    pub operator: Option<String>,
+}
+
+impl FilterMembers {
+    /// `starts_with`, or `startswith` (the SDK's enum converter writes snake_case and reads
+    /// PascalCase too).
+    pub fn starts_with(&self) -> bool {
+        matches!(
+            self.operator.as_deref(),
+            Some("starts_with") | Some("startswith")
+        )
+    }
+}
+
+pub fn filter_members(raw: &str) -> Result<FilterMembers, ApiError> {
+    let v = crate::wire::parse_json(raw.as_bytes())
+        .map(crate::wire::normalize)
+        .ok()
+        .filter(Value::is_object)
+        .ok_or_else(|| ApiError::bad_input("filter must be a JSON object"))?;
+    let text = |key: &str| v.get(key).and_then(Value::as_str);
+    Ok(FilterMembers {
+        field: text("field").map(str::to_ascii_lowercase),
+        value: text("value").map(str::to_string),
+        operator: text("operator").map(str::to_ascii_lowercase),
+    })
+}
+
 /// Parses the user-list `filter` JSON: `{"Field": "UserState" (or the older "UserStatus"),
 /// "Value": "Active"|"Inactive", "Operator": "equals"}`, keys and values in any case.
 pub fn parse_user_filter(raw: &str) -> Result<Filter, ApiError> {
-    let v = crate::wire::parse_json(raw.as_bytes())
-        .map_err(|_| ApiError::bad_input("filter must be a JSON object"))
-        .map(crate::wire::normalize)?;
-    let text = |key: &str| v.get(key).and_then(Value::as_str);
-    match text("field").map(|f| f.to_ascii_lowercase()).as_deref() {
+    let m = filter_members(raw)?;
+    match m.field.as_deref() {
         Some("userstate") | Some("userstatus") => {}
         _ => {
             return Err(ApiError::bad_input(
@@ -295,7 +319,7 @@ pub fn parse_user_filter(raw: &str) -> Result<Filter, ApiError> {
             ));
         }
     }
-    match text("operator").map(|o| o.to_ascii_lowercase()).as_deref() {
+    match m.operator.as_deref() {
         Some("equals") => {}
         _ => {
             return Err(ApiError::bad_input(
@@ -303,7 +327,7 @@ pub fn parse_user_filter(raw: &str) -> Result<Filter, ApiError> {
             ));
         }
     }
-    match text("value").map(|o| o.to_ascii_lowercase()).as_deref() {
+    match m.value.map(|v| v.to_ascii_lowercase()).as_deref() {
         Some(value @ ("active" | "inactive")) => Ok(Filter {
             field: FilterField::UserState,
             value: value.to_string(),
