@@ -51,6 +51,7 @@ fn specs() -> Vec<PathBuf> {
     specs.push(root.join("generator/tests/specs/collisions.yaml"));
     specs.push(root.join("generator/tests/specs/refs.yaml"));
     specs.push(root.join("generator/tests/specs/answers.yaml"));
+    specs.push(root.join("generator/tests/specs/dates.yaml"));
     specs.push(root.join("spec/partner-center-customers.yaml"));
     specs
 }
@@ -87,10 +88,11 @@ fn every_spec_becomes_a_crate_that_builds() {
             ));
             continue;
         }
-        // Same dependency versions and profile (.cargo/config.toml) as the workspace, so the
-        // workspace's target directory already holds every dependency. `cargo rustc -- -D
-        // warnings` denies warnings in the generated crate alone: RUSTFLAGS would rebuild them all.
+        // Same dependency versions and profiles as the workspace, so the workspace's target
+        // directory already holds every dependency. `cargo rustc -- -D warnings` denies warnings
+        // in the generated crate alone: RUSTFLAGS would rebuild them all.
         std::fs::copy(root.join("Cargo.lock"), out.join("Cargo.lock")).unwrap();
+        append_workspace_profiles(&out.join("Cargo.toml"));
         let built = Command::new(cargo())
             .args(["rustc", "--lib", "--quiet", "--manifest-path"])
             .arg(out.join("Cargo.toml"))
@@ -117,14 +119,31 @@ fn every_spec_becomes_a_crate_that_builds() {
 #[test]
 #[ignore = "slow: builds a generated crate and its tests; run by tests/run"]
 fn the_media_client_sends_what_the_spec_says() {
+    wire_test("media", "x-media");
+}
+
+/// The client generated from tests/specs/dates.yaml, calling a local server: dates in every kind
+/// of parameter and body go out as RFC 3339, and answers with dates the service writes loosely
+/// (no offset, seven fractional digits) are read (tests/wire/dates.rs).
+#[test]
+#[ignore = "slow: builds a generated crate and its tests; run by tests/run"]
+fn the_dates_client_writes_and_reads_rfc_3339() {
+    wire_test("dates", "x-dates");
+}
+
+/// Generate `tests/specs/{name}.yaml` as the crate `krate` and run `tests/wire/{name}.rs` in it
+/// (with `tests/wire/common.rs`, the recording server).
+fn wire_test(name: &str, krate: &str) {
     let root = repo_root();
     let work = root.join("target/public-specs");
-    let out = work.join("crates/media-wire");
+    let out = work.join(format!("crates/{name}-wire"));
     let _ = std::fs::remove_dir_all(&out);
     let generated = Command::new(env!("CARGO_BIN_EXE_generator"))
-        .args(["--spec", "generator/tests/specs/media.yaml", "--out"])
+        .arg("--spec")
+        .arg(format!("generator/tests/specs/{name}.yaml"))
+        .arg("--out")
         .arg(&out)
-        .args(["--crate", "x-media", "--targets", "rust"])
+        .args(["--crate", krate, "--targets", "rust"])
         .current_dir(&root)
         .output()
         .unwrap();
@@ -135,14 +154,22 @@ fn the_media_client_sends_what_the_spec_says() {
     );
     std::fs::copy(root.join("Cargo.lock"), out.join("Cargo.lock")).unwrap();
     let manifest = out.join("Cargo.toml");
+    append_workspace_profiles(&manifest);
     let mut toml = std::fs::read_to_string(&manifest).unwrap();
+    // `time` for its macros (`datetime!` names `::time`); the same version as the crate's, from
+    // the copied Cargo.lock.
     toml.push_str(
-        "\n[dev-dependencies]\ntokio = { version = \"1\", features = [\"rt-multi-thread\", \"macros\", \"time\", \"net\", \"signal\", \"sync\", \"io-util\"] }\n",
+        "\n[dev-dependencies]\ntokio = { version = \"1\", features = [\"rt-multi-thread\", \"macros\", \"time\", \"net\", \"signal\", \"sync\", \"io-util\"] }\ntime = { version = \"0.3\", features = [\"macros\"] }\n",
     );
     std::fs::write(&manifest, toml).unwrap();
-    std::fs::create_dir_all(out.join("tests")).unwrap();
+    std::fs::create_dir_all(out.join("tests/common")).unwrap();
     std::fs::copy(
-        root.join("generator/tests/wire/media.rs"),
+        root.join("generator/tests/wire/common.rs"),
+        out.join("tests/common/mod.rs"),
+    )
+    .unwrap();
+    std::fs::copy(
+        root.join(format!("generator/tests/wire/{name}.rs")),
         out.join("tests/wire.rs"),
     )
     .unwrap();
@@ -164,4 +191,26 @@ fn the_media_client_sends_what_the_spec_says() {
 /// The cargo that runs this test, so the nested builds use the same toolchain.
 fn cargo() -> String {
     std::env::var("CARGO").unwrap_or_else(|_| "cargo".into())
+}
+
+/// Appends the workspace manifest's `[profile.*]` sections to a generated crate's manifest: with
+/// the same profiles (and Cargo.lock) its dependencies are the ones target/ already holds.
+fn append_workspace_profiles(manifest: &Path) {
+    let root = std::fs::read_to_string(repo_root().join("Cargo.toml")).unwrap();
+    let mut profiles = String::new();
+    let mut in_profile = false;
+    for line in root.lines() {
+        if line.starts_with('[') {
+            in_profile = line.starts_with("[profile.");
+        }
+        if in_profile {
+            profiles.push_str(line);
+            profiles.push('\n');
+        }
+    }
+    assert!(profiles.contains("[profile.dev"), "the workspace has profiles");
+    let mut toml = std::fs::read_to_string(manifest).unwrap();
+    toml.push('\n');
+    toml.push_str(&profiles);
+    std::fs::write(manifest, toml).unwrap();
 }
