@@ -156,3 +156,97 @@ pub fn is_guid(v: &Value) -> bool {
     v.as_str()
         .is_some_and(|s| s.len() == 36 && uuid::Uuid::parse_str(s).is_ok() && s == s.to_lowercase())
 }
+
+/// Status and JSON body of a response (`Value::Null` for an empty body).
+pub async fn status_json(resp: Response) -> (u16, Value) {
+    let status = resp.status().as_u16();
+    let text = resp.text().await.expect("body");
+    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+}
+
+impl Env {
+    /// Creates a customer with `domain` and returns its id.
+    pub async fn new_customer(&self, domain: &str) -> String {
+        let v = self.create_ok(&customer(domain, "Onboarding Ltd")).await;
+        v["id"].as_str().expect("customer id").to_string()
+    }
+
+    /// A /v1 call with the default (lenient, App+User) token.
+    pub async fn call(&self, method: Method, path: &str, body: Option<Value>) -> Response {
+        self.call_as(TOKEN, method, path, body).await
+    }
+
+    /// A /v1 call with `token`.
+    pub async fn call_as(
+        &self,
+        token: &str,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> Response {
+        let mut r = self
+            .client
+            .request(method, format!("{}{}", self.base, path))
+            .bearer_auth(token);
+        if let Some(b) = body {
+            r = r.json(&b);
+        }
+        r.send().await.expect("request")
+    }
+
+    /// Status and body of a /v1 call with the default token.
+    pub async fn json(&self, method: Method, path: &str, body: Option<Value>) -> (u16, Value) {
+        status_json(self.call(method, path, body).await).await
+    }
+
+    /// An admin call that must answer 200; returns the body.
+    pub async fn admin_ok(&self, path: &str, body: Value) -> Value {
+        let (status, v) = status_json(self.admin(Method::POST, path, Some(body)).await).await;
+        assert_eq!(status, 200, "{path}: {v}");
+        v
+    }
+
+    /// Moves the emulator's clock forward.
+    pub async fn advance_days(&self, days: i64) -> Value {
+        self.admin_ok("/_sandbox/clock", json!({"advanceDays": days}))
+            .await
+    }
+
+    /// Asserts that an App-only token gets 403 900150 for each call, and that the default
+    /// (App+User) token does not.
+    pub async fn assert_app_user_only(&self, calls: &[(Method, String, Option<Value>)]) {
+        let app_only = self.app_only_token("onboarding-daemon").await;
+        for (method, path, body) in calls {
+            let resp = self
+                .call_as(&app_only, method.clone(), path, body.clone())
+                .await;
+            let err = expect_error(resp, 403, 900150).await;
+            assert_eq!(
+                err["description"], "This resource can't be accessed by application credentials.",
+                "{method} {path}"
+            );
+            let status = self
+                .call(method.clone(), path, body.clone())
+                .await
+                .status()
+                .as_u16();
+            assert_ne!(status, 403, "{method} {path} with App+User");
+        }
+    }
+
+    /// Asserts that an App-only token is accepted (not 401/403) for each GET.
+    pub async fn assert_app_only_allowed(&self, paths: &[String]) {
+        let app_only = self.app_only_token("onboarding-reader").await;
+        for path in paths {
+            let status = self
+                .call_as(&app_only, Method::GET, path, None)
+                .await
+                .status()
+                .as_u16();
+            assert_eq!(status, 200, "GET {path} with App-only");
+        }
+    }
+}
+
+/// A GUID no customer or user has.
+pub const UNKNOWN_ID: &str = "9f3c5b2e-1d4a-4c6b-8e7f-0a1b2c3d4e5f";
