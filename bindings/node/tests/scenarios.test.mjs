@@ -2,9 +2,10 @@
 // the Node package against the emulator over real HTTP.
 //
 // An operation id is mapped to a client method from the spec alone: the first tag names the
-// resource (`countryValidationRules`), `x-pc-method` the method (`getBilling`); path parameters are
-// positional in path order, then the body, then one options object with the query and header
-// parameters in camelCase and the per-call options. Single calls go through `...WithResponse` (the
+// resource (`countryValidationRules`), `x-pc-method` the method (`getBilling`); the required
+// parameters (path, then required query and header ones, in the spec's order, as the generator
+// emits them) are positional, then the body, then one options object with the other query and
+// header parameters in camelCase and the per-call options. Single calls go through `...WithResponse` (the
 // paged operation through `<method>Page`, or its `for await` pager for `pages: all`), so a method
 // the spec promises but the package lacks fails the scenario. The Rust and Python runners follow the
 // same rules.
@@ -69,21 +70,34 @@ function loadOperations() {
     for (const verb of HTTP_METHODS) {
       const op = item[verb]
       if (!op) continue
-      const params = [...(item.parameters ?? []), ...(op.parameters ?? [])].map(resolve)
-      const inPath = new Set(params.filter((p) => p.in === 'path').map((p) => p.name))
+      // Path-level parameters first; an operation's own parameter of the same name and place
+      // replaces it and takes its place at the end (the generator's order).
+      const params = []
+      for (const p of [...(item.parameters ?? []), ...(op.parameters ?? [])].map(resolve)) {
+        const same = params.findIndex((q) => q.name === p.name && q.in === p.in)
+        if (same !== -1) params.splice(same, 1)
+        params.push(p)
+      }
       const paging = op['x-pc-paging'] ?? null
+      const positional = []
       const options = new Map()
       for (const p of params) {
+        if (p.in === 'path') {
+          positional.push(p.name)
+          continue
+        }
         if ((p.in !== 'query' && p.in !== 'header') || clientHeaders.has(p.name.toLowerCase())) continue
         // The pager carries the continuation token header as its `continuationToken` option.
         const isToken = paging && p.name.toLowerCase() === String(paging.tokenHeader).toLowerCase()
-        options.set(p.name, isToken ? 'continuationToken' : camel(p.name))
+        // Other required query and header parameters are positional, like path parameters.
+        if (p.required === true && !isToken) positional.push(p.name)
+        else options.set(p.name, isToken ? 'continuationToken' : camel(p.name))
       }
       operations.set(op.operationId, {
         id: op.operationId,
         resource: camel(op.tags[0]),
         method: camel(op['x-pc-method'] ?? op.operationId),
-        pathParams: [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]).filter((n) => inPath.has(n)),
+        positional,
         options,
         hasBody: op.requestBody !== undefined,
         paged: paging !== null,
@@ -396,14 +410,14 @@ async function runCall(client, step, scope, vars) {
   for (const [name, path] of Object.entries(step.save ?? {})) vars[name] = atPath(result.body, path)
 }
 
-/** The method's positional arguments: path parameters in path order, the body, then the options object. */
+/** The method's positional arguments: the required parameters in the spec's order, the body, then the options object. */
 function callArguments(op, step, scope) {
   const params = substitute(step.params ?? {}, scope)
   if (!isObject(params)) throw new ScenarioFailure(`params must be a mapping, got ${show(params)}`)
-  const unknown = Object.keys(params).filter((k) => !op.pathParams.includes(k) && !op.options.has(k))
+  const unknown = Object.keys(params).filter((k) => !op.positional.includes(k) && !op.options.has(k))
   if (unknown.length > 0) throw new ScenarioFailure(`${op.id} has no parameter ${unknown.join(', ')}`)
-  const missing = op.pathParams.filter((k) => !(k in params))
-  if (missing.length > 0) throw new ScenarioFailure(`${op.id} needs the path parameter ${missing.join(', ')}`)
+  const missing = op.positional.filter((k) => !(k in params))
+  if (missing.length > 0) throw new ScenarioFailure(`${op.id} needs the parameter ${missing.join(', ')}`)
   if ('body' in step && !op.hasBody) throw new ScenarioFailure(`${op.id} takes no body`)
 
   const options = {}
@@ -411,7 +425,7 @@ function callArguments(op, step, scope) {
   if ('requestId' in step) options.requestId = substitute(step.requestId, scope)
   if ('timeout' in step) options.timeout = milliseconds(step.timeout, 'timeout')
 
-  const args = op.pathParams.map((k) => params[k])
+  const args = op.positional.map((k) => params[k])
   if (op.hasBody) args.push(substitute(step.body, scope))
   args.push(options)
   return args
