@@ -14,7 +14,7 @@ from conftest import Emulator
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
 
-@pytest.mark.parametrize("name", ["quickstart.py", "every_operation.py"])
+@pytest.mark.parametrize("name", ["quickstart.py", "every_operation.py", "onboard.py"])
 def test_example_runs(reset: Emulator, name: str) -> None:
     env = dict(os.environ, PARTNER_CENTER_BASE_URL=reset.url, PARTNER_CENTER_TOKEN="example-token")
     run = subprocess.run(
