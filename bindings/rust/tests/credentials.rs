@@ -21,20 +21,6 @@ const FIXTURES: &str = concat!(
     "/../../tests/sandbox/tests/fixtures"
 );
 
-async fn admin(emu: &Running, path: &str, body: Value) -> Value {
-    sdk_runtime::ensure_crypto_provider();
-    let resp = reqwest::Client::new()
-        .post(format!("{}{path}", emu.base_url()))
-        .json(&body)
-        .send()
-        .await
-        .expect("admin call");
-    let status = resp.status();
-    let text = resp.text().await.unwrap_or_default();
-    assert!(status.is_success(), "{path}: {status} {text}");
-    serde_json::from_str(&text).unwrap_or(Value::Null)
-}
-
 async fn token_requests(emu: &Running) -> u64 {
     let health: Value = reqwest::Client::new()
         .get(format!("{}/_sandbox/health", emu.base_url()))

@@ -97,3 +97,18 @@ fn sdk_runtime_http() -> sdk_runtime::reqwest::Client {
     sdk_runtime::ensure_crypto_provider();
     sdk_runtime::reqwest::Client::new()
 }
+
+/// An admin call of the emulator (`POST /_sandbox/...`, no auth); panics unless it succeeds.
+pub async fn admin(emu: &Running, path: &str, body: serde_json::Value) -> serde_json::Value {
+    sdk_runtime::ensure_crypto_provider();
+    let resp = sdk_runtime::reqwest::Client::new()
+        .post(format!("{}{path}", emu.base_url()))
+        .json(&body)
+        .send()
+        .await
+        .expect("admin call");
+    let status = resp.status();
+    let text = resp.text().await.unwrap_or_default();
+    assert!(status.is_success(), "{path}: {status} {text}");
+    serde_json::from_str(&text).unwrap_or(serde_json::Value::Null)
+}
