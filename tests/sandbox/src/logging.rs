@@ -1,26 +1,46 @@
 //! Request logging: one line per request on stderr. Lines go through a channel to a
 //! dedicated thread with a buffered writer, so a slow terminal or pipe never stalls a
-//! request handler; the buffer is flushed whenever the channel runs dry.
+//! request handler; the buffer is flushed whenever the channel runs dry, and when the
+//! logger is dropped (the server stopped) the remaining lines are written before it returns,
+//! so a stopping binary does not lose its last lines.
 
 use std::io::Write;
 use std::sync::mpsc::{Receiver, Sender, channel};
+use std::thread::JoinHandle;
 
 pub struct Logger {
-    tx: Sender<String>,
+    tx: Option<Sender<String>>,
+    thread: Option<JoinHandle<()>>,
 }
 
 impl Logger {
     pub fn start() -> Self {
         let (tx, rx) = channel::<String>();
         // If the thread cannot be spawned we simply lose log lines; requests still work.
-        let _ = std::thread::Builder::new()
+        let thread = std::thread::Builder::new()
             .name("sandbox-log".into())
-            .spawn(move || run(rx));
-        Logger { tx }
+            .spawn(move || run(rx))
+            .ok();
+        Logger {
+            tx: Some(tx),
+            thread,
+        }
     }
 
     pub fn log(&self, line: String) {
-        let _ = self.tx.send(line);
+        if let Some(tx) = &self.tx {
+            let _ = tx.send(line);
+        }
+    }
+}
+
+impl Drop for Logger {
+    fn drop(&mut self) {
+        // Closing the channel ends the thread's loop once it has written every line.
+        self.tx.take();
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
     }
 }
 
