@@ -1,6 +1,7 @@
 //! Snapshots of the code generated from the fixture specs in tests/specs (tricky.yaml: schemas;
-//! media.yaml: bodies, answers and parameter styles). A change in output shows up as a diff
-//! here; when it is intended, refresh with `UPDATE_SNAPSHOTS=1 cargo test -p generator`.
+//! media.yaml: bodies, answers and parameter styles; dates.yaml: dates wherever a spec can put
+//! them). A change in output shows up as a diff here; when it is intended, refresh with
+//! `UPDATE_SNAPSHOTS=1 cargo test -p generator`.
 
 use std::path::Path;
 
@@ -14,6 +15,11 @@ fn tricky_spec_matches_its_snapshot() {
 #[test]
 fn media_spec_matches_its_snapshot() {
     matches_snapshot("media");
+}
+
+#[test]
+fn dates_spec_matches_its_snapshot() {
+    matches_snapshot("dates");
 }
 
 fn matches_snapshot(fixture: &str) {

@@ -208,7 +208,10 @@ fn append_workspace_profiles(manifest: &Path) {
             profiles.push('\n');
         }
     }
-    assert!(profiles.contains("[profile.dev"), "the workspace has profiles");
+    assert!(
+        profiles.contains("[profile.dev"),
+        "the workspace has profiles"
+    );
     let mut toml = std::fs::read_to_string(manifest).unwrap();
     toml.push('\n');
     toml.push_str(&profiles);

@@ -6,7 +6,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::emit::rust::syntax::{Models, ident, mentions, render, rust_type};
+use crate::emit::rust::syntax::{Models, holds_dates, ident, mentions, render, rust_type};
 use crate::emit::{GeneratedFile, header};
 use crate::error::GenError;
 use crate::model::{Api, BodyFormat, Operation, TypeRef};
@@ -31,7 +31,9 @@ fn emit(api: &Api) -> TokenStream {
                 let accessor = ident(&n.snake);
                 quote!(.#accessor())
             });
-            g.operations.iter().map(move |op| arm(op, group.clone()))
+            g.operations
+                .iter()
+                .map(move |op| arm(api, op, group.clone()))
         })
         .collect();
     // Import only the argument helpers some arm uses.
@@ -42,6 +44,12 @@ fn emit(api: &Api) -> TokenStream {
     let models = arms.iter().any(|a| mentions(a, "models")).then(|| {
         quote!(
             use super::models;
+        )
+    });
+    // Dates are read and written through the runtime's `Wire` (RFC 3339, leniently).
+    let wire = arms.iter().any(|a| mentions(a, "Wire")).then(|| {
+        quote!(
+            use sdk_runtime::dates::Wire;
         )
     });
     let unused_call = arms.is_empty().then(|| quote!(let _ = (client, call);));
@@ -55,6 +63,7 @@ fn emit(api: &Api) -> TokenStream {
         #models
         use bridge::{Call, Outcome, outcome, #(#helpers),*};
         use sdk_runtime::Error;
+        #wire
 
         use super::client::{Client, ClientBuilder};
 
@@ -107,7 +116,7 @@ fn client_options(api: &Api) -> (Vec<&'static str>, Vec<TokenStream>) {
     (names, arms)
 }
 
-fn arm(op: &Operation, group: Option<TokenStream>) -> TokenStream {
+fn arm(api: &Api, op: &Operation, group: Option<TokenStream>) -> TokenStream {
     let id = &op.id;
     let method = ident(&op.name.snake);
     let mut prelude = Vec::new();
@@ -115,13 +124,21 @@ fn arm(op: &Operation, group: Option<TokenStream>) -> TokenStream {
     for p in op.required_params() {
         let wire = &p.name.original;
         let ty = param_type(&p.ty);
-        args.push(quote!(param::<#ty>(&call, #wire)?));
+        args.push(if holds_dates(api, &p.ty) {
+            quote!(param::<Wire<#ty>>(&call, #wire)?.0)
+        } else {
+            quote!(param::<#ty>(&call, #wire)?)
+        });
     }
     if let Some(b) = op.body.as_ref().filter(|b| b.required) {
         match b.format {
             BodyFormat::Json | BodyFormat::Form | BodyFormat::Multipart => {
                 let ty = rust_type(&b.ty, Models::Module);
-                prelude.push(quote!(let request_body: #ty = body(&call)?;));
+                prelude.push(if holds_dates(api, &b.ty) {
+                    quote!(let request_body: #ty = body::<Wire<#ty>>(&call)?.0;)
+                } else {
+                    quote!(let request_body: #ty = body(&call)?;)
+                });
                 args.push(quote!(&request_body));
             }
             // Raw bodies arrive as JSON too: text as a string, octets as a file
@@ -141,9 +158,17 @@ fn arm(op: &Operation, group: Option<TokenStream>) -> TokenStream {
         let wire = &p.name.original;
         let setter = ident(&p.name.snake);
         let ty = param_type(&p.ty);
-        setters.push(quote! {
-            if let Some(value) = opt_param::<#ty>(&call, #wire)? {
-                request = request.#setter(value);
+        setters.push(if holds_dates(api, &p.ty) {
+            quote! {
+                if let Some(Wire(value)) = opt_param::<Wire<#ty>>(&call, #wire)? {
+                    request = request.#setter(value);
+                }
+            }
+        } else {
+            quote! {
+                if let Some(value) = opt_param::<#ty>(&call, #wire)? {
+                    request = request.#setter(value);
+                }
             }
         });
     }
@@ -151,7 +176,12 @@ fn arm(op: &Operation, group: Option<TokenStream>) -> TokenStream {
         match b.format {
             BodyFormat::Json | BodyFormat::Form | BodyFormat::Multipart => {
                 let ty = rust_type(&b.ty, Models::Module);
-                prelude.push(quote!(let request_body: Option<#ty> = if call.body.is_some() { Some(body(&call)?) } else { None };));
+                let read = if holds_dates(api, &b.ty) {
+                    quote!(body::<Wire<#ty>>(&call)?.0)
+                } else {
+                    quote!(body(&call)?)
+                };
+                prelude.push(quote!(let request_body: Option<#ty> = if call.body.is_some() { Some(#read) } else { None };));
                 setters.push(quote!(if let Some(b) = &request_body { request = request.body(b); }));
             }
             BodyFormat::Text => setters.push(quote! {
@@ -186,20 +216,30 @@ fn arm(op: &Operation, group: Option<TokenStream>) -> TokenStream {
     } else {
         quote!(let mut request)
     };
+    // An answer that is itself dates (not a model holding them) is re-encoded through `Wire`.
+    let answer_dates = op.exists.is_none()
+        && op.response.variants.is_empty()
+        && matches!(&op.response.body, Some((t, f)) if f.is_structured() && holds_dates(api, t));
+    let response = if answer_dates {
+        quote!(request.send_with_response().await?.map(Wire))
+    } else {
+        quote!(request.send_with_response().await?)
+    };
     quote! {
         #id => {
             #(#prelude)*
             #binding = #receiver.#method(#(#args),*).options(call.options.clone());
             #(#setters)*
-            outcome(request.send_with_response().await?)
+            outcome(#response)
         }
     }
 }
 
-/// The Rust type a parameter arrives as (what the generated builder's setter accepts).
+/// The Rust type a parameter arrives as (what the generated builder's setter accepts); dates are
+/// read through `sdk_runtime::dates::Wire`.
 fn param_type(t: &TypeRef) -> TokenStream {
     match t {
-        TypeRef::Secret | TypeRef::DateTime | TypeRef::Date => quote!(String),
+        TypeRef::Secret => quote!(String),
         other => rust_type(other, Models::Module),
     }
 }

@@ -2,88 +2,15 @@
 //! generator/tests/public_specs.rs: the generated client's calls, as a local HTTP server receives
 //! them (request line, headers, body), and its answers decoded by status.
 
-use std::sync::{Arc, Mutex};
+mod common;
 
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpListener;
+use common::server;
 use x_media::models::{
     RequestTokenBody, RequestTokenBodyFilter, RequestTokenBodyGrantType, RequestTokenBodyMeta,
     SearchFilter, UploadFileBody, UploadFileBodyAttributes,
 };
 use x_media::operations::{CreateNoteAnswer, DownloadFileAnswer};
 use x_media::{Client, models};
-
-#[derive(Debug, Clone)]
-struct Seen {
-    line: String,
-    headers: Vec<(String, String)>,
-    body: Vec<u8>,
-}
-
-impl Seen {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.body).into_owned()
-    }
-}
-
-/// A server that records each request and answers with the next scripted (status, type, body).
-async fn server(script: Vec<(u16, &'static str, Vec<u8>)>) -> (String, Arc<Mutex<Vec<Seen>>>) {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    let seen = Arc::new(Mutex::new(Vec::new()));
-    let record = seen.clone();
-    tokio::spawn(async move {
-        for (status, media, answer) in script {
-            let (mut socket, _) = listener.accept().await.unwrap();
-            let mut buf = Vec::new();
-            let head_end = loop {
-                let mut chunk = [0u8; 4096];
-                let n = socket.read(&mut chunk).await.unwrap();
-                buf.extend_from_slice(&chunk[..n]);
-                if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-                    break i;
-                }
-            };
-            let head = String::from_utf8_lossy(&buf[..head_end]).into_owned();
-            let mut lines = head.split("\r\n");
-            let line = lines.next().unwrap().to_string();
-            let headers: Vec<(String, String)> = lines
-                .filter_map(|l| l.split_once(": "))
-                .map(|(n, v)| (n.to_string(), v.to_string()))
-                .collect();
-            let length: usize = headers
-                .iter()
-                .find(|(n, _)| n.eq_ignore_ascii_case("content-length"))
-                .map(|(_, v)| v.parse().unwrap())
-                .unwrap_or(0);
-            let mut body = buf[head_end + 4..].to_vec();
-            while body.len() < length {
-                let mut chunk = [0u8; 4096];
-                let n = socket.read(&mut chunk).await.unwrap();
-                body.extend_from_slice(&chunk[..n]);
-            }
-            record.lock().unwrap().push(Seen {
-                line,
-                headers,
-                body,
-            });
-            let reply = format!(
-                "HTTP/1.1 {status} X\r\ncontent-type: {media}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
-                answer.len()
-            );
-            socket.write_all(reply.as_bytes()).await.unwrap();
-            socket.write_all(&answer).await.unwrap();
-            socket.shutdown().await.ok();
-        }
-    });
-    (url, seen)
-}
 
 fn client(url: &str) -> Client {
     Client::builder().base_url(url).token("t").build().unwrap()

@@ -24,10 +24,7 @@ pub fn str_at(
         let field = s.fields.iter().find(|f| f.name.original == *segment)?;
         let id = ident(&field.name.snake);
         let last = i + 1 == path.len();
-        let string_like = matches!(
-            field.ty,
-            TypeRef::String | TypeRef::DateTime | TypeRef::Date
-        );
+        let string_like = field.ty == TypeRef::String;
         // The first step reads from the root itself; later steps map over the Option so far.
         let step = |access: TokenStream, optional_access: TokenStream| match &expr {
             None if field.optional() => quote!(#root.#id #optional_access),

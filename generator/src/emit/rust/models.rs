@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::syntax::{Models, doc_attrs, ident, rust_type, type_ident};
+use super::syntax::{Models, doc_attrs, holds_dates, ident, rust_type, type_ident};
 use super::{PartSizes, Source, part, parts};
 use crate::model::{
     Api, Enum, Field, Struct, TypeDef, TypeKind, TypeRef, Union, UnionRepr, VariantBody,
@@ -21,10 +21,10 @@ pub(super) fn source(api: &Api, sizes: PartSizes) -> Source<'_> {
                 .iter()
                 .map(|def| match &def.kind {
                     TypeKind::Struct(s) => {
-                        emit_struct(def, s, defaults.contains(def.name.original.as_str()))
+                        emit_struct(api, def, s, defaults.contains(def.name.original.as_str()))
                     }
                     TypeKind::Enum(e) => emit_enum(def, e),
-                    TypeKind::Union(u) => emit_union(def, u),
+                    TypeKind::Union(u) => emit_union(api, def, u),
                     TypeKind::Alias(t) => {
                         let name = type_ident(&def.name.pascal);
                         let doc = doc_attrs(def.doc.as_deref());
@@ -47,11 +47,11 @@ pub(super) fn source(api: &Api, sizes: PartSizes) -> Source<'_> {
     }
 }
 
-fn emit_struct(def: &TypeDef, s: &Struct, derive_default: bool) -> TokenStream {
+fn emit_struct(api: &Api, def: &TypeDef, s: &Struct, derive_default: bool) -> TokenStream {
     let name = type_ident(&def.name.pascal);
     let doc = doc_attrs(def.doc.as_deref());
     let wire_names: BTreeSet<&str> = s.fields.iter().map(|f| f.name.original.as_str()).collect();
-    let fields = s.fields.iter().map(|f| field(f, &wire_names, true));
+    let fields = s.fields.iter().map(|f| field(api, f, &wire_names, true));
     let default = derive_default.then(|| quote!(Default,));
     quote! {
         #doc
@@ -63,7 +63,7 @@ fn emit_struct(def: &TypeDef, s: &Struct, derive_default: bool) -> TokenStream {
 }
 
 /// A field with its serde attributes. `public` is false for struct-variant fields.
-fn field(f: &Field, siblings: &BTreeSet<&str>, public: bool) -> TokenStream {
+fn field(api: &Api, f: &Field, siblings: &BTreeSet<&str>, public: bool) -> TokenStream {
     let id = ident(&f.name.snake);
     let wire = &f.name.original;
     let mut ty = rust_type(&f.ty, Models::Here);
@@ -90,6 +90,8 @@ fn field(f: &Field, siblings: &BTreeSet<&str>, public: bool) -> TokenStream {
     let alias = pascal_alias(wire)
         .filter(|a| !siblings.contains(a.as_str()))
         .map(|a| quote!(alias = #a,));
+    // Dates are written and read by the runtime (RFC 3339, leniently), whatever holds them.
+    let dates = holds_dates(api, &f.ty).then(|| quote!(with = "sdk_runtime::dates",));
     let vis = public.then(|| quote!(pub));
     if f.optional() {
         // Only a required-but-nullable field is written as null when `None`; anything else that
@@ -98,12 +100,12 @@ fn field(f: &Field, siblings: &BTreeSet<&str>, public: bool) -> TokenStream {
         let skip = (!write_null).then(|| quote!(skip_serializing_if = "Option::is_none",));
         quote! {
             #doc
-            #[serde(#rename #alias default, #skip)]
+            #[serde(#rename #alias #dates default, #skip)]
             #vis #id: Option<#ty>,
         }
     } else {
-        let attrs = if rename.is_some() || alias.is_some() {
-            quote!(#[serde(#rename #alias)])
+        let attrs = if rename.is_some() || alias.is_some() || dates.is_some() {
+            quote!(#[serde(#rename #alias #dates)])
         } else {
             quote!()
         };
@@ -224,7 +226,7 @@ fn emit_enum(def: &TypeDef, e: &Enum) -> TokenStream {
     }
 }
 
-fn emit_union(def: &TypeDef, u: &Union) -> TokenStream {
+fn emit_union(api: &Api, def: &TypeDef, u: &Union) -> TokenStream {
     let name = type_ident(&def.name.pascal);
     let doc = doc_attrs(def.doc.as_deref());
     let variants = u.variants.iter().map(|v| {
@@ -233,12 +235,14 @@ fn emit_union(def: &TypeDef, u: &Union) -> TokenStream {
         match &v.body {
             VariantBody::Value(t) => {
                 let ty = rust_type(t, Models::Here);
-                quote!(#vdoc #vname(#ty),)
+                let dates =
+                    holds_dates(api, t).then(|| quote!(#[serde(with = "sdk_runtime::dates")]));
+                quote!(#vdoc #vname(#dates #ty),)
             }
             VariantBody::Fields { tag, fields } => {
                 let wire_names: BTreeSet<&str> =
                     fields.iter().map(|f| f.name.original.as_str()).collect();
-                let fields = fields.iter().map(|f| field(f, &wire_names, false));
+                let fields = fields.iter().map(|f| field(api, f, &wire_names, false));
                 quote! {
                     #vdoc
                     #[serde(rename = #tag)]
@@ -272,7 +276,7 @@ fn default_types(api: &Api) -> BTreeSet<&str> {
         memo: &mut BTreeMap<&'a str, bool>,
     ) -> bool {
         match t {
-            TypeRef::Secret => false,
+            TypeRef::Secret | TypeRef::DateTime | TypeRef::Date => false,
             TypeRef::Named(n) => {
                 let Some((key, def)) = index.get_key_value(n.as_str()) else {
                     return false;

@@ -8,7 +8,9 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::access::str_at;
-use super::syntax::{Models, doc_attrs, ident, mentions, rust_type, type_ident};
+use super::syntax::{
+    Models, doc_attrs, holds_dates, ident, mentions, rust_type, serde_view, type_ident,
+};
 use super::{PartSizes, Source, part, parts};
 use crate::model::{
     Api, BodyFormat, Media, Operation, Param, ParamLocation, ParamStyle, RequestBody, TypeKind,
@@ -27,9 +29,7 @@ pub fn has_lifetime(op: &Operation) -> bool {
 /// The type a caller passes for a parameter: strings and enums convert from `&str`.
 pub fn arg_type(t: &TypeRef) -> TokenStream {
     match t {
-        TypeRef::String | TypeRef::DateTime | TypeRef::Date | TypeRef::Secret => {
-            quote!(impl Into<String>)
-        }
+        TypeRef::String | TypeRef::Secret => quote!(impl Into<String>),
         TypeRef::Named(_) => {
             let ty = rust_type(t, Models::Module);
             quote!(impl Into<#ty>)
@@ -40,16 +40,13 @@ pub fn arg_type(t: &TypeRef) -> TokenStream {
 
 /// Whether `arg_type` is an `impl Into<_>` that the builder converts.
 pub fn converts(t: &TypeRef) -> bool {
-    matches!(
-        t,
-        TypeRef::String | TypeRef::DateTime | TypeRef::Date | TypeRef::Secret | TypeRef::Named(_)
-    )
+    matches!(t, TypeRef::String | TypeRef::Secret | TypeRef::Named(_))
 }
 
 /// The type a parameter is stored as in the builder.
 fn stored_type(t: &TypeRef) -> TokenStream {
     match t {
-        TypeRef::Secret | TypeRef::DateTime | TypeRef::Date => quote!(String),
+        TypeRef::Secret => quote!(String),
         other => rust_type(other, Models::Module),
     }
 }
@@ -144,7 +141,7 @@ fn answers_name(op: &Operation) -> proc_macro2::Ident {
 }
 
 /// `enum {Operation}Answer`: one variant per success status, decoded by the status that came.
-fn emit_answers(op: &Operation) -> TokenStream {
+fn emit_answers(api: &Api, op: &Operation) -> TokenStream {
     if op.response.variants.is_empty() || op.exists.is_some() {
         return quote!();
     }
@@ -158,9 +155,11 @@ fn emit_answers(op: &Operation) -> TokenStream {
         }));
         match &v.body {
             None => quote!(#doc #id,),
-            Some(_) => {
+            Some((t, format)) => {
                 let ty = answer_type(&v.body);
-                quote!(#doc #id(#ty),)
+                let dates = (format.is_structured() && holds_dates(api, t))
+                    .then(|| quote!(#[serde(with = "sdk_runtime::dates")]));
+                quote!(#doc #id(#dates #ty),)
             }
         }
     });
@@ -295,7 +294,7 @@ fn emit_builder(api: &Api, op: &Operation) -> TokenStream {
 
     let output = output_type(op);
     let request_fn = emit_request_fn(api, op);
-    let decode = decode_expr(op);
+    let decode = decode_expr(api, op);
     let doc = format!(
         " `{} {}` (`{}`): built by the client's `{}` method. Await it to send it, or call [`send_with_response`](Self::send_with_response) for status and headers too.",
         op.method.as_str(),
@@ -351,7 +350,7 @@ fn emit_builder(api: &Api, op: &Operation) -> TokenStream {
         ),
     };
 
-    let answers = emit_answers(op);
+    let answers = emit_answers(api, op);
     let send_stream = answers_in_octets(op).then(|| {
         quote! {
             /// Send the call and hand over the answer's body as it arrives, unread: for large
@@ -417,7 +416,7 @@ fn emit_builder(api: &Api, op: &Operation) -> TokenStream {
     }
 }
 
-fn decode_expr(op: &Operation) -> TokenStream {
+fn decode_expr(api: &Api, op: &Operation) -> TokenStream {
     if let Some(e) = &op.exists {
         let t = e.true_status;
         return quote!(raw.status == #t);
@@ -440,7 +439,7 @@ fn decode_expr(op: &Operation) -> TokenStream {
             match &v.body {
                 None => quote!(#status => #name::#id,),
                 Some(_) => {
-                    let decode = decode_body(&v.body);
+                    let decode = decode_body(api, &v.body);
                     quote!(#status => #name::#id(#decode),)
                 }
             }
@@ -452,14 +451,18 @@ fn decode_expr(op: &Operation) -> TokenStream {
             }
         };
     }
-    decode_body(&op.response.body)
+    decode_body(api, &op.response.body)
 }
 
-fn decode_body(body: &Option<(TypeRef, BodyFormat)>) -> TokenStream {
+fn decode_body(api: &Api, body: &Option<(TypeRef, BodyFormat)>) -> TokenStream {
     match body {
         None => quote!(()),
         Some((_, BodyFormat::Text)) => quote!(String::from_utf8_lossy(&raw.body).into_owned()),
         Some((_, BodyFormat::Binary)) => quote!(raw.body.clone()),
+        Some((t, _)) if holds_dates(api, t) => {
+            let ty = rust_type(t, Models::Module);
+            quote!(raw.json::<sdk_runtime::dates::Wire<#ty>>()?.0)
+        }
         Some((_, _)) => quote!(raw.json()?),
     }
 }
@@ -571,9 +574,9 @@ fn emit_request_fn(api: &Api, op: &Operation) -> TokenStream {
             if p.style != ParamStyle::Simple || is_composite(api, &p.ty) {
                 let style = style_tokens(p.style);
                 let explode = p.explode;
-                format_args.push(
-                    quote!(sdk_runtime::styles::path_text(#wire, &self.#id, #style, #explode)?),
-                );
+                let value = serde_view(api, &p.ty, quote!(&self.#id));
+                format_args
+                    .push(quote!(sdk_runtime::styles::path_text(#wire, #value, #style, #explode)?));
             } else {
                 let text = to_text(api, &p.ty, quote!(self.#id));
                 let text = if borrows(api, &p.ty) {
@@ -613,7 +616,8 @@ fn emit_request_fn(api: &Api, op: &Operation) -> TokenStream {
     let mut steps = Vec::new();
     if let Some(b) = op.body.as_ref() {
         let encode = if plain_json {
-            quote!(request = request.json(body)?;)
+            let body = serde_view(api, &b.ty, quote!(body));
+            quote!(request = request.json(#body)?;)
         } else {
             encode_body(api, op, b)
         };
@@ -642,8 +646,9 @@ fn emit_request_fn(api: &Api, op: &Operation) -> TokenStream {
                     ParamLocation::Header => quote!(request = request.header(#wire, text);),
                     _ => quote!(request = request.cookie(#wire, &text);),
                 };
+                let value = serde_view(api, &p.ty, quote!(value));
                 quote! {
-                    if let Some(text) = sdk_runtime::styles::header_text(#wire, value, #explode)? {
+                    if let Some(text) = sdk_runtime::styles::header_text(#wire, #value, #explode)? {
                         #set
                     }
                 }
@@ -724,12 +729,16 @@ fn emit_request_fn(api: &Api, op: &Operation) -> TokenStream {
         }
     }
 
+    let required_body = op
+        .body
+        .as_ref()
+        .map(|b| serde_view(api, &b.ty, quote!(self.body)));
     let build = match (steps.is_empty(), json_body) {
-        (true, true) => quote!(#start.json(self.body)),
+        (true, true) => quote!(#start.json(#required_body)),
         (true, false) => quote!(Ok(#start)),
         (false, json) => {
             let start = if json {
-                quote!(#start.json(self.body)?)
+                quote!(#start.json(#required_body)?)
             } else {
                 start
             };
@@ -782,7 +791,10 @@ fn encode_media(api: &Api, b: &RequestBody, media: &Media) -> TokenStream {
     let ct = &media.content_type;
     let declared = (ct != "application/json").then(|| quote!(request = request.content_type(#ct);));
     match media.format {
-        BodyFormat::Json => quote!(request = request.json(body)?; #declared),
+        BodyFormat::Json => {
+            let body = serde_view(api, &b.ty, quote!(body));
+            quote!(request = request.json(#body)?; #declared)
+        }
         BodyFormat::Text | BodyFormat::Binary => {
             quote!(request = request.content_type(#ct).body(body.clone());)
         }
@@ -798,7 +810,8 @@ fn encode_media(api: &Api, b: &RequestBody, media: &Media) -> TokenStream {
                         let json = enc
                             .and_then(|e| e.content_type.as_deref())
                             .is_some_and(|c| c.contains("json"));
-                        quote!(form.add(#wire, &body.#id, #style, #explode, #json)?;)
+                        let value = serde_view(api, &f.ty, quote!(&body.#id));
+                        quote!(form.add(#wire, #value, #style, #explode, #json)?;)
                     });
                     quote!(#(#adds)*)
                 }
@@ -838,7 +851,10 @@ fn encode_media(api: &Api, b: &RequestBody, media: &Media) -> TokenStream {
                                 };
                                 quote!(for file in #files { parts.file(#wire, file); })
                             }
-                            _ => quote!(parts.add(#wire, &body.#id, #part_type)?;),
+                            _ => {
+                                let value = serde_view(api, &f.ty, quote!(&body.#id));
+                                quote!(parts.add(#wire, #value, #part_type)?;)
+                            }
                         }
                     });
                     quote!(#(#adds)*)
@@ -889,8 +905,9 @@ fn is_composite(api: &Api, t: &TypeRef) -> bool {
 
 fn query_push(api: &Api, p: &Param, wire: &str) -> TokenStream {
     if p.json_encoded {
+        let value = serde_view(api, &p.ty, quote!(value));
         return quote! {
-            request = request.query(#wire, sdk_runtime::json_text(value)?);
+            request = request.query(#wire, sdk_runtime::json_text(#value)?);
         };
     }
     let form_array = matches!(&p.ty, TypeRef::Array(inner) if !is_composite(api, inner))
@@ -898,8 +915,9 @@ fn query_push(api: &Api, p: &Param, wire: &str) -> TokenStream {
     if is_composite(api, &p.ty) && !form_array {
         let style = style_tokens(p.style);
         let explode = p.explode;
+        let value = serde_view(api, &p.ty, quote!(value));
         return quote! {
-            request = request.query_pairs(sdk_runtime::styles::query_pairs(#wire, value, #style, #explode)?);
+            request = request.query_pairs(sdk_runtime::styles::query_pairs(#wire, #value, #style, #explode)?);
         };
     }
     match &p.ty {
@@ -910,6 +928,11 @@ fn query_push(api: &Api, p: &Param, wire: &str) -> TokenStream {
                     for item in value {
                         request = request.query(#wire, #item);
                     }
+                }
+            } else if let Some(write) = date_writer(api, inner) {
+                // Writing a date can fail (a year RFC 3339 cannot hold): every item first.
+                quote! {
+                    request = request.query(#wire, value.iter().map(#write).collect::<Result<Vec<_>, _>>()?.join(","));
                 }
             } else {
                 quote! {
@@ -927,18 +950,29 @@ fn query_push(api: &Api, p: &Param, wire: &str) -> TokenStream {
 /// Whether `to_text` gives a `&str` (rather than an owned `String`).
 fn borrows(api: &Api, t: &TypeRef) -> bool {
     match t {
-        TypeRef::String | TypeRef::DateTime | TypeRef::Date | TypeRef::Secret => true,
+        TypeRef::String | TypeRef::Secret => true,
         TypeRef::Named(n) => matches!(api.type_def(n).map(|d| &d.kind), Some(TypeKind::Enum(_))),
         _ => false,
     }
 }
 
+/// The runtime function that writes a date or date-time parameter as its text (RFC 3339), from
+/// the date or a reference to it, or fails; `None` for other types.
+fn date_writer(api: &Api, t: &TypeRef) -> Option<TokenStream> {
+    match api.resolve(t) {
+        TypeRef::DateTime => Some(quote!(sdk_runtime::dates::date_time_text)),
+        TypeRef::Date => Some(quote!(sdk_runtime::dates::date_text)),
+        _ => None,
+    }
+}
+
 /// A parameter value as the text that goes on the wire.
 fn to_text(api: &Api, t: &TypeRef, value: TokenStream) -> TokenStream {
+    if let Some(write) = date_writer(api, t) {
+        return quote!(#write(#value)?);
+    }
     match t {
-        TypeRef::String | TypeRef::DateTime | TypeRef::Date | TypeRef::Secret => {
-            quote!(#value.as_str())
-        }
+        TypeRef::String | TypeRef::Secret => quote!(#value.as_str()),
         TypeRef::Named(n) => match api.type_def(n).map(|d| &d.kind) {
             Some(TypeKind::Enum(_)) => quote!(#value.as_str()),
             _ => quote!(sdk_runtime::json_text(&#value)?),
@@ -974,7 +1008,11 @@ fn param_check(p: &Param) -> TokenStream {
             let max = optf(c.maximum);
             inner.extend(quote!(v.range(*value as f64, #min, #max);));
         }
+        // A named type checks itself (closed enums, patterns, ...); a list of them each item.
         TypeRef::Named(_) => inner.extend(quote!(value.validate_into(v);)),
+        TypeRef::Array(item) if matches!(**item, TypeRef::Named(_)) => {
+            inner.extend(quote!(value.validate_into(v);))
+        }
         _ => return quote!(),
     }
     if p.required {

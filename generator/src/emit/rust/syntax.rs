@@ -4,7 +4,7 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 
 use crate::emit::clean_doc;
-use crate::model::{IntFormat, TypeRef};
+use crate::model::{Api, IntFormat, TypeKind, TypeRef};
 
 const KEYWORDS: &[&str] = &[
     "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern",
@@ -44,7 +44,9 @@ pub enum Models {
 
 pub fn rust_type(t: &TypeRef, models: Models) -> TokenStream {
     match t {
-        TypeRef::String | TypeRef::DateTime | TypeRef::Date => quote!(String),
+        TypeRef::String => quote!(String),
+        TypeRef::DateTime => quote!(::sdk_runtime::time::OffsetDateTime),
+        TypeRef::Date => quote!(::sdk_runtime::time::Date),
         TypeRef::Integer(f) => {
             let id = format_ident!("{}", int_name(*f));
             quote!(#id)
@@ -71,6 +73,32 @@ pub fn rust_type(t: &TypeRef, models: Models) -> TokenStream {
             let inner = rust_type(inner, models);
             quote!(::std::collections::BTreeMap<String, #inner>)
         }
+    }
+}
+
+/// Whether a value of this type holds dates itself: a date or date-time, or a list or map of them
+/// (through aliases). serde writes and reads such a value through `sdk_runtime::dates` (a field's
+/// `#[serde(with)]`, `sdk_runtime::dates::Wire` for a value on its own), never through `time`'s
+/// impls. A model that holds dates in its fields sees to them itself.
+pub fn holds_dates(api: &Api, t: &TypeRef) -> bool {
+    match t {
+        TypeRef::DateTime | TypeRef::Date => true,
+        TypeRef::Array(inner) | TypeRef::Map(inner) => holds_dates(api, inner),
+        TypeRef::Named(n) => match api.type_def(n).map(|d| &d.kind) {
+            Some(TypeKind::Alias(inner)) => holds_dates(api, inner),
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
+/// `value` (an expression of type `&T`) as serde should see it: wrapped in
+/// `sdk_runtime::dates::Wire` when `T` holds dates.
+pub fn serde_view(api: &Api, t: &TypeRef, value: TokenStream) -> TokenStream {
+    if holds_dates(api, t) {
+        quote!(&sdk_runtime::dates::Wire(#value))
+    } else {
+        value
     }
 }
 

@@ -210,7 +210,7 @@ fn value_checks(t: &TypeRef, c: &Constraints) -> TokenStream {
     };
     let mut out = TokenStream::new();
     match t {
-        TypeRef::String | TypeRef::DateTime | TypeRef::Date | TypeRef::Secret => {
+        TypeRef::String | TypeRef::Secret => {
             let text = if matches!(t, TypeRef::Secret) {
                 quote!(value.expose())
             } else {
