@@ -3,16 +3,28 @@
 Generated classes (``_models.py``) declare their fields in ``_FIELDS``: the Python attribute
 name, the name on the wire, how to convert a value each way, and whether it is a secret. This
 module turns those tables into behaviour, so the generated code stays declarative.
+
+Dates: a ``format: date-time`` field is a timezone-aware ``datetime.datetime``, a ``format: date``
+field a ``datetime.date``. Answers carry RFC 3339 text (the Rust client has already read what the
+service wrote, leniently: a date-time without an offset is UTC), which becomes an aware datetime
+(microseconds: further digits are dropped). Going out, a datetime is written in ISO 8601 / RFC
+3339; a naive one (no ``tzinfo``) is taken as UTC, as the service reads a date-time without an
+offset. A date is written ``YYYY-MM-DD`` (a datetime given for a date: the date it shows). Text in
+place of a date passes through unchanged, and the Rust client rejects it if it is not one.
 """
 
 from __future__ import annotations
 
+import datetime
 import enum
+import re
 import uuid
 from collections.abc import Mapping
 from typing import Any, Callable, ClassVar, TypeVar, cast
 
 __all__ = [
+    "DATE",
+    "DATE_TIME",
     "SCALAR",
     "Field",
     "Model",
@@ -43,6 +55,88 @@ def _same(value: Any) -> Any:
 
 
 SCALAR = Conv(_same, _same)
+
+
+_DATE_TIME = re.compile(
+    r"(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?([Zz]|[+-]\d{2}:\d{2})?"
+)
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def parse_date_time(text: str) -> datetime.datetime:
+    """An RFC 3339 date-time as an aware datetime; without an offset, UTC. ``ValueError`` if not one."""
+    match = _DATE_TIME.fullmatch(text)
+    try:
+        if match is None:
+            raise ValueError
+        year, month, day, hour, minute, second, fraction, offset = match.groups()
+        micro = int((fraction or "")[:6].ljust(6, "0"))
+        tz = datetime.timezone.utc
+        if offset is not None and offset not in ("Z", "z"):
+            delta = datetime.timedelta(hours=int(offset[1:3]), minutes=int(offset[4:6]))
+            tz = datetime.timezone(-delta if offset[0] == "-" else delta)
+        return datetime.datetime(
+            int(year), int(month), int(day), int(hour), int(minute), int(second), micro, tzinfo=tz
+        )
+    except ValueError:  # no match, or a field out of range (month 13, second 60)
+        raise ValueError(f"{text!r} is not an RFC 3339 date-time such as 2019-08-26T07:30:00Z") from None
+
+
+def parse_date(text: str) -> datetime.date:
+    """A ``YYYY-MM-DD`` date, or the date a date-time shows. ``ValueError`` if neither."""
+    try:
+        if _DATE.fullmatch(text):
+            return datetime.date(int(text[:4]), int(text[5:7]), int(text[8:10]))
+        return parse_date_time(text).date()
+    except ValueError:
+        raise ValueError(f"{text!r} is not a date such as 2019-08-26") from None
+
+
+def date_time_text(value: datetime.datetime) -> str:
+    """RFC 3339 (UTC as ``Z``); a naive datetime is taken as UTC."""
+    if value.utcoffset() is None:
+        value = value.replace(tzinfo=datetime.timezone.utc)
+    text = value.isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def date_text(value: datetime.date) -> str:
+    """``YYYY-MM-DD``; for a datetime, the date it shows."""
+    if isinstance(value, datetime.datetime):
+        value = value.date()
+    return value.isoformat()
+
+
+def _decode_date_time(value: Any) -> Any:
+    if isinstance(value, str):
+        try:
+            return parse_date_time(value)
+        except ValueError:
+            return value  # kept as given: the Rust client reports it, at its path
+    return value
+
+
+def _encode_date_time(value: Any) -> Any:
+    return date_time_text(value) if isinstance(value, datetime.datetime) else value
+
+
+def _decode_date(value: Any) -> Any:
+    if isinstance(value, str):
+        try:
+            return parse_date(value)
+        except ValueError:
+            return value
+    return value
+
+
+def _encode_date(value: Any) -> Any:
+    return date_text(value) if isinstance(value, datetime.date) else value
+
+
+#: ``format: date-time``: an aware ``datetime.datetime`` here, RFC 3339 on the wire.
+DATE_TIME = Conv(_decode_date_time, _encode_date_time)
+#: ``format: date``: a ``datetime.date`` here, ``YYYY-MM-DD`` on the wire.
+DATE = Conv(_decode_date, _encode_date)
 
 
 def model(cls: type[Model]) -> Conv:
@@ -103,13 +197,17 @@ class Field:
 
 
 def to_wire(value: Any) -> Any:
-    """Any value as JSON-ready data: models to dicts, enums to strings, UUIDs to text."""
+    """Any value as JSON-ready data: models to dicts, enums to strings, UUIDs and dates to text."""
     if isinstance(value, Model):
         return value.to_dict()
     if isinstance(value, enum.Enum):
         return value.value
     if isinstance(value, uuid.UUID):
         return str(value)
+    if isinstance(value, datetime.datetime):
+        return date_time_text(value)
+    if isinstance(value, datetime.date):
+        return value.isoformat()
     if isinstance(value, (list, tuple)):
         return [to_wire(v) for v in cast("list[Any]", value)]
     if isinstance(value, Mapping):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 from collections.abc import AsyncIterator, Awaitable, Iterator, Mapping
 from typing import (
@@ -12,7 +13,7 @@ from typing import (
     TypeVar,
 )
 
-from ._base import Model, to_wire
+from ._base import Model, date_time_text, to_wire
 from ._files import FilePart
 
 if TYPE_CHECKING:
@@ -99,12 +100,17 @@ def encode_body(body: Any, cls: type[Model] | None = None) -> bytes:
     """A request body as wire JSON: a model, or a dict with wire or snake_case keys."""
     if cls is not None and isinstance(body, Mapping) and not isinstance(body, Model):
         body = cls.from_dict(body)  # type: ignore[arg-type]
-    return json.dumps(to_wire(body), separators=(",", ":"), default=_file_or_bytes).encode()
+    return json.dumps(to_wire(body), separators=(",", ":"), default=_json_default).encode()
 
 
-def _file_or_bytes(value: object) -> object:
-    """What ``json.dumps`` cannot write itself: files (a FilePart, or raw bytes in a file field)
-    in the form the native client reads them in. Called only for such values."""
+def _json_default(value: object) -> object:
+    """What ``json.dumps`` cannot write itself, found where no field type says what it is (in an
+    untyped field): files (a FilePart, or raw bytes in a file field) in the form the native client
+    reads them in, and dates as ISO 8601. Called only for such values."""
+    if isinstance(value, datetime.datetime):
+        return date_time_text(value)
+    if isinstance(value, datetime.date):
+        return value.isoformat()
     if isinstance(value, FilePart):
         return value.to_wire()
     if isinstance(value, (bytes, bytearray)):
@@ -140,7 +146,7 @@ def call(
     headers: Mapping[str, str] | None,
     continuation_token: str | None = None,
 ) -> Raw:
-    encoded = json.dumps(to_wire(params), separators=(",", ":")).encode()
+    encoded = json.dumps(to_wire(params), separators=(",", ":"), default=_json_default).encode()
     return native.call(operation, encoded, body, request_id, timeout, _headers(headers), continuation_token)
 
 
@@ -154,7 +160,7 @@ async def call_async(
     headers: Mapping[str, str] | None,
     continuation_token: str | None = None,
 ) -> Raw:
-    encoded = json.dumps(to_wire(params), separators=(",", ":")).encode()
+    encoded = json.dumps(to_wire(params), separators=(",", ":"), default=_json_default).encode()
     return await native.call_async(operation, encoded, body, request_id, timeout, _headers(headers), continuation_token)
 
 

@@ -68,6 +68,9 @@ const KEYWORDS: &[&str] = &[
     "encode_body",
     "decode_model",
     "as_model",
+    // The module date and date-time annotations name (`datetime.datetime`): a field or parameter
+    // of that name would hide it.
+    "datetime",
 ];
 
 /// The import name of this workspace's Python package.
@@ -147,9 +150,10 @@ fn one_line(doc: Option<&str>) -> String {
 /// The annotation of a value of this type.
 fn py_type(api: &Api, t: &TypeRef) -> String {
     match api.resolve(t) {
-        TypeRef::String | TypeRef::DateTime | TypeRef::Date | TypeRef::Secret | TypeRef::Uuid => {
-            "str".into()
-        }
+        TypeRef::String | TypeRef::Secret | TypeRef::Uuid => "str".into(),
+        // Timezone-aware (UTC when the service wrote no offset); see `_base.DATE_TIME`.
+        TypeRef::DateTime => "datetime.datetime".into(),
+        TypeRef::Date => "datetime.date".into(),
         TypeRef::Integer(_) => "int".into(),
         TypeRef::Number => "float".into(),
         TypeRef::Boolean => "bool".into(),
@@ -196,8 +200,16 @@ fn py_conv(api: &Api, t: &TypeRef) -> String {
             Some(TypeKind::Enum(_)) => format!("enum_of({n})"),
             _ => "SCALAR".into(),
         },
+        TypeRef::DateTime => "DATE_TIME".into(),
+        TypeRef::Date => "DATE".into(),
         _ => "SCALAR".into(),
     }
+}
+
+/// The `_base` names a converter expression (`list_of(DATE)`) uses.
+fn conv_names(conv: &str) -> impl Iterator<Item = &str> {
+    conv.split(|c: char| !is_word_char(c))
+        .filter(|w| !w.is_empty())
 }
 
 fn models(api: &Api) -> (Vec<Value>, Vec<Value>, Vec<Value>) {
@@ -480,6 +492,9 @@ fn client_imports(
         })
     };
     let mut lines = Vec::new();
+    if has("datetime.datetime") || has("datetime.date") {
+        lines.push("import datetime".to_string());
+    }
     if has("json.") {
         lines.push("import json".to_string());
     }
@@ -515,11 +530,17 @@ fn client_imports(
         ("list_of", '('),
         ("map_of", '('),
         ("model", '('),
+        // Dates decode as converters of their own, or inside one (`list_of(DATE)`).
+        ("DATE", '.'),
+        ("DATE", ')'),
+        ("DATE_TIME", '.'),
+        ("DATE_TIME", ')'),
     ]
     .into_iter()
     .filter(|(name, after)| called(name, *after))
     .map(|(name, _)| name)
     .collect();
+    converters.dedup();
     if !converters.is_empty() {
         converters.sort_by_key(|n| isort_key(n));
         lines.push(from_import("._base", &converters));
@@ -673,9 +694,28 @@ fn context(api: &Api) -> tera::Context {
             base.push(name);
         }
     }
+    let field_convs = structs
+        .iter()
+        .filter_map(|m| m["fields"].as_array())
+        .flatten()
+        .filter_map(|f| f["conv"].as_str());
+    for conv in field_convs {
+        for name in conv_names(conv) {
+            if matches!(name, "DATE" | "DATE_TIME") {
+                base.push(name);
+            }
+        }
+    }
     base.sort_by_key(|n| isort_key(n));
     base.dedup();
     context.insert("base_import", &from_import("._base", &base));
+    let uses_datetime = structs
+        .iter()
+        .filter_map(|m| m["fields"].as_array())
+        .flatten()
+        .filter_map(|f| f["annotation"].as_str())
+        .any(|a| a.contains("datetime.date"));
+    context.insert("uses_datetime", &uses_datetime);
     context.insert(
         "client_imports",
         &client_imports(&groups, &enums, &structs, &aliases, !clouds.is_empty()),
