@@ -63,6 +63,19 @@ export interface ApiResponse<T> {
   data: T
 }
 
+/**
+ * What a `format: date-time` field or parameter holds: an RFC 3339 date-time (ISO 8601 with an
+ * offset), e.g. `2019-08-26T07:30:00Z` or `2019-08-26T09:30:00.5+02:00`. Kept as text, JSON's own
+ * form of a date, so nothing is lost or shifted on the way (a JavaScript `Date` holds milliseconds
+ * and no offset). Answers always carry an offset: a value the service wrote without one is UTC and
+ * arrives with `Z`. `new Date(value)` reads one; `date.toISOString()` writes one (a `Date` passed
+ * in untyped JavaScript is written so by JSON.stringify).
+ */
+export type DateTimeString = string
+
+/** What a `format: date` field or parameter holds: a calendar date, `YYYY-MM-DD`, e.g. `2019-08-26`. */
+export type DateString = string
+
 /** One page of a list, with the token of the next one (null on the last page). */
 export interface Page<T> {
   items: T[]

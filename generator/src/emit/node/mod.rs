@@ -76,6 +76,12 @@ const RESERVED: &[&str] = &[
     "NATIVE",
 ];
 
+/// The TypeScript types of dates: documented aliases of `string` from `lib/runtime.d.ts`. Dates
+/// stay ISO 8601 text in JavaScript (JSON's form of them; a `Date` would lose the offset and all
+/// but milliseconds), normalised by the Rust client to RFC 3339 with an offset.
+const DATE_TIME_TS: &str = "DateTimeString";
+const DATE_TS: &str = "DateString";
+
 /// Every generated file of the Node package, relative to `bindings/node`.
 pub fn emit(api: &Api) -> Result<Vec<GeneratedFile>, GenError> {
     let context = context(api);
@@ -144,9 +150,10 @@ fn answer_ts(api: &Api, body: &Option<(TypeRef, BodyFormat)>, none: &str) -> Str
 /// The TypeScript type of a value of this type.
 fn ts_type(api: &Api, t: &TypeRef) -> String {
     match api.resolve(t) {
-        TypeRef::String | TypeRef::DateTime | TypeRef::Date | TypeRef::Secret | TypeRef::Uuid => {
-            "string".into()
-        }
+        TypeRef::String | TypeRef::Secret | TypeRef::Uuid => "string".into(),
+        // Text, documented by these aliases of `string` (lib/runtime.d.ts): RFC 3339, `YYYY-MM-DD`.
+        TypeRef::DateTime => DATE_TIME_TS.into(),
+        TypeRef::Date => DATE_TS.into(),
         TypeRef::Integer(_) | TypeRef::Number => "number".into(),
         TypeRef::Boolean => "boolean".into(),
         TypeRef::Bytes => "Uint8Array".into(),
@@ -393,11 +400,19 @@ fn context(api: &Api) -> tera::Context {
             })
         })
         .collect();
+    let models = models(api);
+    // The date aliases the typings name, imported (and exported) only then.
+    let typings = serde_json::to_string(&(&groups, &models)).unwrap_or_default();
+    let date_types: Vec<&str> = [DATE_TS, DATE_TIME_TS]
+        .into_iter()
+        .filter(|t| has_word(&typings, t))
+        .collect();
     let mut context = tera::Context::new();
+    context.insert("date_types", &date_types);
     context.insert("header", header(api, "//").trim_end());
     context.insert("title", &api.title);
     context.insert("version", &api.version);
-    context.insert("models", &models(api));
+    context.insert("models", &models);
     context.insert("groups", &groups);
     // The runtime's options a client of this API leaves out: `cloud` (typed here with the
     // spec's names) and the headers the spec does not have.
@@ -421,4 +436,13 @@ fn context(api: &Api) -> tera::Context {
     context.insert("clouds", &clouds.join(" | "));
     context.insert("default_cloud", clouds.first().map_or("", String::as_str));
     context
+}
+
+/// Whether `word` occurs in `text` as a whole word (an identifier, not part of a longer one).
+fn has_word(text: &str, word: &str) -> bool {
+    let is_word = |c: char| c.is_alphanumeric() || c == '_' || c == '$';
+    text.match_indices(word).any(|(i, _)| {
+        !text[..i].chars().next_back().is_some_and(is_word)
+            && !text[i + word.len()..].chars().next().is_some_and(is_word)
+    })
 }

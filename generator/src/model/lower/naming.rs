@@ -159,6 +159,8 @@ const RESERVED_TYPE_NAMES: &[&str] = &[
     "RefreshTokenCredentialOptions",
     "OnRefresh",
     "TokenCredentialLike",
+    "DateString",
+    "DateTimeString",
     "Array",
     "Record",
     "Promise",
