@@ -106,26 +106,39 @@ async fn main() {
             pets.join(",")
         }
         "tricky" => {
+            use tricky_api::time::format_description::well_known::Rfc3339;
+            use tricky_api::time::{Date, Month, Time};
             use tricky_api::{Kind, Shape};
             let client = tricky_api::Client::builder().base_url(base).token("any-spec").build().unwrap();
             let id: uuid::Uuid = args[2].parse().unwrap();
+            let day = Date::from_calendar_date(2019, Month::August, 26).unwrap();
             let node = client
                 .nodes()
                 .get_node(id)
                 .r#type(Kind::Branch)
                 .tags(vec!["a".to_string(), "b".to_string()])
+                .since(day.with_time(Time::from_hms(5, 30, 0).unwrap()).assume_utc())
+                .day(day)
                 .await
                 .unwrap();
             let radius = match node.shape {
                 Some(Shape::Circle { radius }) => radius,
                 _ => -1.0,
             };
+            // Written without an offset by the server: UTC.
+            let created = node.created.unwrap();
+            assert!(created.offset().is_utc());
+            let labels = node.labels.unwrap();
             format!(
-                "{} {} {} {} {radius}",
+                "{} {} {} {} {radius} {} {} {} {}",
                 node.id.unwrap(),
                 node.kind.as_str(),
                 node.foo_bar.unwrap(),
-                node.labels.unwrap()["tags"],
+                labels["tags"],
+                created.format(&Rfc3339).unwrap(),
+                node.born.unwrap(),
+                labels["since"],
+                labels["day"],
             )
         }
         "media" => {
@@ -195,7 +208,9 @@ check() {
 
 say "call one operation of each spec from each language"
 expected_petstore="Rex:dog,Tom:-"
-expected_tricky="$NODE_ID branch 7 a,b 1.5"
+# The last four: a date-time the server wrote without an offset (UTC), a date, and the date-time
+# and date parameters as the server received them.
+expected_tricky="$NODE_ID branch 7 a,b 1.5 2019-08-26T00:00:00Z 2019-08-26 2019-08-26T05:30:00Z 2019-08-26"
 expected_media="r.bin:4:application/x-test:r.bin:*hi*|client_credentials:a b,c|form:n|4:application/octet-stream:000102ff|070809"
 
 check "rust petstore" "$expected_petstore" "$("$CALLER" petstore "$BASE")"
@@ -215,6 +230,7 @@ PY
 )"
 check "python tricky" "$expected_tricky" "$("$WORK/venv/bin/python" - "$BASE" "$NODE_ID" <<'PY'
 import asyncio
+import datetime
 import sys
 
 import tricky_api
@@ -222,8 +238,20 @@ import tricky_api
 
 async def main() -> None:
     async with tricky_api.AsyncClient(token="any-spec", base_url=sys.argv[1]) as client:
-        node = await client.nodes.get_node(sys.argv[2], type=tricky_api.Kind.BRANCH, tags=["a", "b"])
+        node = await client.nodes.get_node(
+            sys.argv[2],
+            type=tricky_api.Kind.BRANCH,
+            tags=["a", "b"],
+            since=datetime.datetime(2019, 8, 26, 5, 30),  # naive: taken as UTC
+            day=datetime.date(2019, 8, 26),
+        )
     assert isinstance(node, tricky_api.Node), node
+    # The date-time the server wrote without an offset is an aware datetime in UTC.
+    assert isinstance(node.created, datetime.datetime), node.created
+    assert node.created.utcoffset() == datetime.timedelta(0), node.created
+    assert type(node.born) is datetime.date, node.born
+    created = node.created.isoformat().replace("+00:00", "Z")
+    labels = node.labels or {}
     # Errors are the package's own classes: the native module found tricky_api._errors.
     try:
         tricky_api.Client(token="any-spec", base_url=sys.argv[1]).nodes.get_node("not-a-uuid")
@@ -231,7 +259,10 @@ async def main() -> None:
         assert type(e).__module__ == "tricky_api._errors", type(e).__module__
     else:
         raise AssertionError("no ValidationError")
-    print(node.id, node.kind, node.foo_bar, (node.labels or {})["tags"], node.shape["radius"])
+    print(
+        node.id, node.kind, node.foo_bar, labels["tags"], node.shape["radius"],
+        created, node.born.isoformat(), labels["since"], labels["day"],
+    )
 
 
 asyncio.run(main())
@@ -266,8 +297,14 @@ const line =
   spec === 'petstore'
     ? client.pets.listPets({ limit: 2 }).then((pets) => pets.map((p) => `${p.name}:${p.tag ?? '-'}`).join(','))
     : client.nodes
-        .getNode(id, { type: 'branch', tags: ['a', 'b'] })
-        .then((n) => `${n.id} ${n.kind} ${n.fooBar} ${n.labels.tags} ${n.shape.radius}`)
+        // A Date is sent as its ISO text; the answer's dates arrive as RFC 3339 strings, the one
+        // the server wrote without an offset with `Z`.
+        .getNode(id, { type: 'branch', tags: ['a', 'b'], since: new Date(Date.UTC(2019, 7, 26, 5, 30)), day: '2019-08-26' })
+        .then(
+          (n) =>
+            `${n.id} ${n.kind} ${n.fooBar} ${n.labels.tags} ${n.shape.radius} ` +
+            `${n.created} ${n.born} ${n.labels.since} ${n.labels.day}`,
+        )
 line.then(console.log, (err) => {
   console.error(err)
   process.exit(1)

@@ -1,8 +1,10 @@
 """A small local server with canned answers for the operations tests/any-spec/run.sh calls.
 
 Answers `GET …/pets?limit=N` (oai-petstore's listPets) and `GET …/nodes/{id}` (tricky's getNode,
-echoing the id, the `type` query parameter as the node's kind and the raw `tags` parameter) to
-callers that send `Authorization: Bearer any-spec`; 401 without it, 404 for anything else.
+echoing the id, the `type` query parameter as the node's kind and the raw `tags`, `since` and `day`
+parameters as labels, with a date-time written without an offset, as Partner Center writes some,
+and a date) to callers that send `Authorization: Bearer any-spec`; 401 without it, 404 for anything
+else.
 For media.yaml: `POST …/files/content` (multipart, read with the standard library's email
 parser) answers a file whose id lists what arrived (file name, size, media type, the attributes'
 name, the note), `POST …/oauth2/token` (a form) a token naming the grant type and scopes, and
@@ -76,8 +78,12 @@ class Handler(BaseHTTPRequestHandler):
                     "id": node.group(1),
                     "kind": query.get("type", ["unknown"])[0],
                     "fooBar": 7,
-                    "labels": {"tags": query.get("tags", [""])[0]},
+                    "labels": {
+                        name: query.get(name, [""])[0] for name in ("tags", "since", "day")
+                    },
                     "shape": {"type": "circle", "radius": 1.5},
+                    "created": "2019-08-26T00:00:00",
+                    "born": "2019-08-26",
                 },
             )
             return
