@@ -851,14 +851,29 @@ async fn app_only_tokens_are_refused() {
     .await;
 }
 
+/// Kills the binary if the test panics before stopping it, so no emulator outlives the test.
+struct Reaper(Option<std::process::Child>);
+
+impl Drop for Reaper {
+    fn drop(&mut self) {
+        if let Some(child) = self.0.as_mut() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
 #[test]
 fn the_password_never_reaches_the_log() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_sandbox"))
-        .args(["--port", "0"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut reaper = Reaper(Some(
+        Command::new(env!("CARGO_BIN_EXE_sandbox"))
+            .args(["--port", "0"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap(),
+    ));
+    let child = reaper.0.as_mut().unwrap();
     let mut stdout = BufReader::new(child.stdout.take().unwrap());
     let mut first = String::new();
     stdout.read_line(&mut first).unwrap();
@@ -918,6 +933,7 @@ fn the_password_never_reaches_the_log() {
         assert_eq!(r.status().as_u16(), 200);
     });
     drop(rt);
+    let mut child = reaper.0.take().unwrap();
     let _ = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status();
