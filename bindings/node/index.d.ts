@@ -3,7 +3,7 @@
 // Typings for Partner Center customer management API 1.0.0: one interface per model (plain camelCase objects, as on
 // the wire), the client, and one class per resource group.
 
-import type { ApiResponse, CallOptions, ClientOptions as RuntimeOptions, Page } from './lib/runtime'
+import type { ApiResponse, CallOptions, ClientOptions as RuntimeOptions, DateTimeString, Page } from './lib/runtime'
 
 import { FilePart } from './lib/files'
 
@@ -26,7 +26,7 @@ export type {
   RefreshTokenCredentialOptions,
   TokenCredentialLike,
 } from './lib/credentials'
-export type { ApiResponse, CallOptions, Page } from './lib/runtime'
+export type { ApiResponse, CallOptions, DateTimeString, Page } from './lib/runtime'
 
 /** How `new Client(options)` connects: the runtime's options this API has. */
 export interface ClientOptions extends Omit<RuntimeOptions, 'cloud'> {
@@ -132,6 +132,120 @@ export interface AddressValidationResponse {
  * NotValidated mean no validation result.
  */
 export type AddressValidationStatus = "VerifiedShippable" | "Verified" | "InteractionRequired" | "StreetPartial" | "PremisesPartial" | "Multiple" | "None" | "NotValidated" | (string & {})
+
+/**
+ * A partner's attestation that a customer accepted an agreement. Re-confirming with a different
+ * contact adds another one; the same contact again is refused (400 / 600061).
+ */
+export interface Agreement {
+  /**
+   * The object id of the partner user who attested, taken from the App+User token. Set by the server.
+   */
+  userId?: string
+  primaryContact: Contact
+  /**
+   * The template id from `listAgreementMetadata`.
+   */
+  templateId: string
+  /**
+   * When the customer accepted (UTC; not in the future). The service may send it back without
+   * an offset (e.g. `2019-08-26T00:00:00`), which means UTC.
+   */
+  dateAgreed: DateTimeString
+  /**
+   * The agreement type, e.g. `MicrosoftCustomerAgreement`. The template decides the stored type.
+   */
+  type: string
+  /**
+   * Where the agreement can be read (in listed attestations). Set by the server.
+   */
+  agreementLink?: string
+}
+
+/**
+ * A customer's attestations (not paged).
+ */
+export interface AgreementCollection {
+  /**
+   * Number of items.
+   */
+  totalCount: number
+  items: Array<Agreement>
+  links?: ResourceLinks
+  attributes?: ResourceAttributes
+}
+
+/**
+ * Short-lived links to an agreement's text (they expire after five minutes).
+ */
+export interface AgreementDocument {
+  /**
+   * The country the document is for.
+   */
+  country?: string
+  /**
+   * The document's language (`en-US` when the one asked for is not offered).
+   */
+  language?: string
+  /**
+   * Preview the document in a browser.
+   */
+  displayUri?: string
+  /**
+   * Download the document (Microsoft Word format).
+   */
+  downloadUri?: string
+}
+
+/**
+ * An agreement template. New agreement types may appear at any time.
+ */
+export interface AgreementMetaData {
+  /**
+   * The template id: `117a77b0-9360-443b-8795-c6dedc750cf9` for the Microsoft Customer Agreement,
+   * `998b88de-aa99-4388-a42c-1b3517d49490` for the (retired) Microsoft Cloud Agreement.
+   */
+  templateId?: string
+  /**
+   * The agreement type, e.g. `MicrosoftCustomerAgreement` or `MicrosoftCloudAgreement` (a free
+   * string: the service may add types).
+   */
+  agreementType?: string
+  /**
+   * Where the agreement can be read, e.g. `https://aka.ms/customeragreement`.
+   */
+  agreementLink?: string
+  /**
+   * The template's version rank (0 in every published example).
+   */
+  versionRank?: number
+}
+
+/**
+ * Agreement templates (not paged).
+ */
+export interface AgreementMetaDataCollection {
+  /**
+   * Number of items.
+   */
+  totalCount: number
+  items: Array<AgreementMetaData>
+  links?: ResourceLinks
+  attributes?: ResourceAttributes
+}
+
+/**
+ * The customer-side person who accepted an agreement.
+ */
+export interface Contact {
+  firstName: string
+  lastName: string
+  /**
+   * The contact's email address; the customer is notified there.
+   */
+  email: string
+  phoneNumber?: string
+}
 
 /**
  * What the service validates for customers of one country. Shown in the .NET SDK model's wire shape;
@@ -359,6 +473,42 @@ export interface CustomerFilter {
 export type CustomerPartnerRelationship = "unknown" | "reseller" | "advisor" | "syndication" | "microsoft_support" | "none" | (string & {})
 
 /**
+ * A customer qualification and its vetting.
+ */
+export interface CustomerQualification {
+  /**
+   * E.g. `Education`, `GovernmentCommunityCloud`, `StateOwnedEntity`.
+   */
+  qualification: string
+  vettingStatus?: VettingStatus
+  /**
+   * Why vetting denied it.
+   */
+  vettingReason?: string
+  /**
+   * When vetting started.
+   */
+  vettingCreateDate?: DateTimeString
+}
+
+/**
+ * A qualification to ask for. `Education` needs `educationSegment` (and should have `website`);
+ * `GovernmentCommunityCloud` needs `validationCode`.
+ */
+export interface CustomerQualificationRequest {
+  qualification: QualificationKind
+  educationSegment?: EducationSegment
+  /**
+   * The education customer's website (recommended for Education).
+   */
+  website?: string
+  /**
+   * A `validationId` from `listValidationCodes` (required for GovernmentCommunityCloud).
+   */
+  validationCode?: string
+}
+
+/**
  * The one `relationshipToPartner` value `removeResellerRelationship` accepts. Closed for requests;
  * like every enum it is open if it ever appears in a response (responses use
  * `CustomerPartnerRelationship`).
@@ -378,6 +528,93 @@ export type CustomerRelationshipUpdate = Customer
  * it is open if it ever appears in a response. `IndirectReseller` needs an App+User token.
  */
 export type CustomerSearchField = "CompanyName" | "Domain" | "IndirectReseller" | "IndirectCloudSolutionProvider" | (string & {})
+
+/**
+ * A user account in the customer's tenant.
+ */
+export interface CustomerUser {
+  /**
+   * The user's object id in the customer's tenant (a GUID). Set by the server.
+   */
+  id?: string
+  /**
+   * The sign-in name, in one of the customer's domains.
+   */
+  userPrincipalName?: string
+  firstName?: string
+  lastName?: string
+  displayName?: string
+  /**
+   * Where the user will use the licences (ISO 3166-1 alpha-2).
+   */
+  usageLocation?: string
+  /**
+   * Id for directory synchronisation (required with a custom domain).
+   */
+  immutableId?: string
+  phoneNumber?: string
+  passwordProfile?: PasswordProfile
+  /**
+   * The last directory synchronisation (Azure AD Connect only). Set by the server.
+   */
+  lastDirectorySyncTime?: DateTimeString
+  userDomainType?: UserDomainType
+  state?: UserState
+  /**
+   * When the user was deleted; it is purged 30 days later. Set by the server.
+   */
+  softDeletionTime?: DateTimeString
+  links?: ResourceLinks
+  attributes?: ResourceAttributes
+}
+
+/**
+ * A seek-based page of a customer's users, paged like `CustomerCollection`.
+ */
+export interface CustomerUserCollection {
+  /**
+   * Number of items in this page.
+   */
+  totalCount: number
+  items: Array<CustomerUser>
+  links?: ResourceLinks
+  /**
+   * Opaque token for the next page; send it as `MS-ContinuationToken` with `seekOperation=Next`.
+   */
+  continuationToken?: string
+  attributes?: ResourceAttributes
+}
+
+/**
+ * The members of a user to change; members left out stay as they are. `state: active` restores a
+ * deleted user.
+ */
+export interface CustomerUserUpdate {
+  userPrincipalName?: string
+  firstName?: string
+  lastName?: string
+  displayName?: string
+  usageLocation?: string
+  phoneNumber?: string
+  passwordProfile?: PasswordProfile
+  state?: UserRestore
+}
+
+/**
+ * Whether the customer accepted the Microsoft Customer Agreement themselves.
+ */
+export interface DirectSignedCustomerAgreementStatus {
+  /**
+   * True when the customer signed (accepted) the agreement directly.
+   */
+  isSigned: boolean
+}
+
+/**
+ * The kind of education customer. Closed for requests; like every enum it is open if it ever
+ * appears in a response.
+ */
+export type EducationSegment = "K12" | "HigherEducation" | (string & {})
 
 /**
  * The Partner Center error body. `code` and `description` are always present (`description` at
@@ -438,6 +675,13 @@ export interface KeyValuePair {
 }
 
 /**
+ * A licence group: `Group1` licences managed by Azure AD, `Group2` Minecraft. Closed for requests
+ * (matched case-insensitively); like every enum it is open if it ever appears in a response (where
+ * `productSku.licenseGroupId` spells it in lower case, `group1`).
+ */
+export type LicenseGroupId = "Group1" | "Group2" | (string & {})
+
+/**
  * A link to a related resource or page. `uri` is relative to the service root and may or may not
  * start with `/v1` (add it when missing). Replay `headers` as request headers when following it.
  */
@@ -458,6 +702,45 @@ export interface Link {
    * Request body to send when following the link (service swagger only). Set by the server.
    */
   body?: string
+}
+
+/**
+ * A customer service the partner administers through delegated admin privileges.
+ */
+export interface ManagedService {
+  /**
+   * E.g. `Exchange`, `MicrosoftCommunicationsOnline`.
+   */
+  id?: string
+  name?: string
+  /**
+   * E.g. `Office`.
+   */
+  groupName?: string
+  links?: ManagedServiceLinks
+  attributes?: ResourceAttributes
+}
+
+/**
+ * A customer's managed services (not paged).
+ */
+export interface ManagedServiceCollection {
+  /**
+   * Number of items.
+   */
+  totalCount: number
+  items: Array<ManagedService>
+  links?: ResourceLinks
+  attributes?: ResourceAttributes
+}
+
+/**
+ * Microsoft 365 portal links to administer a service.
+ */
+export interface ManagedServiceLinks {
+  adminService?: Link
+  serviceHealth?: Link
+  serviceTicket?: Link
 }
 
 /**
@@ -503,6 +786,29 @@ export interface NewCustomer {
   tags?: Array<string>
   links?: ResourceLinks
   attributes?: ResourceAttributes
+}
+
+/**
+ * A user to create; the service adds the read-only members of `CustomerUser`.
+ */
+export interface NewCustomerUser {
+  /**
+   * The sign-in name, in one of the customer's domains and unique in the tenant.
+   */
+  userPrincipalName: string
+  firstName?: string
+  lastName?: string
+  displayName: string
+  /**
+   * Where the user will use the licences (ISO 3166-1 alpha-2).
+   */
+  usageLocation?: string
+  /**
+   * Id for directory synchronisation (required with a custom domain).
+   */
+  immutableId?: string
+  phoneNumber?: string
+  passwordProfile: PasswordProfile
 }
 
 /**
@@ -552,6 +858,65 @@ export interface PartnerRelationshipCollection {
 export type PartnerRelationshipType = "is_indirect_reseller_of" | "is_indirect_cloud_solution_provider_of" | "none" | (string & {})
 
 /**
+ * A user's password, and whether it must be changed at the next sign-in.
+ */
+export interface PasswordProfile {
+  /**
+   * The password: 8 to 256 characters with three of lower case, upper case, digits and symbols.
+   * A secret; the service echoes it in the answer.
+   */
+  password: string
+  /**
+   * Whether the user must change the password at the next sign-in.
+   */
+  forceChangePassword?: boolean
+}
+
+/**
+ * The product a licence is for.
+ */
+export interface ProductSku {
+  id?: string
+  name?: string
+  skuPartNumber?: string
+  /**
+   * `User` or `Tenant`.
+   */
+  targetType?: string
+  /**
+   * `group1` or `group2`.
+   */
+  licenseGroupId?: string
+}
+
+/**
+ * The qualifications a partner may ask for. Closed for requests (matched case-insensitively);
+ * `None` and `Nonprofit` cannot be set. Like every enum it is open if it ever appears in a response.
+ */
+export type QualificationKind = "Education" | "GovernmentCommunityCloud" | "StateOwnedEntity" | (string & {})
+
+/**
+ * The relationship-list filter, sent as URL-encoded JSON in the `filter` query parameter
+ * (PascalCase keys). Only partner names starting with `Value` (case-insensitive) can be searched.
+ */
+export interface RelationshipFilter {
+  Field: RelationshipSearchField
+  /**
+   * The start of the partner name.
+   */
+  Value: string
+  Operator: FieldFilterOperation
+}
+
+/**
+ * Which indirect relationships `listRelationships` returns: `IsIndirectCloudSolutionProviderOf` (the
+ * caller is an indirect provider: its resellers) or `IsIndirectResellerOf` (the caller is a
+ * reseller: its providers). Closed for requests (the service also accepts the snake_case spelling);
+ * like every enum it is open if it ever appears in a response.
+ */
+export type RelationshipQueryType = "IsIndirectCloudSolutionProviderOf" | "IsIndirectResellerOf" | (string & {})
+
+/**
  * The link that invites a customer into a reseller relationship.
  */
 export interface RelationshipRequest {
@@ -561,6 +926,12 @@ export interface RelationshipRequest {
   url?: string
   attributes?: ResourceAttributes
 }
+
+/**
+ * Field a relationship filter applies to; `Name` is the only one. Closed for requests; like every
+ * enum it is open if it ever appears in a response.
+ */
+export type RelationshipSearchField = "Name" | (string & {})
 
 /**
  * Metadata of a resource: its type name and, on versioned resources, its etag. Read only, but the
@@ -593,6 +964,55 @@ export interface ResourceLinks {
 export type SeekOperation = "Next" | "Previous" | "First" | "Last" | "PageIndex" | (string & {})
 
 /**
+ * A service plan included in a licence.
+ */
+export interface ServicePlan {
+  id?: string
+  displayName?: string
+  serviceName?: string
+  /**
+   * E.g. `Enabled`.
+   */
+  capabilityStatus?: string
+  targetType?: string
+}
+
+/**
+ * A licence the customer has, with its unit counts.
+ */
+export interface SubscribedSku {
+  /**
+   * Units left to assign (`totalUnits - consumedUnits`).
+   */
+  availableUnits?: number
+  activeUnits?: number
+  consumedUnits?: number
+  suspendedUnits?: number
+  totalUnits?: number
+  warningUnits?: number
+  productSku?: ProductSku
+  servicePlans?: Array<ServicePlan>
+  /**
+   * E.g. `Enabled`.
+   */
+  capabilityStatus?: string
+  attributes?: ResourceAttributes
+}
+
+/**
+ * A customer's licences (not paged).
+ */
+export interface SubscribedSkuCollection {
+  /**
+   * Number of items.
+   */
+  totalCount: number
+  items: Array<SubscribedSku>
+  links?: ResourceLinks
+  attributes?: ResourceAttributes
+}
+
+/**
  * The body of a 429 answer; unlike other errors it has no `code`.
  */
 export interface ThrottleResponse {
@@ -618,6 +1038,148 @@ export interface UserCredentials {
    * The generated admin password (a plain string on the wire). Redact it everywhere. Set by the server.
    */
   password?: string
+}
+
+/**
+ * The kind of domain the user is in. Open enum.
+ */
+export type UserDomainType = "none" | "managed" | "federated" | (string & {})
+
+/**
+ * The user-list filter, sent as URL-encoded JSON in the `filter` query parameter (PascalCase keys).
+ * `UserState equals Inactive` lists the deleted users.
+ */
+export interface UserFilter {
+  Field: UserSearchField
+  /**
+   * `Inactive` for deleted users, `Active` for the others (case-insensitive).
+   */
+  Value: string
+  Operator: FieldFilterOperation
+}
+
+/**
+ * The one `state` an update may set: `active`, which restores a deleted user. Closed for requests;
+ * responses use `UserState`, which is open like every enum.
+ */
+export type UserRestore = "active" | (string & {})
+
+/**
+ * Field a user filter applies to: `UserState` (the documented name) or `UserStatus` (the older
+ * one). Closed for requests; like every enum it is open if it ever appears in a response.
+ */
+export type UserSearchField = "UserState" | "UserStatus" | (string & {})
+
+/**
+ * A user's state; `inactive` for a deleted (restorable) user. Open enum.
+ */
+export type UserState = "active" | "inactive" | (string & {})
+
+/**
+ * A GCC validation code of the partner.
+ */
+export interface ValidationCode {
+  partnerId?: string
+  /**
+   * The organisation named during validation.
+   */
+  organizationName?: string
+  /**
+   * The code, e.g. `12345`; a GCC qualification's `validationCode`.
+   */
+  validationId?: string
+  /**
+   * How many customers the code may qualify.
+   */
+  maxCreates?: number
+  /**
+   * How many it may still qualify.
+   */
+  remainingCreates?: number
+  eTag?: string
+}
+
+/**
+ * Where a qualification's vetting stands. Open enum.
+ */
+export type VettingStatus = "InReview" | "Approved" | "Denied" | (string & {})
+
+/**
+ * Agreement templates, and the partner's attestation that a customer accepted the Microsoft Customer Agreement.
+ */
+export declare class AgreementsResource {
+  private constructor()
+  /**
+   * List agreement templates (agreement metadata)
+   *
+   * Returns the agreement templates of the given type; the Microsoft Customer Agreement's `templateId`
+   * is what `createAgreement` needs. Without `agreementType` the service answers for
+   * `MicrosoftCloudAgreement` only (backward compatibility), so ask for `MicrosoftCustomerAgreement`
+   * explicitly. Public cloud only. App+User only (one page of the documentation also allows it for
+   * app + user, none for app-only; see spec/NOTES.md).
+   *
+   * `GET /v1/agreements` Needs an App+User token.
+   */
+  listMetadata(options?: { agreementType?: string | null } & CallOptions): Promise<AgreementMetaDataCollection>
+  /** Like `listMetadata`, with the response's status and headers. */
+  listMetadataWithResponse(options?: { agreementType?: string | null } & CallOptions): Promise<ApiResponse<AgreementMetaDataCollection>>
+
+  /**
+   * List a customer's agreement attestations
+   *
+   * Returns the attestations recorded for the customer, one item per confirmation. Like
+   * `listAgreementMetadata`, a request without `agreementType` answers for `MicrosoftCloudAgreement`
+   * only: ask for `MicrosoftCustomerAgreement` (or `*`) to see MCA attestations. The customer's own
+   * acceptance in the admin center does not appear here (see `getDirectSignedStatus`). App+User only.
+   *
+   * `GET /v1/customers/{customer-tenant-id}/agreements` Needs an App+User token.
+   */
+  list(customerTenantId: string, options?: { agreementType?: string | null } & CallOptions): Promise<AgreementCollection>
+  /** Like `list`, with the response's status and headers. */
+  listWithResponse(customerTenantId: string, options?: { agreementType?: string | null } & CallOptions): Promise<ApiResponse<AgreementCollection>>
+
+  /**
+   * Confirm (attest) that the customer accepted an agreement
+   *
+   * Records the partner's attestation that the customer accepted the Microsoft Customer Agreement.
+   * Without it (or the customer's own acceptance, see `getDirectSignedStatus`) nothing can be ordered
+   * for the customer (403 / 13605 on orders). Re-confirming is allowed when the contact differs;
+   * the same contact again is refused with 400 / 600061. The template decides the stored `type`.
+   * `dateAgreed` cannot lie in the future. App+User only; answers 201.
+   *
+   * `POST /v1/customers/{customer-tenant-id}/agreements` Needs an App+User token.
+   */
+  create(customerTenantId: string, body: Agreement, options?: CallOptions): Promise<Agreement>
+  /** Like `create`, with the response's status and headers. */
+  createWithResponse(customerTenantId: string, body: Agreement, options?: CallOptions): Promise<ApiResponse<Agreement>>
+
+  /**
+   * Get links to an agreement template's text
+   *
+   * Returns a link to preview the agreement in a browser and one to download it (Word), in the given
+   * country's language. Only the Microsoft Customer Agreement has documents (another template gets
+   * 400 / 800002, an unknown one 404). The links differ on every call and expire after five minutes.
+   * App+User only.
+   *
+   * `GET /v1/agreementtemplates/{agreement-template-id}/document` Needs an App+User token.
+   */
+  getDocument(agreementTemplateId: string, options?: { language?: string | null; country?: string | null } & CallOptions): Promise<AgreementDocument>
+  /** Like `getDocument`, with the response's status and headers. */
+  getDocumentWithResponse(agreementTemplateId: string, options?: { language?: string | null; country?: string | null } & CallOptions): Promise<ApiResponse<AgreementDocument>>
+
+  /**
+   * Whether the customer accepted the MCA directly
+   *
+   * `isSigned` is true once the customer has accepted the Microsoft Customer Agreement themselves (in
+   * the Microsoft 365 admin center, through the invitation link); partners poll it instead of
+   * attesting. App+User only.
+   *
+   * `GET /v1/customers/{customer-tenant-id}/directSignedMicrosoftCustomerAgreementStatus` Needs an App+User token.
+   */
+  getDirectSignedStatus(customerTenantId: string, options?: CallOptions): Promise<DirectSignedCustomerAgreementStatus>
+  /** Like `getDirectSignedStatus`, with the response's status and headers. */
+  getDirectSignedStatusWithResponse(customerTenantId: string, options?: CallOptions): Promise<ApiResponse<DirectSignedCustomerAgreementStatus>>
+
 }
 
 /**
@@ -766,6 +1328,19 @@ export declare class CustomersResource {
   /** Like `listRelationships`, with the response's status and headers. */
   listRelationshipsWithResponse(customerTenantId: string, options?: CallOptions): Promise<ApiResponse<PartnerRelationshipCollection>>
 
+  /**
+   * List the customer's services the partner administers (portal links)
+   *
+   * Returns the customer's services for which the partner has delegated admin privileges, each with
+   * links to administer it, see its health and file a support ticket in the Microsoft 365 portal. Not
+   * paged. App+User only.
+   *
+   * `GET /v1/customers/{customer-tenant-id}/managedservices` Needs an App+User token.
+   */
+  listManagedServices(customerTenantId: string, options?: CallOptions): Promise<ManagedServiceCollection>
+  /** Like `listManagedServices`, with the response's status and headers. */
+  listManagedServicesWithResponse(customerTenantId: string, options?: CallOptions): Promise<ApiResponse<ManagedServiceCollection>>
+
 }
 
 /**
@@ -785,6 +1360,27 @@ export declare class DomainsResource {
   exists(domain: string, options?: CallOptions): Promise<boolean>
   /** Like `exists`, with the response's status and headers. */
   existsWithResponse(domain: string, options?: CallOptions): Promise<ApiResponse<boolean>>
+
+}
+
+/**
+ * The licences (subscribed SKUs) in a customer's tenant.
+ */
+export declare class LicensesResource {
+  private constructor()
+  /**
+   * List the licences available in a customer's tenant
+   *
+   * Returns the customer's subscribed SKUs with their unit counts (`availableUnits` = total minus
+   * consumed) and service plans: how a partner checks that an order's licences have landed before
+   * assigning them. Without `licenseGroupIds` only Azure AD-managed licences (`Group1`) are listed.
+   * Not paged. App+User only.
+   *
+   * `GET /v1/customers/{customer-tenant-id}/subscribedskus` Needs an App+User token.
+   */
+  list(customerTenantId: string, options?: { licenseGroupIds?: Array<LicenseGroupId> | null } & CallOptions): Promise<SubscribedSkuCollection>
+  /** Like `list`, with the response's status and headers. */
+  listWithResponse(customerTenantId: string, options?: { licenseGroupIds?: Array<LicenseGroupId> | null } & CallOptions): Promise<ApiResponse<SubscribedSkuCollection>>
 
 }
 
@@ -835,6 +1431,150 @@ export declare class ProfilesResource {
 }
 
 /**
+ * Customer qualifications (Education, Government Community Cloud, state-owned entity) and their vetting.
+ */
+export declare class QualificationsResource {
+  private constructor()
+  /**
+   * List a customer's qualifications
+   *
+   * Returns the customer's qualifications and where their vetting stands, as a bare JSON array (not a
+   * collection); empty when the customer has none. App-only and App+User.
+   *
+   * `GET /v1/customers/{customer-tenant-id}/qualifications`
+   */
+  list(customerTenantId: string, options?: CallOptions): Promise<Array<CustomerQualification>>
+  /** Like `list`, with the response's status and headers. */
+  listWithResponse(customerTenantId: string, options?: CallOptions): Promise<ApiResponse<Array<CustomerQualification>>>
+
+  /**
+   * Ask for a customer qualification (asynchronous vetting)
+   *
+   * Submits a qualification for vetting: `Education` (with `educationSegment`), `GovernmentCommunityCloud`
+   * (with a `validationCode` from `listValidationCodes`) or `StateOwnedEntity`; `None`, `Nonprofit` and
+   * other values cannot be set (400 / 800002). Answers 201 with `vettingStatus: InReview`; poll
+   * `listQualifications` for `Approved` or `Denied`. Once in review or approved it cannot be replaced
+   * (409); after a denial it may be asked again. App+User only.
+   *
+   * `POST /v1/customers/{customer-tenant-id}/qualifications` Needs an App+User token.
+   */
+  create(customerTenantId: string, body: CustomerQualificationRequest, options?: { code?: string | null } & CallOptions): Promise<CustomerQualification>
+  /** Like `create`, with the response's status and headers. */
+  createWithResponse(customerTenantId: string, body: CustomerQualificationRequest, options?: { code?: string | null } & CallOptions): Promise<ApiResponse<CustomerQualification>>
+
+  /**
+   * List the partner's GCC validation codes
+   *
+   * Returns the validation codes the partner received after Microsoft confirmed its eligibility for
+   * Government Community Cloud customers, as a bare JSON array. A code's `validationId` is the
+   * `validationCode` of a GCC qualification. `all` is a literal path segment, not a customer id.
+   * App-only and App+User.
+   *
+   * `GET /v1/customers/all/validations`
+   */
+  listValidationCodes(options?: CallOptions): Promise<Array<ValidationCode>>
+  /** Like `listValidationCodes`, with the response's status and headers. */
+  listValidationCodesWithResponse(options?: CallOptions): Promise<ApiResponse<Array<ValidationCode>>>
+
+}
+
+/**
+ * The partner's indirect resellers or providers (a reseller's id is what a customer created for it needs).
+ */
+export declare class RelationshipsResource {
+  private constructor()
+  /**
+   * List the partner's indirect resellers (or indirect providers)
+   *
+   * Returns the partners related to the signed-in partner through the indirect model. An indirect
+   * provider lists its indirect resellers with `relationship_type=IsIndirectCloudSolutionProviderOf`;
+   * an item's `id` is what `Customer.associatedPartnerId` takes when creating a customer for that
+   * reseller, and its `mpnId` is the reseller's partner id on record for orders. An indirect reseller
+   * lists its providers with `IsIndirectResellerOf`. Not paged. App+User only.
+   *
+   * `GET /v1/relationships` Needs an App+User token.
+   */
+  list(relationshipType: RelationshipQueryType, options?: { filter?: RelationshipFilter | null } & CallOptions): Promise<PartnerRelationshipCollection>
+  /** Like `list`, with the response's status and headers. */
+  listWithResponse(relationshipType: RelationshipQueryType, options?: { filter?: RelationshipFilter | null } & CallOptions): Promise<ApiResponse<PartnerRelationshipCollection>>
+
+}
+
+/**
+ * A customer's user accounts; deleting one is restorable for 30 days.
+ */
+export declare class UsersResource {
+  private constructor()
+  /**
+   * List, page through or filter a customer's users
+   *
+   * Returns the customer's users as a seek-based collection, paged exactly like `listCustomers`:
+   * `size` for the first page, then `seekOperation=Next` with `MS-ContinuationToken` and nothing else.
+   * Deleted users are left out unless the filter asks for them: `{"Field":"UserState","Value":"Inactive","Operator":"equals"}`
+   * lists only the soft-deleted users (restorable for 30 days). App+User only.
+   *
+   * `GET /v1/customers/{customer-tenant-id}/users` Needs an App+User token.
+   */
+  listPage(customerTenantId: string, options?: { size?: number | null; filter?: UserFilter | null; seekOperation?: SeekOperation | null } & CallOptions & { continuationToken?: string | null }): Promise<Page<CustomerUser>>
+  /** Every item of every page of `listPage`. */
+  list(customerTenantId: string, options?: { size?: number | null; filter?: UserFilter | null; seekOperation?: SeekOperation | null } & CallOptions): AsyncIterable<CustomerUser>
+
+  /**
+   * Create a user in the customer's tenant
+   *
+   * Creates a user account. The user principal name must be in one of the customer's domains and
+   * unique in the tenant (deleted users not yet purged included: 409); the password must be 8 to 256
+   * characters with three of lower case, upper case, digits and symbols. Answers 200 (not 201) with
+   * the new user, its password profile echoed. App+User only.
+   *
+   * `POST /v1/customers/{customer-tenant-id}/users` Needs an App+User token.
+   */
+  create(customerTenantId: string, body: NewCustomerUser, options?: CallOptions): Promise<CustomerUser>
+  /** Like `create`, with the response's status and headers. */
+  createWithResponse(customerTenantId: string, body: NewCustomerUser, options?: CallOptions): Promise<ApiResponse<CustomerUser>>
+
+  /**
+   * Get a customer's user by id
+   *
+   * Returns one user. A deleted user (soft-deleted or purged) gives 404 / 60002: list deleted users
+   * with the `UserState` filter. App+User only.
+   *
+   * `GET /v1/customers/{customer-tenant-id}/users/{user-id}` Needs an App+User token.
+   */
+  get(customerTenantId: string, userId: string, options?: CallOptions): Promise<CustomerUser>
+  /** Like `get`, with the response's status and headers. */
+  getWithResponse(customerTenantId: string, userId: string, options?: CallOptions): Promise<ApiResponse<CustomerUser>>
+
+  /**
+   * Delete a customer's user (restorable for 30 days)
+   *
+   * Soft-deletes the user: its `state` becomes `inactive` and `softDeletionTime` is set. For 30 days
+   * it is listed by the `UserState` filter and can be restored with `updateUser`; then it is purged for
+   * good. App+User only.
+   *
+   * `DELETE /v1/customers/{customer-tenant-id}/users/{user-id}` Needs an App+User token.
+   */
+  delete(customerTenantId: string, userId: string, options?: CallOptions): Promise<void>
+  /** Like `delete`, with the response's status and headers. */
+  deleteWithResponse(customerTenantId: string, userId: string, options?: CallOptions): Promise<ApiResponse<void>>
+
+  /**
+   * Update, reset the password of, or restore a customer's user
+   *
+   * Changes the members sent and leaves the others as they are. A `passwordProfile` resets the
+   * password (same rules as on create). `state: active` restores a soft-deleted user within 30 days
+   * of its deletion; any other update of a deleted user gives 404 / 60002, and `state: inactive` is
+   * refused (delete instead). Read-only members are ignored. App+User only.
+   *
+   * `PATCH /v1/customers/{customer-tenant-id}/users/{user-id}` Needs an App+User token.
+   */
+  update(customerTenantId: string, userId: string, body: CustomerUserUpdate, options?: CallOptions): Promise<CustomerUser>
+  /** Like `update`, with the response's status and headers. */
+  updateWithResponse(customerTenantId: string, userId: string, body: CustomerUserUpdate, options?: CallOptions): Promise<ApiResponse<CustomerUser>>
+
+}
+
+/**
  * Address pre-validation, used before creating a customer or updating a billing profile.
  */
 export declare class ValidationsResource {
@@ -868,9 +1608,14 @@ export declare class Client {
   constructor(options?: ClientOptions)
   /** The correlation id sent with every call of this client. */
   readonly correlationId: string
+  readonly agreements: AgreementsResource
   readonly countryValidationRules: CountryValidationRulesResource
   readonly customers: CustomersResource
   readonly domains: DomainsResource
+  readonly licenses: LicensesResource
   readonly profiles: ProfilesResource
+  readonly qualifications: QualificationsResource
+  readonly relationships: RelationshipsResource
+  readonly users: UsersResource
   readonly validations: ValidationsResource
 }

@@ -18,6 +18,134 @@ const { call, createNative, hideSecrets, pages } = require('./lib/runtime.js')
 const NATIVE = Symbol('native')
 
 /**
+ * Agreement templates, and the partner's attestation that a customer accepted the Microsoft Customer Agreement.
+ */
+class AgreementsResource {
+  constructor(native) {
+    Object.defineProperty(this, NATIVE, { value: native })
+  }
+
+  /**
+   * List agreement templates (agreement metadata)
+   *
+   * Returns the agreement templates of the given type; the Microsoft Customer Agreement's `templateId`
+   * is what `createAgreement` needs. Without `agreementType` the service answers for
+   * `MicrosoftCloudAgreement` only (backward compatibility), so ask for `MicrosoftCustomerAgreement`
+   * explicitly. Public cloud only. App+User only (one page of the documentation also allows it for
+   * app + user, none for app-only; see spec/NOTES.md).
+   *
+   * `GET /v1/agreements` Needs an App+User token.
+   */
+  async listMetadata(options = {}) {
+    return (await this.listMetadataWithResponse(options)).data
+  }
+
+  /** Like `listMetadata`, with the response's status and headers. */
+  async listMetadataWithResponse(options = {}) {
+    const params = {}
+    if (options.agreementType !== undefined && options.agreementType !== null) params["agreementType"] = options.agreementType
+    const response = await call(this[NATIVE], 'listAgreementMetadata', params, undefined, options)
+    return response
+  }
+
+
+  /**
+   * List a customer's agreement attestations
+   *
+   * Returns the attestations recorded for the customer, one item per confirmation. Like
+   * `listAgreementMetadata`, a request without `agreementType` answers for `MicrosoftCloudAgreement`
+   * only: ask for `MicrosoftCustomerAgreement` (or `*`) to see MCA attestations. The customer's own
+   * acceptance in the admin center does not appear here (see `getDirectSignedStatus`). App+User only.
+   *
+   * `GET /v1/customers/{customer-tenant-id}/agreements` Needs an App+User token.
+   */
+  async list(customerTenantId, options = {}) {
+    return (await this.listWithResponse(customerTenantId, options)).data
+  }
+
+  /** Like `list`, with the response's status and headers. */
+  async listWithResponse(customerTenantId, options = {}) {
+    const params = {}
+    params["customer-tenant-id"] = customerTenantId
+    if (options.agreementType !== undefined && options.agreementType !== null) params["agreementType"] = options.agreementType
+    const response = await call(this[NATIVE], 'listAgreements', params, undefined, options)
+    return response
+  }
+
+
+  /**
+   * Confirm (attest) that the customer accepted an agreement
+   *
+   * Records the partner's attestation that the customer accepted the Microsoft Customer Agreement.
+   * Without it (or the customer's own acceptance, see `getDirectSignedStatus`) nothing can be ordered
+   * for the customer (403 / 13605 on orders). Re-confirming is allowed when the contact differs;
+   * the same contact again is refused with 400 / 600061. The template decides the stored `type`.
+   * `dateAgreed` cannot lie in the future. App+User only; answers 201.
+   *
+   * `POST /v1/customers/{customer-tenant-id}/agreements` Needs an App+User token.
+   */
+  async create(customerTenantId, body, options = {}) {
+    return (await this.createWithResponse(customerTenantId, body, options)).data
+  }
+
+  /** Like `create`, with the response's status and headers. */
+  async createWithResponse(customerTenantId, body, options = {}) {
+    const params = {}
+    params["customer-tenant-id"] = customerTenantId
+    const response = await call(this[NATIVE], 'createAgreement', params, body, options)
+    return response
+  }
+
+
+  /**
+   * Get links to an agreement template's text
+   *
+   * Returns a link to preview the agreement in a browser and one to download it (Word), in the given
+   * country's language. Only the Microsoft Customer Agreement has documents (another template gets
+   * 400 / 800002, an unknown one 404). The links differ on every call and expire after five minutes.
+   * App+User only.
+   *
+   * `GET /v1/agreementtemplates/{agreement-template-id}/document` Needs an App+User token.
+   */
+  async getDocument(agreementTemplateId, options = {}) {
+    return (await this.getDocumentWithResponse(agreementTemplateId, options)).data
+  }
+
+  /** Like `getDocument`, with the response's status and headers. */
+  async getDocumentWithResponse(agreementTemplateId, options = {}) {
+    const params = {}
+    params["agreement-template-id"] = agreementTemplateId
+    if (options.language !== undefined && options.language !== null) params["language"] = options.language
+    if (options.country !== undefined && options.country !== null) params["country"] = options.country
+    const response = await call(this[NATIVE], 'getAgreementDocument', params, undefined, options)
+    return response
+  }
+
+
+  /**
+   * Whether the customer accepted the MCA directly
+   *
+   * `isSigned` is true once the customer has accepted the Microsoft Customer Agreement themselves (in
+   * the Microsoft 365 admin center, through the invitation link); partners poll it instead of
+   * attesting. App+User only.
+   *
+   * `GET /v1/customers/{customer-tenant-id}/directSignedMicrosoftCustomerAgreementStatus` Needs an App+User token.
+   */
+  async getDirectSignedStatus(customerTenantId, options = {}) {
+    return (await this.getDirectSignedStatusWithResponse(customerTenantId, options)).data
+  }
+
+  /** Like `getDirectSignedStatus`, with the response's status and headers. */
+  async getDirectSignedStatusWithResponse(customerTenantId, options = {}) {
+    const params = {}
+    params["customer-tenant-id"] = customerTenantId
+    const response = await call(this[NATIVE], 'getDirectSignedStatus', params, undefined, options)
+    return response
+  }
+
+}
+
+/**
  * Per-country rules for addresses, cultures, languages, phone numbers and tax identifiers.
  */
 class CountryValidationRulesResource {
@@ -258,6 +386,28 @@ class CustomersResource {
     return response
   }
 
+
+  /**
+   * List the customer's services the partner administers (portal links)
+   *
+   * Returns the customer's services for which the partner has delegated admin privileges, each with
+   * links to administer it, see its health and file a support ticket in the Microsoft 365 portal. Not
+   * paged. App+User only.
+   *
+   * `GET /v1/customers/{customer-tenant-id}/managedservices` Needs an App+User token.
+   */
+  async listManagedServices(customerTenantId, options = {}) {
+    return (await this.listManagedServicesWithResponse(customerTenantId, options)).data
+  }
+
+  /** Like `listManagedServices`, with the response's status and headers. */
+  async listManagedServicesWithResponse(customerTenantId, options = {}) {
+    const params = {}
+    params["customer-tenant-id"] = customerTenantId
+    const response = await call(this[NATIVE], 'listManagedServices', params, undefined, options)
+    return response
+  }
+
 }
 
 /**
@@ -286,6 +436,39 @@ class DomainsResource {
     const params = {}
     params["domain"] = domain
     const response = await call(this[NATIVE], 'checkDomainExists', params, undefined, options)
+    return response
+  }
+
+}
+
+/**
+ * The licences (subscribed SKUs) in a customer's tenant.
+ */
+class LicensesResource {
+  constructor(native) {
+    Object.defineProperty(this, NATIVE, { value: native })
+  }
+
+  /**
+   * List the licences available in a customer's tenant
+   *
+   * Returns the customer's subscribed SKUs with their unit counts (`availableUnits` = total minus
+   * consumed) and service plans: how a partner checks that an order's licences have landed before
+   * assigning them. Without `licenseGroupIds` only Azure AD-managed licences (`Group1`) are listed.
+   * Not paged. App+User only.
+   *
+   * `GET /v1/customers/{customer-tenant-id}/subscribedskus` Needs an App+User token.
+   */
+  async list(customerTenantId, options = {}) {
+    return (await this.listWithResponse(customerTenantId, options)).data
+  }
+
+  /** Like `list`, with the response's status and headers. */
+  async listWithResponse(customerTenantId, options = {}) {
+    const params = {}
+    params["customer-tenant-id"] = customerTenantId
+    if (options.licenseGroupIds !== undefined && options.licenseGroupIds !== null) params["licenseGroupIds"] = options.licenseGroupIds
+    const response = await call(this[NATIVE], 'listLicenses', params, undefined, options)
     return response
   }
 
@@ -368,6 +551,260 @@ class ProfilesResource {
 }
 
 /**
+ * Customer qualifications (Education, Government Community Cloud, state-owned entity) and their vetting.
+ */
+class QualificationsResource {
+  constructor(native) {
+    Object.defineProperty(this, NATIVE, { value: native })
+  }
+
+  /**
+   * List a customer's qualifications
+   *
+   * Returns the customer's qualifications and where their vetting stands, as a bare JSON array (not a
+   * collection); empty when the customer has none. App-only and App+User.
+   *
+   * `GET /v1/customers/{customer-tenant-id}/qualifications`
+   */
+  async list(customerTenantId, options = {}) {
+    return (await this.listWithResponse(customerTenantId, options)).data
+  }
+
+  /** Like `list`, with the response's status and headers. */
+  async listWithResponse(customerTenantId, options = {}) {
+    const params = {}
+    params["customer-tenant-id"] = customerTenantId
+    const response = await call(this[NATIVE], 'listQualifications', params, undefined, options)
+    return response
+  }
+
+
+  /**
+   * Ask for a customer qualification (asynchronous vetting)
+   *
+   * Submits a qualification for vetting: `Education` (with `educationSegment`), `GovernmentCommunityCloud`
+   * (with a `validationCode` from `listValidationCodes`) or `StateOwnedEntity`; `None`, `Nonprofit` and
+   * other values cannot be set (400 / 800002). Answers 201 with `vettingStatus: InReview`; poll
+   * `listQualifications` for `Approved` or `Denied`. Once in review or approved it cannot be replaced
+   * (409); after a denial it may be asked again. App+User only.
+   *
+   * `POST /v1/customers/{customer-tenant-id}/qualifications` Needs an App+User token.
+   */
+  async create(customerTenantId, body, options = {}) {
+    return (await this.createWithResponse(customerTenantId, body, options)).data
+  }
+
+  /** Like `create`, with the response's status and headers. */
+  async createWithResponse(customerTenantId, body, options = {}) {
+    const params = {}
+    params["customer-tenant-id"] = customerTenantId
+    if (options.code !== undefined && options.code !== null) params["code"] = options.code
+    const response = await call(this[NATIVE], 'createQualification', params, body, options)
+    return response
+  }
+
+
+  /**
+   * List the partner's GCC validation codes
+   *
+   * Returns the validation codes the partner received after Microsoft confirmed its eligibility for
+   * Government Community Cloud customers, as a bare JSON array. A code's `validationId` is the
+   * `validationCode` of a GCC qualification. `all` is a literal path segment, not a customer id.
+   * App-only and App+User.
+   *
+   * `GET /v1/customers/all/validations`
+   */
+  async listValidationCodes(options = {}) {
+    return (await this.listValidationCodesWithResponse(options)).data
+  }
+
+  /** Like `listValidationCodes`, with the response's status and headers. */
+  async listValidationCodesWithResponse(options = {}) {
+    const params = {}
+    const response = await call(this[NATIVE], 'listValidationCodes', params, undefined, options)
+    return response
+  }
+
+}
+
+/**
+ * The partner's indirect resellers or providers (a reseller's id is what a customer created for it needs).
+ */
+class RelationshipsResource {
+  constructor(native) {
+    Object.defineProperty(this, NATIVE, { value: native })
+  }
+
+  /**
+   * List the partner's indirect resellers (or indirect providers)
+   *
+   * Returns the partners related to the signed-in partner through the indirect model. An indirect
+   * provider lists its indirect resellers with `relationship_type=IsIndirectCloudSolutionProviderOf`;
+   * an item's `id` is what `Customer.associatedPartnerId` takes when creating a customer for that
+   * reseller, and its `mpnId` is the reseller's partner id on record for orders. An indirect reseller
+   * lists its providers with `IsIndirectResellerOf`. Not paged. App+User only.
+   *
+   * `GET /v1/relationships` Needs an App+User token.
+   */
+  async list(relationshipType, options = {}) {
+    return (await this.listWithResponse(relationshipType, options)).data
+  }
+
+  /** Like `list`, with the response's status and headers. */
+  async listWithResponse(relationshipType, options = {}) {
+    const params = {}
+    params["relationship_type"] = relationshipType
+    if (options.filter !== undefined && options.filter !== null) params["filter"] = options.filter
+    const response = await call(this[NATIVE], 'listRelationships', params, undefined, options)
+    return response
+  }
+
+}
+
+/**
+ * A customer's user accounts; deleting one is restorable for 30 days.
+ */
+class UsersResource {
+  constructor(native) {
+    Object.defineProperty(this, NATIVE, { value: native })
+  }
+
+  /**
+   * List, page through or filter a customer's users
+   *
+   * Returns the customer's users as a seek-based collection, paged exactly like `listCustomers`:
+   * `size` for the first page, then `seekOperation=Next` with `MS-ContinuationToken` and nothing else.
+   * Deleted users are left out unless the filter asks for them: `{"Field":"UserState","Value":"Inactive","Operator":"equals"}`
+   * lists only the soft-deleted users (restorable for 30 days). App+User only.
+   *
+   * `GET /v1/customers/{customer-tenant-id}/users` Needs an App+User token.
+   */
+  listPage(customerTenantId, options = {}) {
+    const params = {}
+    params["customer-tenant-id"] = customerTenantId
+    if (options.size !== undefined && options.size !== null) params["size"] = options.size
+    if (options.filter !== undefined && options.filter !== null) params["filter"] = options.filter
+    if (options.seekOperation !== undefined && options.seekOperation !== null) params["seekOperation"] = options.seekOperation
+    return call(this[NATIVE], 'listUsers', params, undefined, options, options.continuationToken ?? null).then((response) => {
+      const collection = response.data ?? {}
+      hideSecrets(collection, ["items[].passwordProfile.password"])
+      return {
+        items: collection.items ?? [],
+        continuationToken: collection.continuationToken || null,
+        totalCount: collection.totalCount ?? null,
+        status: response.status,
+        headers: response.headers,
+        requestId: response.requestId,
+      }
+    })
+  }
+
+  /** Every item of every page of `listPage`, fetching the next page as iteration reaches it. */
+  list(customerTenantId, options = {}) {
+    // The caller's request id names the first call; every next page is a new call.
+    return pages((token) =>
+      this.listPage(customerTenantId, { ...options, continuationToken: token, requestId: token === null ? options.requestId : undefined }),
+    )
+  }
+
+
+  /**
+   * Create a user in the customer's tenant
+   *
+   * Creates a user account. The user principal name must be in one of the customer's domains and
+   * unique in the tenant (deleted users not yet purged included: 409); the password must be 8 to 256
+   * characters with three of lower case, upper case, digits and symbols. Answers 200 (not 201) with
+   * the new user, its password profile echoed. App+User only.
+   *
+   * `POST /v1/customers/{customer-tenant-id}/users` Needs an App+User token.
+   */
+  async create(customerTenantId, body, options = {}) {
+    return (await this.createWithResponse(customerTenantId, body, options)).data
+  }
+
+  /** Like `create`, with the response's status and headers. */
+  async createWithResponse(customerTenantId, body, options = {}) {
+    const params = {}
+    params["customer-tenant-id"] = customerTenantId
+    const response = await call(this[NATIVE], 'createUser', params, body, options)
+    hideSecrets(response.data, ["passwordProfile.password"])
+    return response
+  }
+
+
+  /**
+   * Get a customer's user by id
+   *
+   * Returns one user. A deleted user (soft-deleted or purged) gives 404 / 60002: list deleted users
+   * with the `UserState` filter. App+User only.
+   *
+   * `GET /v1/customers/{customer-tenant-id}/users/{user-id}` Needs an App+User token.
+   */
+  async get(customerTenantId, userId, options = {}) {
+    return (await this.getWithResponse(customerTenantId, userId, options)).data
+  }
+
+  /** Like `get`, with the response's status and headers. */
+  async getWithResponse(customerTenantId, userId, options = {}) {
+    const params = {}
+    params["customer-tenant-id"] = customerTenantId
+    params["user-id"] = userId
+    const response = await call(this[NATIVE], 'getUser', params, undefined, options)
+    hideSecrets(response.data, ["passwordProfile.password"])
+    return response
+  }
+
+
+  /**
+   * Delete a customer's user (restorable for 30 days)
+   *
+   * Soft-deletes the user: its `state` becomes `inactive` and `softDeletionTime` is set. For 30 days
+   * it is listed by the `UserState` filter and can be restored with `updateUser`; then it is purged for
+   * good. App+User only.
+   *
+   * `DELETE /v1/customers/{customer-tenant-id}/users/{user-id}` Needs an App+User token.
+   */
+  async delete(customerTenantId, userId, options = {}) {
+    return (await this.deleteWithResponse(customerTenantId, userId, options)).data
+  }
+
+  /** Like `delete`, with the response's status and headers. */
+  async deleteWithResponse(customerTenantId, userId, options = {}) {
+    const params = {}
+    params["customer-tenant-id"] = customerTenantId
+    params["user-id"] = userId
+    const response = await call(this[NATIVE], 'deleteUser', params, undefined, options)
+    return response
+  }
+
+
+  /**
+   * Update, reset the password of, or restore a customer's user
+   *
+   * Changes the members sent and leaves the others as they are. A `passwordProfile` resets the
+   * password (same rules as on create). `state: active` restores a soft-deleted user within 30 days
+   * of its deletion; any other update of a deleted user gives 404 / 60002, and `state: inactive` is
+   * refused (delete instead). Read-only members are ignored. App+User only.
+   *
+   * `PATCH /v1/customers/{customer-tenant-id}/users/{user-id}` Needs an App+User token.
+   */
+  async update(customerTenantId, userId, body, options = {}) {
+    return (await this.updateWithResponse(customerTenantId, userId, body, options)).data
+  }
+
+  /** Like `update`, with the response's status and headers. */
+  async updateWithResponse(customerTenantId, userId, body, options = {}) {
+    const params = {}
+    params["customer-tenant-id"] = customerTenantId
+    params["user-id"] = userId
+    const response = await call(this[NATIVE], 'updateUser', params, body, options)
+    hideSecrets(response.data, ["passwordProfile.password"])
+    return response
+  }
+
+}
+
+/**
  * Address pre-validation, used before creating a customer or updating a billing profile.
  */
 class ValidationsResource {
@@ -411,10 +848,15 @@ class Client {
   constructor(options = {}) {
     const native = createNative(options)
     Object.defineProperty(this, NATIVE, { value: native })
+    this.agreements = new AgreementsResource(native)
     this.countryValidationRules = new CountryValidationRulesResource(native)
     this.customers = new CustomersResource(native)
     this.domains = new DomainsResource(native)
+    this.licenses = new LicensesResource(native)
     this.profiles = new ProfilesResource(native)
+    this.qualifications = new QualificationsResource(native)
+    this.relationships = new RelationshipsResource(native)
+    this.users = new UsersResource(native)
     this.validations = new ValidationsResource(native)
   }
 
@@ -436,9 +878,14 @@ module.exports = {
   RefreshTokenCredential,
   DeviceCodeCredential,
   FilePart,
+  AgreementsResource,
   CountryValidationRulesResource,
   CustomersResource,
   DomainsResource,
+  LicensesResource,
   ProfilesResource,
+  QualificationsResource,
+  RelationshipsResource,
+  UsersResource,
   ValidationsResource,
 }

@@ -11,10 +11,15 @@ export const {
   RefreshTokenCredential,
   DeviceCodeCredential,
   FilePart,
+  AgreementsResource,
   CountryValidationRulesResource,
   CustomersResource,
   DomainsResource,
+  LicensesResource,
   ProfilesResource,
+  QualificationsResource,
+  RelationshipsResource,
+  UsersResource,
   ValidationsResource,
 } = pkg
 

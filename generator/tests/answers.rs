@@ -15,20 +15,32 @@ fn the_model_keeps_each_answer_as_the_spec_types_it() {
     let api = model::build(&load::load(&spec(), "answers.yaml").unwrap()).unwrap();
     let answer = |id: &str| {
         let op = api.operations().find(|o| o.id == id).unwrap();
-        (op.response.status, op.response.body.as_ref().map(|(ty, _)| ty.clone()))
+        (
+            op.response.status,
+            op.response.body.as_ref().map(|(ty, _)| ty.clone()),
+        )
     };
     assert_eq!(answer("getQualification"), (200, Some(TypeRef::String)));
     assert_eq!(answer("isAvailable"), (200, Some(TypeRef::Boolean)));
-    assert_eq!(answer("countThings"), (200, Some(TypeRef::Integer(IntFormat::I64))));
+    assert_eq!(
+        answer("countThings"),
+        (200, Some(TypeRef::Integer(IntFormat::I64)))
+    );
     assert_eq!(
         answer("listNames"),
         (200, Some(TypeRef::Array(Box::new(TypeRef::String))))
     );
     assert_eq!(
         answer("listCodes"),
-        (200, Some(TypeRef::Array(Box::new(TypeRef::Named("Code".into())))))
+        (
+            200,
+            Some(TypeRef::Array(Box::new(TypeRef::Named("Code".into()))))
+        )
     );
-    assert_eq!(answer("createCode"), (201, Some(TypeRef::Named("Code".into()))));
+    assert_eq!(
+        answer("createCode"),
+        (201, Some(TypeRef::Named("Code".into())))
+    );
     assert_eq!(answer("deleteCode"), (204, None));
 }
 
@@ -49,14 +61,30 @@ fn every_language_returns_the_bare_value() {
     let squash = |s: String| s.split_whitespace().collect::<Vec<_>>().join(" ");
 
     let rust = squash(read("rust/src/generated/operations.rs"));
-    for ty in ["String", "bool", "i64", "Vec<String>", "Vec<models::Code>", "models::Code", "()"] {
+    for ty in [
+        "String",
+        "bool",
+        "i64",
+        "Vec<String>",
+        "Vec<models::Code>",
+        "models::Code",
+        "()",
+    ] {
         assert!(
             rust.contains(&format!("pub async fn send(self) -> Result<{ty}, Error>")),
             "rust: no operation answers {ty}"
         );
     }
     let python = squash(read("python/python/answers_api/_client.py"));
-    for ty in ["-> str:", "-> bool:", "-> int:", "-> list[str]:", "-> list[Code]:", "-> Code:", "-> None:"] {
+    for ty in [
+        "-> str:",
+        "-> bool:",
+        "-> int:",
+        "-> list[str]:",
+        "-> list[Code]:",
+        "-> Code:",
+        "-> None:",
+    ] {
         assert!(python.contains(ty), "python: no operation answers {ty}");
     }
     let node = squash(read("node/index.d.ts"));

@@ -18,6 +18,9 @@ pub use generated::dispatch::{self, OPERATIONS, dispatch};
 pub use generated::models::*;
 pub use generated::{client, models, operations};
 pub use sdk_runtime::credentials::{self, OnRefresh};
+/// The date types of `format: date-time` and `format: date` (`time::OffsetDateTime`,
+/// `time::Date`), as this crate was built with them; they go on the wire as RFC 3339.
+pub use sdk_runtime::time;
 pub use sdk_runtime::{
     AccessToken, ApiError, AuthError, CertificateCredential, ClientCertificate,
     ClientSecretCredential, CredentialOptions, DeviceCodeCredential, DeviceCodePrompt, Error,

@@ -13,19 +13,38 @@ import uuid
 from collections.abc import AsyncIterator, Iterator, Mapping
 from typing import Any, Literal
 
+from ._base import list_of, model
 from ._models import (
     Address,
     AddressValidationResponse,
+    Agreement,
+    AgreementCollection,
+    AgreementDocument,
+    AgreementMetaDataCollection,
     CountryValidationRules,
     Customer,
     CustomerBillingProfile,
     CustomerCollection,
     CustomerCompanyProfile,
     CustomerFilter,
+    CustomerQualification,
+    CustomerQualificationRequest,
+    CustomerUser,
+    CustomerUserCollection,
+    CustomerUserUpdate,
+    DirectSignedCustomerAgreementStatus,
+    LicenseGroupId,
+    ManagedServiceCollection,
     NewCustomer,
+    NewCustomerUser,
     PartnerRelationshipCollection,
+    RelationshipFilter,
+    RelationshipQueryType,
     RelationshipRequest,
     SeekOperation,
+    SubscribedSkuCollection,
+    UserFilter,
+    ValidationCode,
 )
 from ._native import NativeClient
 from ._runtime import (
@@ -42,6 +61,133 @@ from ._runtime import (
 )
 
 __all__ = ["AsyncClient", "Client"]
+
+
+
+class AgreementsResource:
+    """Agreement templates, and the partner's attestation that a customer accepted the Microsoft Customer Agreement."""
+
+    __slots__ = ("_native",)
+
+    def __init__(self, native: NativeClient) -> None:
+        self._native = native
+
+    def list_metadata(self, *, agreement_type: str | None = None, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> AgreementMetaDataCollection:
+        """List agreement templates (agreement metadata)
+
+        Returns the agreement templates of the given type; the Microsoft Customer Agreement's `templateId`
+        is what `createAgreement` needs. Without `agreementType` the service answers for
+        `MicrosoftCloudAgreement` only (backward compatibility), so ask for `MicrosoftCustomerAgreement`
+        explicitly. Public cloud only. App+User only (one page of the documentation also allows it for
+        app + user, none for app-only; see spec/NOTES.md).
+
+        ``GET /v1/agreements`` Needs an App+User token."""
+        response = self.list_metadata_with_response(
+            agreement_type=agreement_type, request_id=request_id, timeout=timeout, headers=headers
+        )
+        return response.data
+
+    def list_metadata_with_response(self, *, agreement_type: str | None = None, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> Response[AgreementMetaDataCollection]:
+        """Like ``list_metadata``, with the response's status and headers."""
+        params: dict[str, Any] = {}
+        if agreement_type is not None:
+            params["agreementType"] = agreement_type
+        raw = call(self._native, "listAgreementMetadata", params, None, request_id, timeout, headers)
+        return respond(raw, decode_model(raw, AgreementMetaDataCollection))
+
+
+    def list(self, customer_tenant_id: str | uuid.UUID, *, agreement_type: str | None = None, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> AgreementCollection:
+        """List a customer's agreement attestations
+
+        Returns the attestations recorded for the customer, one item per confirmation. Like
+        `listAgreementMetadata`, a request without `agreementType` answers for `MicrosoftCloudAgreement`
+        only: ask for `MicrosoftCustomerAgreement` (or `*`) to see MCA attestations. The customer's own
+        acceptance in the admin center does not appear here (see `getDirectSignedStatus`). App+User only.
+
+        ``GET /v1/customers/{customer-tenant-id}/agreements`` Needs an App+User token."""
+        response = self.list_with_response(
+            customer_tenant_id, agreement_type=agreement_type, request_id=request_id, timeout=timeout, headers=headers
+        )
+        return response.data
+
+    def list_with_response(self, customer_tenant_id: str | uuid.UUID, *, agreement_type: str | None = None, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> Response[AgreementCollection]:
+        """Like ``list``, with the response's status and headers."""
+        params: dict[str, Any] = {}
+        params["customer-tenant-id"] = customer_tenant_id
+        if agreement_type is not None:
+            params["agreementType"] = agreement_type
+        raw = call(self._native, "listAgreements", params, None, request_id, timeout, headers)
+        return respond(raw, decode_model(raw, AgreementCollection))
+
+
+    def create(self, customer_tenant_id: str | uuid.UUID, body: Agreement | Mapping[str, Any], *, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> Agreement:
+        """Confirm (attest) that the customer accepted an agreement
+
+        Records the partner's attestation that the customer accepted the Microsoft Customer Agreement.
+        Without it (or the customer's own acceptance, see `getDirectSignedStatus`) nothing can be ordered
+        for the customer (403 / 13605 on orders). Re-confirming is allowed when the contact differs;
+        the same contact again is refused with 400 / 600061. The template decides the stored `type`.
+        `dateAgreed` cannot lie in the future. App+User only; answers 201.
+
+        ``POST /v1/customers/{customer-tenant-id}/agreements`` Needs an App+User token."""
+        response = self.create_with_response(
+            customer_tenant_id, body, request_id=request_id, timeout=timeout, headers=headers
+        )
+        return response.data
+
+    def create_with_response(self, customer_tenant_id: str | uuid.UUID, body: Agreement | Mapping[str, Any], *, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> Response[Agreement]:
+        """Like ``create``, with the response's status and headers."""
+        params: dict[str, Any] = {}
+        params["customer-tenant-id"] = customer_tenant_id
+        raw = call(self._native, "createAgreement", params, encode_body(body, Agreement), request_id, timeout, headers)
+        return respond(raw, decode_model(raw, Agreement))
+
+
+    def get_document(self, agreement_template_id: str, *, language: str | None = None, country: str | None = None, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> AgreementDocument:
+        """Get links to an agreement template's text
+
+        Returns a link to preview the agreement in a browser and one to download it (Word), in the given
+        country's language. Only the Microsoft Customer Agreement has documents (another template gets
+        400 / 800002, an unknown one 404). The links differ on every call and expire after five minutes.
+        App+User only.
+
+        ``GET /v1/agreementtemplates/{agreement-template-id}/document`` Needs an App+User token."""
+        response = self.get_document_with_response(
+            agreement_template_id, language=language, country=country, request_id=request_id, timeout=timeout, headers=headers
+        )
+        return response.data
+
+    def get_document_with_response(self, agreement_template_id: str, *, language: str | None = None, country: str | None = None, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> Response[AgreementDocument]:
+        """Like ``get_document``, with the response's status and headers."""
+        params: dict[str, Any] = {}
+        params["agreement-template-id"] = agreement_template_id
+        if language is not None:
+            params["language"] = language
+        if country is not None:
+            params["country"] = country
+        raw = call(self._native, "getAgreementDocument", params, None, request_id, timeout, headers)
+        return respond(raw, decode_model(raw, AgreementDocument))
+
+
+    def get_direct_signed_status(self, customer_tenant_id: str | uuid.UUID, *, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> DirectSignedCustomerAgreementStatus:
+        """Whether the customer accepted the MCA directly
+
+        `isSigned` is true once the customer has accepted the Microsoft Customer Agreement themselves (in
+        the Microsoft 365 admin center, through the invitation link); partners poll it instead of
+        attesting. App+User only.
+
+        ``GET /v1/customers/{customer-tenant-id}/directSignedMicrosoftCustomerAgreementStatus`` Needs an App+User token."""
+        response = self.get_direct_signed_status_with_response(
+            customer_tenant_id, request_id=request_id, timeout=timeout, headers=headers
+        )
+        return response.data
+
+    def get_direct_signed_status_with_response(self, customer_tenant_id: str | uuid.UUID, *, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> Response[DirectSignedCustomerAgreementStatus]:
+        """Like ``get_direct_signed_status``, with the response's status and headers."""
+        params: dict[str, Any] = {}
+        params["customer-tenant-id"] = customer_tenant_id
+        raw = call(self._native, "getDirectSignedStatus", params, None, request_id, timeout, headers)
+        return respond(raw, decode_model(raw, DirectSignedCustomerAgreementStatus))
 
 
 
@@ -301,6 +447,27 @@ class CustomersResource:
         return respond(raw, decode_model(raw, PartnerRelationshipCollection))
 
 
+    def list_managed_services(self, customer_tenant_id: str | uuid.UUID, *, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> ManagedServiceCollection:
+        """List the customer's services the partner administers (portal links)
+
+        Returns the customer's services for which the partner has delegated admin privileges, each with
+        links to administer it, see its health and file a support ticket in the Microsoft 365 portal. Not
+        paged. App+User only.
+
+        ``GET /v1/customers/{customer-tenant-id}/managedservices`` Needs an App+User token."""
+        response = self.list_managed_services_with_response(
+            customer_tenant_id, request_id=request_id, timeout=timeout, headers=headers
+        )
+        return response.data
+
+    def list_managed_services_with_response(self, customer_tenant_id: str | uuid.UUID, *, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> Response[ManagedServiceCollection]:
+        """Like ``list_managed_services``, with the response's status and headers."""
+        params: dict[str, Any] = {}
+        params["customer-tenant-id"] = customer_tenant_id
+        raw = call(self._native, "listManagedServices", params, None, request_id, timeout, headers)
+        return respond(raw, decode_model(raw, ManagedServiceCollection))
+
+
 
 class DomainsResource:
     """Whether an `onmicrosoft.com` (or sandbox) domain is already taken."""
@@ -329,6 +496,39 @@ class DomainsResource:
         params["domain"] = domain
         raw = call(self._native, "checkDomainExists", params, None, request_id, timeout, headers)
         return respond(raw, json.loads(raw[3]) is True)
+
+
+
+class LicensesResource:
+    """The licences (subscribed SKUs) in a customer's tenant."""
+
+    __slots__ = ("_native",)
+
+    def __init__(self, native: NativeClient) -> None:
+        self._native = native
+
+    def list(self, customer_tenant_id: str | uuid.UUID, *, license_group_ids: list[LicenseGroupId] | None = None, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> SubscribedSkuCollection:
+        """List the licences available in a customer's tenant
+
+        Returns the customer's subscribed SKUs with their unit counts (`availableUnits` = total minus
+        consumed) and service plans: how a partner checks that an order's licences have landed before
+        assigning them. Without `licenseGroupIds` only Azure AD-managed licences (`Group1`) are listed.
+        Not paged. App+User only.
+
+        ``GET /v1/customers/{customer-tenant-id}/subscribedskus`` Needs an App+User token."""
+        response = self.list_with_response(
+            customer_tenant_id, license_group_ids=license_group_ids, request_id=request_id, timeout=timeout, headers=headers
+        )
+        return response.data
+
+    def list_with_response(self, customer_tenant_id: str | uuid.UUID, *, license_group_ids: list[LicenseGroupId] | None = None, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> Response[SubscribedSkuCollection]:
+        """Like ``list``, with the response's status and headers."""
+        params: dict[str, Any] = {}
+        params["customer-tenant-id"] = customer_tenant_id
+        if license_group_ids is not None:
+            params["licenseGroupIds"] = license_group_ids
+        raw = call(self._native, "listLicenses", params, None, request_id, timeout, headers)
+        return respond(raw, decode_model(raw, SubscribedSkuCollection))
 
 
 
@@ -406,6 +606,264 @@ class ProfilesResource:
 
 
 
+class QualificationsResource:
+    """Customer qualifications (Education, Government Community Cloud, state-owned entity) and their vetting."""
+
+    __slots__ = ("_native",)
+
+    def __init__(self, native: NativeClient) -> None:
+        self._native = native
+
+    def list(self, customer_tenant_id: str | uuid.UUID, *, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> list[CustomerQualification]:
+        """List a customer's qualifications
+
+        Returns the customer's qualifications and where their vetting stands, as a bare JSON array (not a
+        collection); empty when the customer has none. App-only and App+User.
+
+        ``GET /v1/customers/{customer-tenant-id}/qualifications``"""
+        response = self.list_with_response(
+            customer_tenant_id, request_id=request_id, timeout=timeout, headers=headers
+        )
+        return response.data
+
+    def list_with_response(self, customer_tenant_id: str | uuid.UUID, *, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> Response[list[CustomerQualification]]:
+        """Like ``list``, with the response's status and headers."""
+        params: dict[str, Any] = {}
+        params["customer-tenant-id"] = customer_tenant_id
+        raw = call(self._native, "listQualifications", params, None, request_id, timeout, headers)
+        return respond(raw, list_of(model(CustomerQualification)).decode(json.loads(raw[3])))
+
+
+    def create(self, customer_tenant_id: str | uuid.UUID, body: CustomerQualificationRequest | Mapping[str, Any], *, code: str | None = None, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> CustomerQualification:
+        """Ask for a customer qualification (asynchronous vetting)
+
+        Submits a qualification for vetting: `Education` (with `educationSegment`), `GovernmentCommunityCloud`
+        (with a `validationCode` from `listValidationCodes`) or `StateOwnedEntity`; `None`, `Nonprofit` and
+        other values cannot be set (400 / 800002). Answers 201 with `vettingStatus: InReview`; poll
+        `listQualifications` for `Approved` or `Denied`. Once in review or approved it cannot be replaced
+        (409); after a denial it may be asked again. App+User only.
+
+        ``POST /v1/customers/{customer-tenant-id}/qualifications`` Needs an App+User token."""
+        response = self.create_with_response(
+            customer_tenant_id, body, code=code, request_id=request_id, timeout=timeout, headers=headers
+        )
+        return response.data
+
+    def create_with_response(self, customer_tenant_id: str | uuid.UUID, body: CustomerQualificationRequest | Mapping[str, Any], *, code: str | None = None, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> Response[CustomerQualification]:
+        """Like ``create``, with the response's status and headers."""
+        params: dict[str, Any] = {}
+        params["customer-tenant-id"] = customer_tenant_id
+        if code is not None:
+            params["code"] = code
+        raw = call(self._native, "createQualification", params, encode_body(body, CustomerQualificationRequest), request_id, timeout, headers)
+        return respond(raw, decode_model(raw, CustomerQualification))
+
+
+    def list_validation_codes(self, *, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> list[ValidationCode]:
+        """List the partner's GCC validation codes
+
+        Returns the validation codes the partner received after Microsoft confirmed its eligibility for
+        Government Community Cloud customers, as a bare JSON array. A code's `validationId` is the
+        `validationCode` of a GCC qualification. `all` is a literal path segment, not a customer id.
+        App-only and App+User.
+
+        ``GET /v1/customers/all/validations``"""
+        response = self.list_validation_codes_with_response(
+            request_id=request_id, timeout=timeout, headers=headers
+        )
+        return response.data
+
+    def list_validation_codes_with_response(self, *, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> Response[list[ValidationCode]]:
+        """Like ``list_validation_codes``, with the response's status and headers."""
+        params: dict[str, Any] = {}
+        raw = call(self._native, "listValidationCodes", params, None, request_id, timeout, headers)
+        return respond(raw, list_of(model(ValidationCode)).decode(json.loads(raw[3])))
+
+
+
+class RelationshipsResource:
+    """The partner's indirect resellers or providers (a reseller's id is what a customer created for it needs)."""
+
+    __slots__ = ("_native",)
+
+    def __init__(self, native: NativeClient) -> None:
+        self._native = native
+
+    def list(self, relationship_type: RelationshipQueryType | str, *, filter: RelationshipFilter | Mapping[str, Any] | None = None, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> PartnerRelationshipCollection:
+        """List the partner's indirect resellers (or indirect providers)
+
+        Returns the partners related to the signed-in partner through the indirect model. An indirect
+        provider lists its indirect resellers with `relationship_type=IsIndirectCloudSolutionProviderOf`;
+        an item's `id` is what `Customer.associatedPartnerId` takes when creating a customer for that
+        reseller, and its `mpnId` is the reseller's partner id on record for orders. An indirect reseller
+        lists its providers with `IsIndirectResellerOf`. Not paged. App+User only.
+
+        ``GET /v1/relationships`` Needs an App+User token."""
+        response = self.list_with_response(
+            relationship_type, filter=filter, request_id=request_id, timeout=timeout, headers=headers
+        )
+        return response.data
+
+    def list_with_response(self, relationship_type: RelationshipQueryType | str, *, filter: RelationshipFilter | Mapping[str, Any] | None = None, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> Response[PartnerRelationshipCollection]:
+        """Like ``list``, with the response's status and headers."""
+        params: dict[str, Any] = {}
+        params["relationship_type"] = relationship_type
+        if filter is not None:
+            params["filter"] = as_model(filter, RelationshipFilter)
+        raw = call(self._native, "listRelationships", params, None, request_id, timeout, headers)
+        return respond(raw, decode_model(raw, PartnerRelationshipCollection))
+
+
+
+class UsersResource:
+    """A customer's user accounts; deleting one is restorable for 30 days."""
+
+    __slots__ = ("_native",)
+
+    def __init__(self, native: NativeClient) -> None:
+        self._native = native
+
+    def list_page(self, customer_tenant_id: str | uuid.UUID, *, size: int | None = None, filter: UserFilter | Mapping[str, Any] | None = None, seek_operation: SeekOperation | str | None = None, continuation_token: str | None = None, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> Page[CustomerUser]:
+        """List, page through or filter a customer's users
+
+        Returns the customer's users as a seek-based collection, paged exactly like `listCustomers`:
+        `size` for the first page, then `seekOperation=Next` with `MS-ContinuationToken` and nothing else.
+        Deleted users are left out unless the filter asks for them: `{"Field":"UserState","Value":"Inactive","Operator":"equals"}`
+        lists only the soft-deleted users (restorable for 30 days). App+User only.
+
+        ``GET /v1/customers/{customer-tenant-id}/users`` Needs an App+User token.
+
+        One page; pass its ``continuation_token`` back to get the next.
+        """
+        params: dict[str, Any] = {}
+        params["customer-tenant-id"] = customer_tenant_id
+        if size is not None:
+            params["size"] = size
+        if filter is not None:
+            params["filter"] = as_model(filter, UserFilter)
+        if seek_operation is not None:
+            params["seekOperation"] = seek_operation
+        raw = call(self._native, "listUsers", params, None, request_id, timeout, headers, continuation_token)
+        collection = decode_model(raw, CustomerUserCollection)
+        return Page(
+            collection.items or [],
+            collection.continuation_token,
+            collection.total_count,
+            respond(raw, None),
+        )
+
+    def list(self, customer_tenant_id: str | uuid.UUID, *, size: int | None = None, filter: UserFilter | Mapping[str, Any] | None = None, seek_operation: SeekOperation | str | None = None, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> Iterator[CustomerUser]:
+        """List, page through or filter a customer's users
+
+        Returns the customer's users as a seek-based collection, paged exactly like `listCustomers`:
+        `size` for the first page, then `seekOperation=Next` with `MS-ContinuationToken` and nothing else.
+        Deleted users are left out unless the filter asks for them: `{"Field":"UserState","Value":"Inactive","Operator":"equals"}`
+        lists only the soft-deleted users (restorable for 30 days). App+User only.
+
+        ``GET /v1/customers/{customer-tenant-id}/users`` Needs an App+User token.
+
+        Every item of every page, fetching the next page as the iteration reaches it.
+        """
+        return pages(
+            lambda token: self.list_page(
+                customer_tenant_id, size=size, filter=filter, seek_operation=seek_operation, continuation_token=token,
+                # The caller's request id names the first call; every next page is a new call.
+                request_id=request_id if token is None else None,
+                timeout=timeout,
+                headers=headers,
+            )
+        )
+
+
+    def create(self, customer_tenant_id: str | uuid.UUID, body: NewCustomerUser | Mapping[str, Any], *, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> CustomerUser:
+        """Create a user in the customer's tenant
+
+        Creates a user account. The user principal name must be in one of the customer's domains and
+        unique in the tenant (deleted users not yet purged included: 409); the password must be 8 to 256
+        characters with three of lower case, upper case, digits and symbols. Answers 200 (not 201) with
+        the new user, its password profile echoed. App+User only.
+
+        ``POST /v1/customers/{customer-tenant-id}/users`` Needs an App+User token."""
+        response = self.create_with_response(
+            customer_tenant_id, body, request_id=request_id, timeout=timeout, headers=headers
+        )
+        return response.data
+
+    def create_with_response(self, customer_tenant_id: str | uuid.UUID, body: NewCustomerUser | Mapping[str, Any], *, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> Response[CustomerUser]:
+        """Like ``create``, with the response's status and headers."""
+        params: dict[str, Any] = {}
+        params["customer-tenant-id"] = customer_tenant_id
+        raw = call(self._native, "createUser", params, encode_body(body, NewCustomerUser), request_id, timeout, headers)
+        return respond(raw, decode_model(raw, CustomerUser))
+
+
+    def get(self, customer_tenant_id: str | uuid.UUID, user_id: str | uuid.UUID, *, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> CustomerUser:
+        """Get a customer's user by id
+
+        Returns one user. A deleted user (soft-deleted or purged) gives 404 / 60002: list deleted users
+        with the `UserState` filter. App+User only.
+
+        ``GET /v1/customers/{customer-tenant-id}/users/{user-id}`` Needs an App+User token."""
+        response = self.get_with_response(
+            customer_tenant_id, user_id, request_id=request_id, timeout=timeout, headers=headers
+        )
+        return response.data
+
+    def get_with_response(self, customer_tenant_id: str | uuid.UUID, user_id: str | uuid.UUID, *, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> Response[CustomerUser]:
+        """Like ``get``, with the response's status and headers."""
+        params: dict[str, Any] = {}
+        params["customer-tenant-id"] = customer_tenant_id
+        params["user-id"] = user_id
+        raw = call(self._native, "getUser", params, None, request_id, timeout, headers)
+        return respond(raw, decode_model(raw, CustomerUser))
+
+
+    def delete(self, customer_tenant_id: str | uuid.UUID, user_id: str | uuid.UUID, *, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> None:
+        """Delete a customer's user (restorable for 30 days)
+
+        Soft-deletes the user: its `state` becomes `inactive` and `softDeletionTime` is set. For 30 days
+        it is listed by the `UserState` filter and can be restored with `updateUser`; then it is purged for
+        good. App+User only.
+
+        ``DELETE /v1/customers/{customer-tenant-id}/users/{user-id}`` Needs an App+User token."""
+        response = self.delete_with_response(
+            customer_tenant_id, user_id, request_id=request_id, timeout=timeout, headers=headers
+        )
+        return response.data
+
+    def delete_with_response(self, customer_tenant_id: str | uuid.UUID, user_id: str | uuid.UUID, *, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> Response[None]:
+        """Like ``delete``, with the response's status and headers."""
+        params: dict[str, Any] = {}
+        params["customer-tenant-id"] = customer_tenant_id
+        params["user-id"] = user_id
+        raw = call(self._native, "deleteUser", params, None, request_id, timeout, headers)
+        return respond(raw, None)
+
+
+    def update(self, customer_tenant_id: str | uuid.UUID, user_id: str | uuid.UUID, body: CustomerUserUpdate | Mapping[str, Any], *, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> CustomerUser:
+        """Update, reset the password of, or restore a customer's user
+
+        Changes the members sent and leaves the others as they are. A `passwordProfile` resets the
+        password (same rules as on create). `state: active` restores a soft-deleted user within 30 days
+        of its deletion; any other update of a deleted user gives 404 / 60002, and `state: inactive` is
+        refused (delete instead). Read-only members are ignored. App+User only.
+
+        ``PATCH /v1/customers/{customer-tenant-id}/users/{user-id}`` Needs an App+User token."""
+        response = self.update_with_response(
+            customer_tenant_id, user_id, body, request_id=request_id, timeout=timeout, headers=headers
+        )
+        return response.data
+
+    def update_with_response(self, customer_tenant_id: str | uuid.UUID, user_id: str | uuid.UUID, body: CustomerUserUpdate | Mapping[str, Any], *, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> Response[CustomerUser]:
+        """Like ``update``, with the response's status and headers."""
+        params: dict[str, Any] = {}
+        params["customer-tenant-id"] = customer_tenant_id
+        params["user-id"] = user_id
+        raw = call(self._native, "updateUser", params, encode_body(body, CustomerUserUpdate), request_id, timeout, headers)
+        return respond(raw, decode_model(raw, CustomerUser))
+
+
+
 class ValidationsResource:
     """Address pre-validation, used before creating a customer or updating a billing profile."""
 
@@ -441,6 +899,133 @@ class ValidationsResource:
         params: dict[str, Any] = {}
         raw = call(self._native, "validateAddress", params, encode_body(body, Address), request_id, timeout, headers)
         return respond(raw, decode_model(raw, AddressValidationResponse))
+
+
+
+class AsyncAgreementsResource:
+    """Agreement templates, and the partner's attestation that a customer accepted the Microsoft Customer Agreement."""
+
+    __slots__ = ("_native",)
+
+    def __init__(self, native: NativeClient) -> None:
+        self._native = native
+
+    async def list_metadata(self, *, agreement_type: str | None = None, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> AgreementMetaDataCollection:
+        """List agreement templates (agreement metadata)
+
+        Returns the agreement templates of the given type; the Microsoft Customer Agreement's `templateId`
+        is what `createAgreement` needs. Without `agreementType` the service answers for
+        `MicrosoftCloudAgreement` only (backward compatibility), so ask for `MicrosoftCustomerAgreement`
+        explicitly. Public cloud only. App+User only (one page of the documentation also allows it for
+        app + user, none for app-only; see spec/NOTES.md).
+
+        ``GET /v1/agreements`` Needs an App+User token."""
+        response = await self.list_metadata_with_response(
+            agreement_type=agreement_type, request_id=request_id, timeout=timeout, headers=headers
+        )
+        return response.data
+
+    async def list_metadata_with_response(self, *, agreement_type: str | None = None, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> Response[AgreementMetaDataCollection]:
+        """Like ``list_metadata``, with the response's status and headers."""
+        params: dict[str, Any] = {}
+        if agreement_type is not None:
+            params["agreementType"] = agreement_type
+        raw = await call_async(self._native, "listAgreementMetadata", params, None, request_id, timeout, headers)
+        return respond(raw, decode_model(raw, AgreementMetaDataCollection))
+
+
+    async def list(self, customer_tenant_id: str | uuid.UUID, *, agreement_type: str | None = None, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> AgreementCollection:
+        """List a customer's agreement attestations
+
+        Returns the attestations recorded for the customer, one item per confirmation. Like
+        `listAgreementMetadata`, a request without `agreementType` answers for `MicrosoftCloudAgreement`
+        only: ask for `MicrosoftCustomerAgreement` (or `*`) to see MCA attestations. The customer's own
+        acceptance in the admin center does not appear here (see `getDirectSignedStatus`). App+User only.
+
+        ``GET /v1/customers/{customer-tenant-id}/agreements`` Needs an App+User token."""
+        response = await self.list_with_response(
+            customer_tenant_id, agreement_type=agreement_type, request_id=request_id, timeout=timeout, headers=headers
+        )
+        return response.data
+
+    async def list_with_response(self, customer_tenant_id: str | uuid.UUID, *, agreement_type: str | None = None, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> Response[AgreementCollection]:
+        """Like ``list``, with the response's status and headers."""
+        params: dict[str, Any] = {}
+        params["customer-tenant-id"] = customer_tenant_id
+        if agreement_type is not None:
+            params["agreementType"] = agreement_type
+        raw = await call_async(self._native, "listAgreements", params, None, request_id, timeout, headers)
+        return respond(raw, decode_model(raw, AgreementCollection))
+
+
+    async def create(self, customer_tenant_id: str | uuid.UUID, body: Agreement | Mapping[str, Any], *, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> Agreement:
+        """Confirm (attest) that the customer accepted an agreement
+
+        Records the partner's attestation that the customer accepted the Microsoft Customer Agreement.
+        Without it (or the customer's own acceptance, see `getDirectSignedStatus`) nothing can be ordered
+        for the customer (403 / 13605 on orders). Re-confirming is allowed when the contact differs;
+        the same contact again is refused with 400 / 600061. The template decides the stored `type`.
+        `dateAgreed` cannot lie in the future. App+User only; answers 201.
+
+        ``POST /v1/customers/{customer-tenant-id}/agreements`` Needs an App+User token."""
+        response = await self.create_with_response(
+            customer_tenant_id, body, request_id=request_id, timeout=timeout, headers=headers
+        )
+        return response.data
+
+    async def create_with_response(self, customer_tenant_id: str | uuid.UUID, body: Agreement | Mapping[str, Any], *, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> Response[Agreement]:
+        """Like ``create``, with the response's status and headers."""
+        params: dict[str, Any] = {}
+        params["customer-tenant-id"] = customer_tenant_id
+        raw = await call_async(self._native, "createAgreement", params, encode_body(body, Agreement), request_id, timeout, headers)
+        return respond(raw, decode_model(raw, Agreement))
+
+
+    async def get_document(self, agreement_template_id: str, *, language: str | None = None, country: str | None = None, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> AgreementDocument:
+        """Get links to an agreement template's text
+
+        Returns a link to preview the agreement in a browser and one to download it (Word), in the given
+        country's language. Only the Microsoft Customer Agreement has documents (another template gets
+        400 / 800002, an unknown one 404). The links differ on every call and expire after five minutes.
+        App+User only.
+
+        ``GET /v1/agreementtemplates/{agreement-template-id}/document`` Needs an App+User token."""
+        response = await self.get_document_with_response(
+            agreement_template_id, language=language, country=country, request_id=request_id, timeout=timeout, headers=headers
+        )
+        return response.data
+
+    async def get_document_with_response(self, agreement_template_id: str, *, language: str | None = None, country: str | None = None, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> Response[AgreementDocument]:
+        """Like ``get_document``, with the response's status and headers."""
+        params: dict[str, Any] = {}
+        params["agreement-template-id"] = agreement_template_id
+        if language is not None:
+            params["language"] = language
+        if country is not None:
+            params["country"] = country
+        raw = await call_async(self._native, "getAgreementDocument", params, None, request_id, timeout, headers)
+        return respond(raw, decode_model(raw, AgreementDocument))
+
+
+    async def get_direct_signed_status(self, customer_tenant_id: str | uuid.UUID, *, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> DirectSignedCustomerAgreementStatus:
+        """Whether the customer accepted the MCA directly
+
+        `isSigned` is true once the customer has accepted the Microsoft Customer Agreement themselves (in
+        the Microsoft 365 admin center, through the invitation link); partners poll it instead of
+        attesting. App+User only.
+
+        ``GET /v1/customers/{customer-tenant-id}/directSignedMicrosoftCustomerAgreementStatus`` Needs an App+User token."""
+        response = await self.get_direct_signed_status_with_response(
+            customer_tenant_id, request_id=request_id, timeout=timeout, headers=headers
+        )
+        return response.data
+
+    async def get_direct_signed_status_with_response(self, customer_tenant_id: str | uuid.UUID, *, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> Response[DirectSignedCustomerAgreementStatus]:
+        """Like ``get_direct_signed_status``, with the response's status and headers."""
+        params: dict[str, Any] = {}
+        params["customer-tenant-id"] = customer_tenant_id
+        raw = await call_async(self._native, "getDirectSignedStatus", params, None, request_id, timeout, headers)
+        return respond(raw, decode_model(raw, DirectSignedCustomerAgreementStatus))
 
 
 
@@ -700,6 +1285,27 @@ class AsyncCustomersResource:
         return respond(raw, decode_model(raw, PartnerRelationshipCollection))
 
 
+    async def list_managed_services(self, customer_tenant_id: str | uuid.UUID, *, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> ManagedServiceCollection:
+        """List the customer's services the partner administers (portal links)
+
+        Returns the customer's services for which the partner has delegated admin privileges, each with
+        links to administer it, see its health and file a support ticket in the Microsoft 365 portal. Not
+        paged. App+User only.
+
+        ``GET /v1/customers/{customer-tenant-id}/managedservices`` Needs an App+User token."""
+        response = await self.list_managed_services_with_response(
+            customer_tenant_id, request_id=request_id, timeout=timeout, headers=headers
+        )
+        return response.data
+
+    async def list_managed_services_with_response(self, customer_tenant_id: str | uuid.UUID, *, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> Response[ManagedServiceCollection]:
+        """Like ``list_managed_services``, with the response's status and headers."""
+        params: dict[str, Any] = {}
+        params["customer-tenant-id"] = customer_tenant_id
+        raw = await call_async(self._native, "listManagedServices", params, None, request_id, timeout, headers)
+        return respond(raw, decode_model(raw, ManagedServiceCollection))
+
+
 
 class AsyncDomainsResource:
     """Whether an `onmicrosoft.com` (or sandbox) domain is already taken."""
@@ -728,6 +1334,39 @@ class AsyncDomainsResource:
         params["domain"] = domain
         raw = await call_async(self._native, "checkDomainExists", params, None, request_id, timeout, headers)
         return respond(raw, json.loads(raw[3]) is True)
+
+
+
+class AsyncLicensesResource:
+    """The licences (subscribed SKUs) in a customer's tenant."""
+
+    __slots__ = ("_native",)
+
+    def __init__(self, native: NativeClient) -> None:
+        self._native = native
+
+    async def list(self, customer_tenant_id: str | uuid.UUID, *, license_group_ids: list[LicenseGroupId] | None = None, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> SubscribedSkuCollection:
+        """List the licences available in a customer's tenant
+
+        Returns the customer's subscribed SKUs with their unit counts (`availableUnits` = total minus
+        consumed) and service plans: how a partner checks that an order's licences have landed before
+        assigning them. Without `licenseGroupIds` only Azure AD-managed licences (`Group1`) are listed.
+        Not paged. App+User only.
+
+        ``GET /v1/customers/{customer-tenant-id}/subscribedskus`` Needs an App+User token."""
+        response = await self.list_with_response(
+            customer_tenant_id, license_group_ids=license_group_ids, request_id=request_id, timeout=timeout, headers=headers
+        )
+        return response.data
+
+    async def list_with_response(self, customer_tenant_id: str | uuid.UUID, *, license_group_ids: list[LicenseGroupId] | None = None, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> Response[SubscribedSkuCollection]:
+        """Like ``list``, with the response's status and headers."""
+        params: dict[str, Any] = {}
+        params["customer-tenant-id"] = customer_tenant_id
+        if license_group_ids is not None:
+            params["licenseGroupIds"] = license_group_ids
+        raw = await call_async(self._native, "listLicenses", params, None, request_id, timeout, headers)
+        return respond(raw, decode_model(raw, SubscribedSkuCollection))
 
 
 
@@ -802,6 +1441,264 @@ class AsyncProfilesResource:
             params["If-Match"] = if_match
         raw = await call_async(self._native, "updateBillingProfile", params, encode_body(body, CustomerBillingProfile), request_id, timeout, headers)
         return respond(raw, decode_model(raw, CustomerBillingProfile))
+
+
+
+class AsyncQualificationsResource:
+    """Customer qualifications (Education, Government Community Cloud, state-owned entity) and their vetting."""
+
+    __slots__ = ("_native",)
+
+    def __init__(self, native: NativeClient) -> None:
+        self._native = native
+
+    async def list(self, customer_tenant_id: str | uuid.UUID, *, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> list[CustomerQualification]:
+        """List a customer's qualifications
+
+        Returns the customer's qualifications and where their vetting stands, as a bare JSON array (not a
+        collection); empty when the customer has none. App-only and App+User.
+
+        ``GET /v1/customers/{customer-tenant-id}/qualifications``"""
+        response = await self.list_with_response(
+            customer_tenant_id, request_id=request_id, timeout=timeout, headers=headers
+        )
+        return response.data
+
+    async def list_with_response(self, customer_tenant_id: str | uuid.UUID, *, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> Response[list[CustomerQualification]]:
+        """Like ``list``, with the response's status and headers."""
+        params: dict[str, Any] = {}
+        params["customer-tenant-id"] = customer_tenant_id
+        raw = await call_async(self._native, "listQualifications", params, None, request_id, timeout, headers)
+        return respond(raw, list_of(model(CustomerQualification)).decode(json.loads(raw[3])))
+
+
+    async def create(self, customer_tenant_id: str | uuid.UUID, body: CustomerQualificationRequest | Mapping[str, Any], *, code: str | None = None, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> CustomerQualification:
+        """Ask for a customer qualification (asynchronous vetting)
+
+        Submits a qualification for vetting: `Education` (with `educationSegment`), `GovernmentCommunityCloud`
+        (with a `validationCode` from `listValidationCodes`) or `StateOwnedEntity`; `None`, `Nonprofit` and
+        other values cannot be set (400 / 800002). Answers 201 with `vettingStatus: InReview`; poll
+        `listQualifications` for `Approved` or `Denied`. Once in review or approved it cannot be replaced
+        (409); after a denial it may be asked again. App+User only.
+
+        ``POST /v1/customers/{customer-tenant-id}/qualifications`` Needs an App+User token."""
+        response = await self.create_with_response(
+            customer_tenant_id, body, code=code, request_id=request_id, timeout=timeout, headers=headers
+        )
+        return response.data
+
+    async def create_with_response(self, customer_tenant_id: str | uuid.UUID, body: CustomerQualificationRequest | Mapping[str, Any], *, code: str | None = None, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> Response[CustomerQualification]:
+        """Like ``create``, with the response's status and headers."""
+        params: dict[str, Any] = {}
+        params["customer-tenant-id"] = customer_tenant_id
+        if code is not None:
+            params["code"] = code
+        raw = await call_async(self._native, "createQualification", params, encode_body(body, CustomerQualificationRequest), request_id, timeout, headers)
+        return respond(raw, decode_model(raw, CustomerQualification))
+
+
+    async def list_validation_codes(self, *, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> list[ValidationCode]:
+        """List the partner's GCC validation codes
+
+        Returns the validation codes the partner received after Microsoft confirmed its eligibility for
+        Government Community Cloud customers, as a bare JSON array. A code's `validationId` is the
+        `validationCode` of a GCC qualification. `all` is a literal path segment, not a customer id.
+        App-only and App+User.
+
+        ``GET /v1/customers/all/validations``"""
+        response = await self.list_validation_codes_with_response(
+            request_id=request_id, timeout=timeout, headers=headers
+        )
+        return response.data
+
+    async def list_validation_codes_with_response(self, *, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> Response[list[ValidationCode]]:
+        """Like ``list_validation_codes``, with the response's status and headers."""
+        params: dict[str, Any] = {}
+        raw = await call_async(self._native, "listValidationCodes", params, None, request_id, timeout, headers)
+        return respond(raw, list_of(model(ValidationCode)).decode(json.loads(raw[3])))
+
+
+
+class AsyncRelationshipsResource:
+    """The partner's indirect resellers or providers (a reseller's id is what a customer created for it needs)."""
+
+    __slots__ = ("_native",)
+
+    def __init__(self, native: NativeClient) -> None:
+        self._native = native
+
+    async def list(self, relationship_type: RelationshipQueryType | str, *, filter: RelationshipFilter | Mapping[str, Any] | None = None, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> PartnerRelationshipCollection:
+        """List the partner's indirect resellers (or indirect providers)
+
+        Returns the partners related to the signed-in partner through the indirect model. An indirect
+        provider lists its indirect resellers with `relationship_type=IsIndirectCloudSolutionProviderOf`;
+        an item's `id` is what `Customer.associatedPartnerId` takes when creating a customer for that
+        reseller, and its `mpnId` is the reseller's partner id on record for orders. An indirect reseller
+        lists its providers with `IsIndirectResellerOf`. Not paged. App+User only.
+
+        ``GET /v1/relationships`` Needs an App+User token."""
+        response = await self.list_with_response(
+            relationship_type, filter=filter, request_id=request_id, timeout=timeout, headers=headers
+        )
+        return response.data
+
+    async def list_with_response(self, relationship_type: RelationshipQueryType | str, *, filter: RelationshipFilter | Mapping[str, Any] | None = None, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> Response[PartnerRelationshipCollection]:
+        """Like ``list``, with the response's status and headers."""
+        params: dict[str, Any] = {}
+        params["relationship_type"] = relationship_type
+        if filter is not None:
+            params["filter"] = as_model(filter, RelationshipFilter)
+        raw = await call_async(self._native, "listRelationships", params, None, request_id, timeout, headers)
+        return respond(raw, decode_model(raw, PartnerRelationshipCollection))
+
+
+
+class AsyncUsersResource:
+    """A customer's user accounts; deleting one is restorable for 30 days."""
+
+    __slots__ = ("_native",)
+
+    def __init__(self, native: NativeClient) -> None:
+        self._native = native
+
+    async def list_page(self, customer_tenant_id: str | uuid.UUID, *, size: int | None = None, filter: UserFilter | Mapping[str, Any] | None = None, seek_operation: SeekOperation | str | None = None, continuation_token: str | None = None, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> Page[CustomerUser]:
+        """List, page through or filter a customer's users
+
+        Returns the customer's users as a seek-based collection, paged exactly like `listCustomers`:
+        `size` for the first page, then `seekOperation=Next` with `MS-ContinuationToken` and nothing else.
+        Deleted users are left out unless the filter asks for them: `{"Field":"UserState","Value":"Inactive","Operator":"equals"}`
+        lists only the soft-deleted users (restorable for 30 days). App+User only.
+
+        ``GET /v1/customers/{customer-tenant-id}/users`` Needs an App+User token.
+
+        One page; pass its ``continuation_token`` back to get the next.
+        """
+        params: dict[str, Any] = {}
+        params["customer-tenant-id"] = customer_tenant_id
+        if size is not None:
+            params["size"] = size
+        if filter is not None:
+            params["filter"] = as_model(filter, UserFilter)
+        if seek_operation is not None:
+            params["seekOperation"] = seek_operation
+        raw = await call_async(self._native, "listUsers", params, None, request_id, timeout, headers, continuation_token)
+        collection = decode_model(raw, CustomerUserCollection)
+        return Page(
+            collection.items or [],
+            collection.continuation_token,
+            collection.total_count,
+            respond(raw, None),
+        )
+
+    def list(self, customer_tenant_id: str | uuid.UUID, *, size: int | None = None, filter: UserFilter | Mapping[str, Any] | None = None, seek_operation: SeekOperation | str | None = None, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> AsyncIterator[CustomerUser]:
+        """List, page through or filter a customer's users
+
+        Returns the customer's users as a seek-based collection, paged exactly like `listCustomers`:
+        `size` for the first page, then `seekOperation=Next` with `MS-ContinuationToken` and nothing else.
+        Deleted users are left out unless the filter asks for them: `{"Field":"UserState","Value":"Inactive","Operator":"equals"}`
+        lists only the soft-deleted users (restorable for 30 days). App+User only.
+
+        ``GET /v1/customers/{customer-tenant-id}/users`` Needs an App+User token.
+
+        Every item of every page, fetching the next page as the iteration reaches it.
+        """
+        return apages(
+            lambda token: self.list_page(
+                customer_tenant_id, size=size, filter=filter, seek_operation=seek_operation, continuation_token=token,
+                # The caller's request id names the first call; every next page is a new call.
+                request_id=request_id if token is None else None,
+                timeout=timeout,
+                headers=headers,
+            )
+        )
+
+
+    async def create(self, customer_tenant_id: str | uuid.UUID, body: NewCustomerUser | Mapping[str, Any], *, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> CustomerUser:
+        """Create a user in the customer's tenant
+
+        Creates a user account. The user principal name must be in one of the customer's domains and
+        unique in the tenant (deleted users not yet purged included: 409); the password must be 8 to 256
+        characters with three of lower case, upper case, digits and symbols. Answers 200 (not 201) with
+        the new user, its password profile echoed. App+User only.
+
+        ``POST /v1/customers/{customer-tenant-id}/users`` Needs an App+User token."""
+        response = await self.create_with_response(
+            customer_tenant_id, body, request_id=request_id, timeout=timeout, headers=headers
+        )
+        return response.data
+
+    async def create_with_response(self, customer_tenant_id: str | uuid.UUID, body: NewCustomerUser | Mapping[str, Any], *, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> Response[CustomerUser]:
+        """Like ``create``, with the response's status and headers."""
+        params: dict[str, Any] = {}
+        params["customer-tenant-id"] = customer_tenant_id
+        raw = await call_async(self._native, "createUser", params, encode_body(body, NewCustomerUser), request_id, timeout, headers)
+        return respond(raw, decode_model(raw, CustomerUser))
+
+
+    async def get(self, customer_tenant_id: str | uuid.UUID, user_id: str | uuid.UUID, *, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> CustomerUser:
+        """Get a customer's user by id
+
+        Returns one user. A deleted user (soft-deleted or purged) gives 404 / 60002: list deleted users
+        with the `UserState` filter. App+User only.
+
+        ``GET /v1/customers/{customer-tenant-id}/users/{user-id}`` Needs an App+User token."""
+        response = await self.get_with_response(
+            customer_tenant_id, user_id, request_id=request_id, timeout=timeout, headers=headers
+        )
+        return response.data
+
+    async def get_with_response(self, customer_tenant_id: str | uuid.UUID, user_id: str | uuid.UUID, *, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> Response[CustomerUser]:
+        """Like ``get``, with the response's status and headers."""
+        params: dict[str, Any] = {}
+        params["customer-tenant-id"] = customer_tenant_id
+        params["user-id"] = user_id
+        raw = await call_async(self._native, "getUser", params, None, request_id, timeout, headers)
+        return respond(raw, decode_model(raw, CustomerUser))
+
+
+    async def delete(self, customer_tenant_id: str | uuid.UUID, user_id: str | uuid.UUID, *, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> None:
+        """Delete a customer's user (restorable for 30 days)
+
+        Soft-deletes the user: its `state` becomes `inactive` and `softDeletionTime` is set. For 30 days
+        it is listed by the `UserState` filter and can be restored with `updateUser`; then it is purged for
+        good. App+User only.
+
+        ``DELETE /v1/customers/{customer-tenant-id}/users/{user-id}`` Needs an App+User token."""
+        response = await self.delete_with_response(
+            customer_tenant_id, user_id, request_id=request_id, timeout=timeout, headers=headers
+        )
+        return response.data
+
+    async def delete_with_response(self, customer_tenant_id: str | uuid.UUID, user_id: str | uuid.UUID, *, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> Response[None]:
+        """Like ``delete``, with the response's status and headers."""
+        params: dict[str, Any] = {}
+        params["customer-tenant-id"] = customer_tenant_id
+        params["user-id"] = user_id
+        raw = await call_async(self._native, "deleteUser", params, None, request_id, timeout, headers)
+        return respond(raw, None)
+
+
+    async def update(self, customer_tenant_id: str | uuid.UUID, user_id: str | uuid.UUID, body: CustomerUserUpdate | Mapping[str, Any], *, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> CustomerUser:
+        """Update, reset the password of, or restore a customer's user
+
+        Changes the members sent and leaves the others as they are. A `passwordProfile` resets the
+        password (same rules as on create). `state: active` restores a soft-deleted user within 30 days
+        of its deletion; any other update of a deleted user gives 404 / 60002, and `state: inactive` is
+        refused (delete instead). Read-only members are ignored. App+User only.
+
+        ``PATCH /v1/customers/{customer-tenant-id}/users/{user-id}`` Needs an App+User token."""
+        response = await self.update_with_response(
+            customer_tenant_id, user_id, body, request_id=request_id, timeout=timeout, headers=headers
+        )
+        return response.data
+
+    async def update_with_response(self, customer_tenant_id: str | uuid.UUID, user_id: str | uuid.UUID, body: CustomerUserUpdate | Mapping[str, Any], *, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> Response[CustomerUser]:
+        """Like ``update``, with the response's status and headers."""
+        params: dict[str, Any] = {}
+        params["customer-tenant-id"] = customer_tenant_id
+        params["user-id"] = user_id
+        raw = await call_async(self._native, "updateUser", params, encode_body(body, CustomerUserUpdate), request_id, timeout, headers)
+        return respond(raw, decode_model(raw, CustomerUser))
 
 
 
@@ -903,20 +1800,30 @@ class _Options:
 class Client(_Options):
     """A blocking client for Partner Center customer management API 1.0.0. Calls release the GIL; Ctrl-C interrupts them."""
 
-    __slots__ = ("country_validation_rules", "customers", "domains", "profiles", "validations",)
+    __slots__ = ("agreements", "country_validation_rules", "customers", "domains", "licenses", "profiles", "qualifications", "relationships", "users", "validations",)
 
+    agreements: AgreementsResource
     country_validation_rules: CountryValidationRulesResource
     customers: CustomersResource
     domains: DomainsResource
+    licenses: LicensesResource
     profiles: ProfilesResource
+    qualifications: QualificationsResource
+    relationships: RelationshipsResource
+    users: UsersResource
     validations: ValidationsResource
 
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
+        self.agreements = AgreementsResource(self._native)
         self.country_validation_rules = CountryValidationRulesResource(self._native)
         self.customers = CustomersResource(self._native)
         self.domains = DomainsResource(self._native)
+        self.licenses = LicensesResource(self._native)
         self.profiles = ProfilesResource(self._native)
+        self.qualifications = QualificationsResource(self._native)
+        self.relationships = RelationshipsResource(self._native)
+        self.users = UsersResource(self._native)
         self.validations = ValidationsResource(self._native)
 
     def close(self) -> None:
@@ -932,20 +1839,30 @@ class Client(_Options):
 class AsyncClient(_Options):
     """An asyncio client for Partner Center customer management API 1.0.0: every call is awaitable and never blocks the loop."""
 
-    __slots__ = ("country_validation_rules", "customers", "domains", "profiles", "validations",)
+    __slots__ = ("agreements", "country_validation_rules", "customers", "domains", "licenses", "profiles", "qualifications", "relationships", "users", "validations",)
 
+    agreements: AsyncAgreementsResource
     country_validation_rules: AsyncCountryValidationRulesResource
     customers: AsyncCustomersResource
     domains: AsyncDomainsResource
+    licenses: AsyncLicensesResource
     profiles: AsyncProfilesResource
+    qualifications: AsyncQualificationsResource
+    relationships: AsyncRelationshipsResource
+    users: AsyncUsersResource
     validations: AsyncValidationsResource
 
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
+        self.agreements = AsyncAgreementsResource(self._native)
         self.country_validation_rules = AsyncCountryValidationRulesResource(self._native)
         self.customers = AsyncCustomersResource(self._native)
         self.domains = AsyncDomainsResource(self._native)
+        self.licenses = AsyncLicensesResource(self._native)
         self.profiles = AsyncProfilesResource(self._native)
+        self.qualifications = AsyncQualificationsResource(self._native)
+        self.relationships = AsyncRelationshipsResource(self._native)
+        self.users = AsyncUsersResource(self._native)
         self.validations = AsyncValidationsResource(self._native)
 
     async def aclose(self) -> None:

@@ -9,9 +9,11 @@ does not list. ``repr`` never shows a secret.
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from ._base import (
+    DATE_TIME,
     SCALAR,
     Field,
     Model,
@@ -26,6 +28,12 @@ __all__ = [
     "Address",
     "AddressValidationResponse",
     "AddressValidationStatus",
+    "Agreement",
+    "AgreementCollection",
+    "AgreementDocument",
+    "AgreementMetaData",
+    "AgreementMetaDataCollection",
+    "Contact",
     "CountryValidationRules",
     "Customer",
     "CustomerBillingProfile",
@@ -33,23 +41,51 @@ __all__ = [
     "CustomerCompanyProfile",
     "CustomerFilter",
     "CustomerPartnerRelationship",
+    "CustomerQualification",
+    "CustomerQualificationRequest",
     "CustomerRelationshipRemoval",
     "CustomerRelationshipUpdate",
     "CustomerSearchField",
+    "CustomerUser",
+    "CustomerUserCollection",
+    "CustomerUserUpdate",
+    "DirectSignedCustomerAgreementStatus",
+    "EducationSegment",
     "ErrorResponse",
     "FieldFilterOperation",
     "KeyValuePair",
+    "LicenseGroupId",
     "Link",
+    "ManagedService",
+    "ManagedServiceCollection",
+    "ManagedServiceLinks",
     "NewCustomer",
+    "NewCustomerUser",
     "PartnerRelationship",
     "PartnerRelationshipCollection",
     "PartnerRelationshipType",
+    "PasswordProfile",
+    "ProductSku",
+    "QualificationKind",
+    "RelationshipFilter",
+    "RelationshipQueryType",
     "RelationshipRequest",
+    "RelationshipSearchField",
     "ResourceAttributes",
     "ResourceLinks",
     "SeekOperation",
+    "ServicePlan",
+    "SubscribedSku",
+    "SubscribedSkuCollection",
     "ThrottleResponse",
     "UserCredentials",
+    "UserDomainType",
+    "UserFilter",
+    "UserRestore",
+    "UserSearchField",
+    "UserState",
+    "ValidationCode",
+    "VettingStatus",
 ]
 
 
@@ -100,6 +136,14 @@ class CustomerSearchField(OpenEnum):
     INDIRECT_CLOUD_SOLUTION_PROVIDER = "IndirectCloudSolutionProvider"
 
 
+class EducationSegment(OpenEnum):
+    """The kind of education customer. Closed for requests; like every enum it is open if it ever
+    appears in a response."""
+
+    K12 = "K12"
+    HIGHER_EDUCATION = "HigherEducation"
+
+
 class FieldFilterOperation(OpenEnum):
     """Filter operator. Closed for requests (only these are parsed); like every enum it is open if it
     ever appears in a response. For customers `starts_with` is the only documented operator."""
@@ -117,12 +161,47 @@ class FieldFilterOperation(OpenEnum):
     NOT_STARTS_WITH = "not_starts_with"
 
 
+class LicenseGroupId(OpenEnum):
+    """A licence group: `Group1` licences managed by Azure AD, `Group2` Minecraft. Closed for requests
+    (matched case-insensitively); like every enum it is open if it ever appears in a response (where
+    `productSku.licenseGroupId` spells it in lower case, `group1`)."""
+
+    GROUP1 = "Group1"
+    GROUP2 = "Group2"
+
+
 class PartnerRelationshipType(OpenEnum):
     """Type of an indirect-model relationship. Open enum: clients must accept values not listed here."""
 
     IS_INDIRECT_RESELLER_OF = "is_indirect_reseller_of"
     IS_INDIRECT_CLOUD_SOLUTION_PROVIDER_OF = "is_indirect_cloud_solution_provider_of"
     NONE = "none"
+
+
+class QualificationKind(OpenEnum):
+    """The qualifications a partner may ask for. Closed for requests (matched case-insensitively);
+    `None` and `Nonprofit` cannot be set. Like every enum it is open if it ever appears in a response."""
+
+    EDUCATION = "Education"
+    GOVERNMENT_COMMUNITY_CLOUD = "GovernmentCommunityCloud"
+    STATE_OWNED_ENTITY = "StateOwnedEntity"
+
+
+class RelationshipQueryType(OpenEnum):
+    """Which indirect relationships `listRelationships` returns: `IsIndirectCloudSolutionProviderOf` (the
+    caller is an indirect provider: its resellers) or `IsIndirectResellerOf` (the caller is a
+    reseller: its providers). Closed for requests (the service also accepts the snake_case spelling);
+    like every enum it is open if it ever appears in a response."""
+
+    IS_INDIRECT_CLOUD_SOLUTION_PROVIDER_OF = "IsIndirectCloudSolutionProviderOf"
+    IS_INDIRECT_RESELLER_OF = "IsIndirectResellerOf"
+
+
+class RelationshipSearchField(OpenEnum):
+    """Field a relationship filter applies to; `Name` is the only one. Closed for requests; like every
+    enum it is open if it ever appears in a response."""
+
+    NAME = "Name"
 
 
 class SeekOperation(OpenEnum):
@@ -134,6 +213,44 @@ class SeekOperation(OpenEnum):
     FIRST = "First"
     LAST = "Last"
     PAGE_INDEX = "PageIndex"
+
+
+class UserDomainType(OpenEnum):
+    """The kind of domain the user is in. Open enum."""
+
+    NONE = "none"
+    MANAGED = "managed"
+    FEDERATED = "federated"
+
+
+class UserRestore(OpenEnum):
+    """The one `state` an update may set: `active`, which restores a deleted user. Closed for requests;
+    responses use `UserState`, which is open like every enum."""
+
+    ACTIVE = "active"
+
+
+class UserSearchField(OpenEnum):
+    """Field a user filter applies to: `UserState` (the documented name) or `UserStatus` (the older
+    one). Closed for requests; like every enum it is open if it ever appears in a response."""
+
+    USER_STATE = "UserState"
+    USER_STATUS = "UserStatus"
+
+
+class UserState(OpenEnum):
+    """A user's state; `inactive` for a deleted (restorable) user. Open enum."""
+
+    ACTIVE = "active"
+    INACTIVE = "inactive"
+
+
+class VettingStatus(OpenEnum):
+    """Where a qualification's vetting stands. Open enum."""
+
+    IN_REVIEW = "InReview"
+    APPROVED = "Approved"
+    DENIED = "Denied"
 
 
 class Address(Model):
@@ -248,6 +365,191 @@ class AddressValidationResponse(Model):
         self.validation_message = validation_message
         self.links = links
         self.attributes = attributes
+
+
+class Agreement(Model):
+    """A partner's attestation that a customer accepted an agreement. Re-confirming with a different
+    contact adds another one; the same contact again is refused (400 / 600061).
+
+    Attributes:
+        user_id: The object id of the partner user who attested, taken from the App+User token.
+        template_id: The template id from `listAgreementMetadata`.
+        date_agreed: When the customer accepted (UTC; not in the future). The service may send it back without an offset (e.g. `2019-08-26T00:00:00`), which means UTC.
+        type: The agreement type, e.g. `MicrosoftCustomerAgreement`. The template decides the stored type.
+        agreement_link: Where the agreement can be read (in listed attestations).
+    """
+
+    __slots__ = ("agreement_link", "date_agreed", "primary_contact", "template_id", "type", "user_id",)
+
+    user_id: str | None
+    primary_contact: Contact
+    template_id: str
+    date_agreed: datetime.datetime
+    type: str
+    agreement_link: str | None
+
+    def __init__(
+        self,
+        *,
+        user_id: str | None = None,
+        primary_contact: Contact,
+        template_id: str,
+        date_agreed: datetime.datetime,
+        type: str,
+        agreement_link: str | None = None,
+    ) -> None:
+        self.user_id = user_id
+        self.primary_contact = primary_contact
+        self.template_id = template_id
+        self.date_agreed = date_agreed
+        self.type = type
+        self.agreement_link = agreement_link
+
+
+class AgreementCollection(Model):
+    """A customer's attestations (not paged).
+
+    Attributes:
+        total_count: Number of items.
+    """
+
+    __slots__ = ("attributes", "items", "links", "total_count",)
+
+    total_count: int
+    items: list[Agreement]
+    links: ResourceLinks | None
+    attributes: ResourceAttributes | None
+
+    def __init__(
+        self,
+        *,
+        total_count: int,
+        items: list[Agreement],
+        links: ResourceLinks | None = None,
+        attributes: ResourceAttributes | None = None,
+    ) -> None:
+        self.total_count = total_count
+        self.items = items
+        self.links = links
+        self.attributes = attributes
+
+
+class AgreementDocument(Model):
+    """Short-lived links to an agreement's text (they expire after five minutes).
+
+    Attributes:
+        country: The country the document is for.
+        language: The document's language (`en-US` when the one asked for is not offered).
+        display_uri: Preview the document in a browser.
+        download_uri: Download the document (Microsoft Word format).
+    """
+
+    __slots__ = ("country", "display_uri", "download_uri", "language",)
+
+    country: str | None
+    language: str | None
+    display_uri: str | None
+    download_uri: str | None
+
+    def __init__(
+        self,
+        *,
+        country: str | None = None,
+        language: str | None = None,
+        display_uri: str | None = None,
+        download_uri: str | None = None,
+    ) -> None:
+        self.country = country
+        self.language = language
+        self.display_uri = display_uri
+        self.download_uri = download_uri
+
+
+class AgreementMetaData(Model):
+    """An agreement template. New agreement types may appear at any time.
+
+    Attributes:
+        template_id: The template id: `117a77b0-9360-443b-8795-c6dedc750cf9` for the Microsoft Customer Agreement, `998b88de-aa99-4388-a42c-1b3517d49490` for the (retired) Microsoft Cloud Agreement.
+        agreement_type: The agreement type, e.g. `MicrosoftCustomerAgreement` or `MicrosoftCloudAgreement` (a free string: the service may add types).
+        agreement_link: Where the agreement can be read, e.g. `https://aka.ms/customeragreement`.
+        version_rank: The template's version rank (0 in every published example).
+    """
+
+    __slots__ = ("agreement_link", "agreement_type", "template_id", "version_rank",)
+
+    template_id: str | None
+    agreement_type: str | None
+    agreement_link: str | None
+    version_rank: int | None
+
+    def __init__(
+        self,
+        *,
+        template_id: str | None = None,
+        agreement_type: str | None = None,
+        agreement_link: str | None = None,
+        version_rank: int | None = None,
+    ) -> None:
+        self.template_id = template_id
+        self.agreement_type = agreement_type
+        self.agreement_link = agreement_link
+        self.version_rank = version_rank
+
+
+class AgreementMetaDataCollection(Model):
+    """Agreement templates (not paged).
+
+    Attributes:
+        total_count: Number of items.
+    """
+
+    __slots__ = ("attributes", "items", "links", "total_count",)
+
+    total_count: int
+    items: list[AgreementMetaData]
+    links: ResourceLinks | None
+    attributes: ResourceAttributes | None
+
+    def __init__(
+        self,
+        *,
+        total_count: int,
+        items: list[AgreementMetaData],
+        links: ResourceLinks | None = None,
+        attributes: ResourceAttributes | None = None,
+    ) -> None:
+        self.total_count = total_count
+        self.items = items
+        self.links = links
+        self.attributes = attributes
+
+
+class Contact(Model):
+    """The customer-side person who accepted an agreement.
+
+    Attributes:
+        email: The contact's email address; the customer is notified there.
+    """
+
+    __slots__ = ("email", "first_name", "last_name", "phone_number",)
+
+    first_name: str
+    last_name: str
+    email: str
+    phone_number: str | None
+
+    def __init__(
+        self,
+        *,
+        first_name: str,
+        last_name: str,
+        email: str,
+        phone_number: str | None = None,
+    ) -> None:
+        self.first_name = first_name
+        self.last_name = last_name
+        self.email = email
+        self.phone_number = phone_number
 
 
 class CountryValidationRules(Model):
@@ -565,6 +867,223 @@ class CustomerFilter(Model):
         self.operator = operator
 
 
+class CustomerQualification(Model):
+    """A customer qualification and its vetting.
+
+    Attributes:
+        qualification: E.g. `Education`, `GovernmentCommunityCloud`, `StateOwnedEntity`.
+        vetting_reason: Why vetting denied it.
+        vetting_create_date: When vetting started.
+    """
+
+    __slots__ = ("qualification", "vetting_create_date", "vetting_reason", "vetting_status",)
+
+    qualification: str
+    vetting_status: VettingStatus | None
+    vetting_reason: str | None
+    vetting_create_date: datetime.datetime | None
+
+    def __init__(
+        self,
+        *,
+        qualification: str,
+        vetting_status: VettingStatus | None = None,
+        vetting_reason: str | None = None,
+        vetting_create_date: datetime.datetime | None = None,
+    ) -> None:
+        self.qualification = qualification
+        self.vetting_status = vetting_status
+        self.vetting_reason = vetting_reason
+        self.vetting_create_date = vetting_create_date
+
+
+class CustomerQualificationRequest(Model):
+    """A qualification to ask for. `Education` needs `educationSegment` (and should have `website`);
+    `GovernmentCommunityCloud` needs `validationCode`.
+
+    Attributes:
+        website: The education customer's website (recommended for Education).
+        validation_code: A `validationId` from `listValidationCodes` (required for GovernmentCommunityCloud).
+    """
+
+    __slots__ = ("education_segment", "qualification", "validation_code", "website",)
+
+    qualification: QualificationKind
+    education_segment: EducationSegment | None
+    website: str | None
+    validation_code: str | None
+
+    def __init__(
+        self,
+        *,
+        qualification: QualificationKind,
+        education_segment: EducationSegment | None = None,
+        website: str | None = None,
+        validation_code: str | None = None,
+    ) -> None:
+        self.qualification = qualification
+        self.education_segment = education_segment
+        self.website = website
+        self.validation_code = validation_code
+
+
+class CustomerUser(Model):
+    """A user account in the customer's tenant.
+
+    Attributes:
+        id: The user's object id in the customer's tenant (a GUID).
+        user_principal_name: The sign-in name, in one of the customer's domains.
+        usage_location: Where the user will use the licences (ISO 3166-1 alpha-2).
+        immutable_id: Id for directory synchronisation (required with a custom domain).
+        last_directory_sync_time: The last directory synchronisation (Azure AD Connect only).
+        soft_deletion_time: When the user was deleted; it is purged 30 days later.
+    """
+
+    __slots__ = ("attributes", "display_name", "first_name", "id", "immutable_id", "last_directory_sync_time", "last_name", "links", "password_profile", "phone_number", "soft_deletion_time", "state", "usage_location", "user_domain_type", "user_principal_name",)
+
+    id: str | None
+    user_principal_name: str | None
+    first_name: str | None
+    last_name: str | None
+    display_name: str | None
+    usage_location: str | None
+    immutable_id: str | None
+    phone_number: str | None
+    password_profile: PasswordProfile | None
+    last_directory_sync_time: datetime.datetime | None
+    user_domain_type: UserDomainType | None
+    state: UserState | None
+    soft_deletion_time: datetime.datetime | None
+    links: ResourceLinks | None
+    attributes: ResourceAttributes | None
+
+    def __init__(
+        self,
+        *,
+        id: str | None = None,
+        user_principal_name: str | None = None,
+        first_name: str | None = None,
+        last_name: str | None = None,
+        display_name: str | None = None,
+        usage_location: str | None = None,
+        immutable_id: str | None = None,
+        phone_number: str | None = None,
+        password_profile: PasswordProfile | None = None,
+        last_directory_sync_time: datetime.datetime | None = None,
+        user_domain_type: UserDomainType | None = None,
+        state: UserState | None = None,
+        soft_deletion_time: datetime.datetime | None = None,
+        links: ResourceLinks | None = None,
+        attributes: ResourceAttributes | None = None,
+    ) -> None:
+        self.id = id
+        self.user_principal_name = user_principal_name
+        self.first_name = first_name
+        self.last_name = last_name
+        self.display_name = display_name
+        self.usage_location = usage_location
+        self.immutable_id = immutable_id
+        self.phone_number = phone_number
+        self.password_profile = password_profile
+        self.last_directory_sync_time = last_directory_sync_time
+        self.user_domain_type = user_domain_type
+        self.state = state
+        self.soft_deletion_time = soft_deletion_time
+        self.links = links
+        self.attributes = attributes
+
+
+class CustomerUserCollection(Model):
+    """A seek-based page of a customer's users, paged like `CustomerCollection`.
+
+    Attributes:
+        total_count: Number of items in this page.
+        continuation_token: Opaque token for the next page; send it as `MS-ContinuationToken` with `seekOperation=Next`.
+    """
+
+    __slots__ = ("attributes", "continuation_token", "items", "links", "total_count",)
+
+    total_count: int
+    items: list[CustomerUser]
+    links: ResourceLinks | None
+    continuation_token: str | None
+    attributes: ResourceAttributes | None
+
+    def __init__(
+        self,
+        *,
+        total_count: int,
+        items: list[CustomerUser],
+        links: ResourceLinks | None = None,
+        continuation_token: str | None = None,
+        attributes: ResourceAttributes | None = None,
+    ) -> None:
+        self.total_count = total_count
+        self.items = items
+        self.links = links
+        self.continuation_token = continuation_token
+        self.attributes = attributes
+
+
+class CustomerUserUpdate(Model):
+    """The members of a user to change; members left out stay as they are. `state: active` restores a
+    deleted user.
+
+    Attributes:
+    """
+
+    __slots__ = ("display_name", "first_name", "last_name", "password_profile", "phone_number", "state", "usage_location", "user_principal_name",)
+
+    user_principal_name: str | None
+    first_name: str | None
+    last_name: str | None
+    display_name: str | None
+    usage_location: str | None
+    phone_number: str | None
+    password_profile: PasswordProfile | None
+    state: UserRestore | None
+
+    def __init__(
+        self,
+        *,
+        user_principal_name: str | None = None,
+        first_name: str | None = None,
+        last_name: str | None = None,
+        display_name: str | None = None,
+        usage_location: str | None = None,
+        phone_number: str | None = None,
+        password_profile: PasswordProfile | None = None,
+        state: UserRestore | None = None,
+    ) -> None:
+        self.user_principal_name = user_principal_name
+        self.first_name = first_name
+        self.last_name = last_name
+        self.display_name = display_name
+        self.usage_location = usage_location
+        self.phone_number = phone_number
+        self.password_profile = password_profile
+        self.state = state
+
+
+class DirectSignedCustomerAgreementStatus(Model):
+    """Whether the customer accepted the Microsoft Customer Agreement themselves.
+
+    Attributes:
+        is_signed: True when the customer signed (accepted) the agreement directly.
+    """
+
+    __slots__ = ("is_signed",)
+
+    is_signed: bool
+
+    def __init__(
+        self,
+        *,
+        is_signed: bool,
+    ) -> None:
+        self.is_signed = is_signed
+
+
 class ErrorResponse(Model):
     """The Partner Center error body. `code` and `description` are always present (`description` at
     most 1024 characters), `source` names the failing component (e.g. `PartnerFD`). Newer services
@@ -671,6 +1190,90 @@ class Link(Model):
         self.body = body
 
 
+class ManagedService(Model):
+    """A customer service the partner administers through delegated admin privileges.
+
+    Attributes:
+        id: E.g. `Exchange`, `MicrosoftCommunicationsOnline`.
+        group_name: E.g. `Office`.
+    """
+
+    __slots__ = ("attributes", "group_name", "id", "links", "name",)
+
+    id: str | None
+    name: str | None
+    group_name: str | None
+    links: ManagedServiceLinks | None
+    attributes: ResourceAttributes | None
+
+    def __init__(
+        self,
+        *,
+        id: str | None = None,
+        name: str | None = None,
+        group_name: str | None = None,
+        links: ManagedServiceLinks | None = None,
+        attributes: ResourceAttributes | None = None,
+    ) -> None:
+        self.id = id
+        self.name = name
+        self.group_name = group_name
+        self.links = links
+        self.attributes = attributes
+
+
+class ManagedServiceCollection(Model):
+    """A customer's managed services (not paged).
+
+    Attributes:
+        total_count: Number of items.
+    """
+
+    __slots__ = ("attributes", "items", "links", "total_count",)
+
+    total_count: int
+    items: list[ManagedService]
+    links: ResourceLinks | None
+    attributes: ResourceAttributes | None
+
+    def __init__(
+        self,
+        *,
+        total_count: int,
+        items: list[ManagedService],
+        links: ResourceLinks | None = None,
+        attributes: ResourceAttributes | None = None,
+    ) -> None:
+        self.total_count = total_count
+        self.items = items
+        self.links = links
+        self.attributes = attributes
+
+
+class ManagedServiceLinks(Model):
+    """Microsoft 365 portal links to administer a service.
+
+    Attributes:
+    """
+
+    __slots__ = ("admin_service", "service_health", "service_ticket",)
+
+    admin_service: Link | None
+    service_health: Link | None
+    service_ticket: Link | None
+
+    def __init__(
+        self,
+        *,
+        admin_service: Link | None = None,
+        service_health: Link | None = None,
+        service_ticket: Link | None = None,
+    ) -> None:
+        self.admin_service = admin_service
+        self.service_health = service_health
+        self.service_ticket = service_ticket
+
+
 class NewCustomer(Model):
     """The body of `createCustomer`: a `Customer` that has a company profile (with `domain`) and a billing
     profile (with `email`, `culture`, `language`, `companyName`, `defaultAddress`). Set
@@ -732,6 +1335,48 @@ class NewCustomer(Model):
         self.tags = tags
         self.links = links
         self.attributes = attributes
+
+
+class NewCustomerUser(Model):
+    """A user to create; the service adds the read-only members of `CustomerUser`.
+
+    Attributes:
+        user_principal_name: The sign-in name, in one of the customer's domains and unique in the tenant.
+        usage_location: Where the user will use the licences (ISO 3166-1 alpha-2).
+        immutable_id: Id for directory synchronisation (required with a custom domain).
+    """
+
+    __slots__ = ("display_name", "first_name", "immutable_id", "last_name", "password_profile", "phone_number", "usage_location", "user_principal_name",)
+
+    user_principal_name: str
+    first_name: str | None
+    last_name: str | None
+    display_name: str
+    usage_location: str | None
+    immutable_id: str | None
+    phone_number: str | None
+    password_profile: PasswordProfile
+
+    def __init__(
+        self,
+        *,
+        user_principal_name: str,
+        first_name: str | None = None,
+        last_name: str | None = None,
+        display_name: str,
+        usage_location: str | None = None,
+        immutable_id: str | None = None,
+        phone_number: str | None = None,
+        password_profile: PasswordProfile,
+    ) -> None:
+        self.user_principal_name = user_principal_name
+        self.first_name = first_name
+        self.last_name = last_name
+        self.display_name = display_name
+        self.usage_location = usage_location
+        self.immutable_id = immutable_id
+        self.phone_number = phone_number
+        self.password_profile = password_profile
 
 
 class PartnerRelationship(Model):
@@ -801,6 +1446,87 @@ class PartnerRelationshipCollection(Model):
         self.items = items
         self.links = links
         self.attributes = attributes
+
+
+class PasswordProfile(Model):
+    """A user's password, and whether it must be changed at the next sign-in.
+
+    Attributes:
+        password: The password: 8 to 256 characters with three of lower case, upper case, digits and symbols. A secret; the service echoes it in the answer.
+        force_change_password: Whether the user must change the password at the next sign-in.
+    """
+
+    __slots__ = ("force_change_password", "password",)
+
+    password: str
+    force_change_password: bool | None
+
+    def __init__(
+        self,
+        *,
+        password: str,
+        force_change_password: bool | None = None,
+    ) -> None:
+        self.password = password
+        self.force_change_password = force_change_password
+
+
+class ProductSku(Model):
+    """The product a licence is for.
+
+    Attributes:
+        target_type: `User` or `Tenant`.
+        license_group_id: `group1` or `group2`.
+    """
+
+    __slots__ = ("id", "license_group_id", "name", "sku_part_number", "target_type",)
+
+    id: str | None
+    name: str | None
+    sku_part_number: str | None
+    target_type: str | None
+    license_group_id: str | None
+
+    def __init__(
+        self,
+        *,
+        id: str | None = None,
+        name: str | None = None,
+        sku_part_number: str | None = None,
+        target_type: str | None = None,
+        license_group_id: str | None = None,
+    ) -> None:
+        self.id = id
+        self.name = name
+        self.sku_part_number = sku_part_number
+        self.target_type = target_type
+        self.license_group_id = license_group_id
+
+
+class RelationshipFilter(Model):
+    """The relationship-list filter, sent as URL-encoded JSON in the `filter` query parameter
+    (PascalCase keys). Only partner names starting with `Value` (case-insensitive) can be searched.
+
+    Attributes:
+        value: The start of the partner name.
+    """
+
+    __slots__ = ("field", "operator", "value",)
+
+    field: RelationshipSearchField
+    value: str
+    operator: FieldFilterOperation
+
+    def __init__(
+        self,
+        *,
+        field: RelationshipSearchField,
+        value: str,
+        operator: FieldFilterOperation,
+    ) -> None:
+        self.field = field
+        self.value = value
+        self.operator = operator
 
 
 class RelationshipRequest(Model):
@@ -873,6 +1599,112 @@ class ResourceLinks(Model):
         self.previous = previous
 
 
+class ServicePlan(Model):
+    """A service plan included in a licence.
+
+    Attributes:
+        capability_status: E.g. `Enabled`.
+    """
+
+    __slots__ = ("capability_status", "display_name", "id", "service_name", "target_type",)
+
+    id: str | None
+    display_name: str | None
+    service_name: str | None
+    capability_status: str | None
+    target_type: str | None
+
+    def __init__(
+        self,
+        *,
+        id: str | None = None,
+        display_name: str | None = None,
+        service_name: str | None = None,
+        capability_status: str | None = None,
+        target_type: str | None = None,
+    ) -> None:
+        self.id = id
+        self.display_name = display_name
+        self.service_name = service_name
+        self.capability_status = capability_status
+        self.target_type = target_type
+
+
+class SubscribedSku(Model):
+    """A licence the customer has, with its unit counts.
+
+    Attributes:
+        available_units: Units left to assign (`totalUnits - consumedUnits`).
+        capability_status: E.g. `Enabled`.
+    """
+
+    __slots__ = ("active_units", "attributes", "available_units", "capability_status", "consumed_units", "product_sku", "service_plans", "suspended_units", "total_units", "warning_units",)
+
+    available_units: int | None
+    active_units: int | None
+    consumed_units: int | None
+    suspended_units: int | None
+    total_units: int | None
+    warning_units: int | None
+    product_sku: ProductSku | None
+    service_plans: list[ServicePlan] | None
+    capability_status: str | None
+    attributes: ResourceAttributes | None
+
+    def __init__(
+        self,
+        *,
+        available_units: int | None = None,
+        active_units: int | None = None,
+        consumed_units: int | None = None,
+        suspended_units: int | None = None,
+        total_units: int | None = None,
+        warning_units: int | None = None,
+        product_sku: ProductSku | None = None,
+        service_plans: list[ServicePlan] | None = None,
+        capability_status: str | None = None,
+        attributes: ResourceAttributes | None = None,
+    ) -> None:
+        self.available_units = available_units
+        self.active_units = active_units
+        self.consumed_units = consumed_units
+        self.suspended_units = suspended_units
+        self.total_units = total_units
+        self.warning_units = warning_units
+        self.product_sku = product_sku
+        self.service_plans = service_plans
+        self.capability_status = capability_status
+        self.attributes = attributes
+
+
+class SubscribedSkuCollection(Model):
+    """A customer's licences (not paged).
+
+    Attributes:
+        total_count: Number of items.
+    """
+
+    __slots__ = ("attributes", "items", "links", "total_count",)
+
+    total_count: int
+    items: list[SubscribedSku]
+    links: ResourceLinks | None
+    attributes: ResourceAttributes | None
+
+    def __init__(
+        self,
+        *,
+        total_count: int,
+        items: list[SubscribedSku],
+        links: ResourceLinks | None = None,
+        attributes: ResourceAttributes | None = None,
+    ) -> None:
+        self.total_count = total_count
+        self.items = items
+        self.links = links
+        self.attributes = attributes
+
+
 class ThrottleResponse(Model):
     """The body of a 429 answer; unlike other errors it has no `code`.
 
@@ -919,6 +1751,69 @@ class UserCredentials(Model):
         self.password = password
 
 
+class UserFilter(Model):
+    """The user-list filter, sent as URL-encoded JSON in the `filter` query parameter (PascalCase keys).
+    `UserState equals Inactive` lists the deleted users.
+
+    Attributes:
+        value: `Inactive` for deleted users, `Active` for the others (case-insensitive).
+    """
+
+    __slots__ = ("field", "operator", "value",)
+
+    field: UserSearchField
+    value: str
+    operator: FieldFilterOperation
+
+    def __init__(
+        self,
+        *,
+        field: UserSearchField,
+        value: str,
+        operator: FieldFilterOperation,
+    ) -> None:
+        self.field = field
+        self.value = value
+        self.operator = operator
+
+
+class ValidationCode(Model):
+    """A GCC validation code of the partner.
+
+    Attributes:
+        organization_name: The organisation named during validation.
+        validation_id: The code, e.g. `12345`; a GCC qualification's `validationCode`.
+        max_creates: How many customers the code may qualify.
+        remaining_creates: How many it may still qualify.
+    """
+
+    __slots__ = ("e_tag", "max_creates", "organization_name", "partner_id", "remaining_creates", "validation_id",)
+
+    partner_id: str | None
+    organization_name: str | None
+    validation_id: str | None
+    max_creates: int | None
+    remaining_creates: int | None
+    e_tag: str | None
+
+    def __init__(
+        self,
+        *,
+        partner_id: str | None = None,
+        organization_name: str | None = None,
+        validation_id: str | None = None,
+        max_creates: int | None = None,
+        remaining_creates: int | None = None,
+        e_tag: str | None = None,
+    ) -> None:
+        self.partner_id = partner_id
+        self.organization_name = organization_name
+        self.validation_id = validation_id
+        self.max_creates = max_creates
+        self.remaining_creates = remaining_creates
+        self.e_tag = e_tag
+
+
 CustomerRelationshipUpdate = Customer
 
 
@@ -949,6 +1844,50 @@ define_fields(
     Field("validation_message", "validationMessage", SCALAR),
     Field("links", "links", model(ResourceLinks)),
     Field("attributes", "attributes", model(ResourceAttributes)),
+)
+define_fields(
+    Agreement,
+    Field("user_id", "userId", SCALAR),
+    Field("primary_contact", "primaryContact", model(Contact)),
+    Field("template_id", "templateId", SCALAR),
+    Field("date_agreed", "dateAgreed", DATE_TIME),
+    Field("type", "type", SCALAR),
+    Field("agreement_link", "agreementLink", SCALAR),
+)
+define_fields(
+    AgreementCollection,
+    Field("total_count", "totalCount", SCALAR),
+    Field("items", "items", list_of(model(Agreement))),
+    Field("links", "links", model(ResourceLinks)),
+    Field("attributes", "attributes", model(ResourceAttributes)),
+)
+define_fields(
+    AgreementDocument,
+    Field("country", "country", SCALAR),
+    Field("language", "language", SCALAR),
+    Field("display_uri", "displayUri", SCALAR),
+    Field("download_uri", "downloadUri", SCALAR),
+)
+define_fields(
+    AgreementMetaData,
+    Field("template_id", "templateId", SCALAR),
+    Field("agreement_type", "agreementType", SCALAR),
+    Field("agreement_link", "agreementLink", SCALAR),
+    Field("version_rank", "versionRank", SCALAR),
+)
+define_fields(
+    AgreementMetaDataCollection,
+    Field("total_count", "totalCount", SCALAR),
+    Field("items", "items", list_of(model(AgreementMetaData))),
+    Field("links", "links", model(ResourceLinks)),
+    Field("attributes", "attributes", model(ResourceAttributes)),
+)
+define_fields(
+    Contact,
+    Field("first_name", "firstName", SCALAR),
+    Field("last_name", "lastName", SCALAR),
+    Field("email", "email", SCALAR),
+    Field("phone_number", "phoneNumber", SCALAR),
 )
 define_fields(
     CountryValidationRules,
@@ -1030,6 +1969,61 @@ define_fields(
     Field("operator", "Operator", enum_of(FieldFilterOperation)),
 )
 define_fields(
+    CustomerQualification,
+    Field("qualification", "qualification", SCALAR),
+    Field("vetting_status", "vettingStatus", enum_of(VettingStatus)),
+    Field("vetting_reason", "vettingReason", SCALAR),
+    Field("vetting_create_date", "vettingCreateDate", DATE_TIME),
+)
+define_fields(
+    CustomerQualificationRequest,
+    Field("qualification", "qualification", enum_of(QualificationKind)),
+    Field("education_segment", "educationSegment", enum_of(EducationSegment)),
+    Field("website", "website", SCALAR),
+    Field("validation_code", "validationCode", SCALAR),
+)
+define_fields(
+    CustomerUser,
+    Field("id", "id", SCALAR),
+    Field("user_principal_name", "userPrincipalName", SCALAR),
+    Field("first_name", "firstName", SCALAR),
+    Field("last_name", "lastName", SCALAR),
+    Field("display_name", "displayName", SCALAR),
+    Field("usage_location", "usageLocation", SCALAR),
+    Field("immutable_id", "immutableId", SCALAR),
+    Field("phone_number", "phoneNumber", SCALAR),
+    Field("password_profile", "passwordProfile", model(PasswordProfile)),
+    Field("last_directory_sync_time", "lastDirectorySyncTime", DATE_TIME),
+    Field("user_domain_type", "userDomainType", enum_of(UserDomainType)),
+    Field("state", "state", enum_of(UserState)),
+    Field("soft_deletion_time", "softDeletionTime", DATE_TIME),
+    Field("links", "links", model(ResourceLinks)),
+    Field("attributes", "attributes", model(ResourceAttributes)),
+)
+define_fields(
+    CustomerUserCollection,
+    Field("total_count", "totalCount", SCALAR),
+    Field("items", "items", list_of(model(CustomerUser))),
+    Field("links", "links", model(ResourceLinks)),
+    Field("continuation_token", "continuationToken", SCALAR),
+    Field("attributes", "attributes", model(ResourceAttributes)),
+)
+define_fields(
+    CustomerUserUpdate,
+    Field("user_principal_name", "userPrincipalName", SCALAR),
+    Field("first_name", "firstName", SCALAR),
+    Field("last_name", "lastName", SCALAR),
+    Field("display_name", "displayName", SCALAR),
+    Field("usage_location", "usageLocation", SCALAR),
+    Field("phone_number", "phoneNumber", SCALAR),
+    Field("password_profile", "passwordProfile", model(PasswordProfile)),
+    Field("state", "state", enum_of(UserRestore)),
+)
+define_fields(
+    DirectSignedCustomerAgreementStatus,
+    Field("is_signed", "isSigned", SCALAR),
+)
+define_fields(
     ErrorResponse,
     Field("code", "code", SCALAR),
     Field("description", "description", SCALAR),
@@ -1054,6 +2048,27 @@ define_fields(
     Field("body", "body", SCALAR),
 )
 define_fields(
+    ManagedService,
+    Field("id", "id", SCALAR),
+    Field("name", "name", SCALAR),
+    Field("group_name", "groupName", SCALAR),
+    Field("links", "links", model(ManagedServiceLinks)),
+    Field("attributes", "attributes", model(ResourceAttributes)),
+)
+define_fields(
+    ManagedServiceCollection,
+    Field("total_count", "totalCount", SCALAR),
+    Field("items", "items", list_of(model(ManagedService))),
+    Field("links", "links", model(ResourceLinks)),
+    Field("attributes", "attributes", model(ResourceAttributes)),
+)
+define_fields(
+    ManagedServiceLinks,
+    Field("admin_service", "adminService", model(Link)),
+    Field("service_health", "serviceHealth", model(Link)),
+    Field("service_ticket", "serviceTicket", model(Link)),
+)
+define_fields(
     NewCustomer,
     Field("id", "id", SCALAR),
     Field("commerce_id", "commerceId", SCALAR),
@@ -1068,6 +2083,17 @@ define_fields(
     Field("tags", "tags", SCALAR),
     Field("links", "links", model(ResourceLinks)),
     Field("attributes", "attributes", model(ResourceAttributes)),
+)
+define_fields(
+    NewCustomerUser,
+    Field("user_principal_name", "userPrincipalName", SCALAR),
+    Field("first_name", "firstName", SCALAR),
+    Field("last_name", "lastName", SCALAR),
+    Field("display_name", "displayName", SCALAR),
+    Field("usage_location", "usageLocation", SCALAR),
+    Field("immutable_id", "immutableId", SCALAR),
+    Field("phone_number", "phoneNumber", SCALAR),
+    Field("password_profile", "passwordProfile", model(PasswordProfile)),
 )
 define_fields(
     PartnerRelationship,
@@ -1087,6 +2113,25 @@ define_fields(
     Field("attributes", "attributes", model(ResourceAttributes)),
 )
 define_fields(
+    PasswordProfile,
+    Field("password", "password", SCALAR, secret=True),
+    Field("force_change_password", "forceChangePassword", SCALAR),
+)
+define_fields(
+    ProductSku,
+    Field("id", "id", SCALAR),
+    Field("name", "name", SCALAR),
+    Field("sku_part_number", "skuPartNumber", SCALAR),
+    Field("target_type", "targetType", SCALAR),
+    Field("license_group_id", "licenseGroupId", SCALAR),
+)
+define_fields(
+    RelationshipFilter,
+    Field("field", "Field", enum_of(RelationshipSearchField)),
+    Field("value", "Value", SCALAR),
+    Field("operator", "Operator", enum_of(FieldFilterOperation)),
+)
+define_fields(
     RelationshipRequest,
     Field("url", "url", SCALAR),
     Field("attributes", "attributes", model(ResourceAttributes)),
@@ -1103,6 +2148,34 @@ define_fields(
     Field("previous", "previous", model(Link)),
 )
 define_fields(
+    ServicePlan,
+    Field("id", "id", SCALAR),
+    Field("display_name", "displayName", SCALAR),
+    Field("service_name", "serviceName", SCALAR),
+    Field("capability_status", "capabilityStatus", SCALAR),
+    Field("target_type", "targetType", SCALAR),
+)
+define_fields(
+    SubscribedSku,
+    Field("available_units", "availableUnits", SCALAR),
+    Field("active_units", "activeUnits", SCALAR),
+    Field("consumed_units", "consumedUnits", SCALAR),
+    Field("suspended_units", "suspendedUnits", SCALAR),
+    Field("total_units", "totalUnits", SCALAR),
+    Field("warning_units", "warningUnits", SCALAR),
+    Field("product_sku", "productSku", model(ProductSku)),
+    Field("service_plans", "servicePlans", list_of(model(ServicePlan))),
+    Field("capability_status", "capabilityStatus", SCALAR),
+    Field("attributes", "attributes", model(ResourceAttributes)),
+)
+define_fields(
+    SubscribedSkuCollection,
+    Field("total_count", "totalCount", SCALAR),
+    Field("items", "items", list_of(model(SubscribedSku))),
+    Field("links", "links", model(ResourceLinks)),
+    Field("attributes", "attributes", model(ResourceAttributes)),
+)
+define_fields(
     ThrottleResponse,
     Field("status_code", "statusCode", SCALAR),
     Field("message", "message", SCALAR),
@@ -1111,4 +2184,19 @@ define_fields(
     UserCredentials,
     Field("user_name", "userName", SCALAR),
     Field("password", "password", SCALAR, secret=True),
+)
+define_fields(
+    UserFilter,
+    Field("field", "Field", enum_of(UserSearchField)),
+    Field("value", "Value", SCALAR),
+    Field("operator", "Operator", enum_of(FieldFilterOperation)),
+)
+define_fields(
+    ValidationCode,
+    Field("partner_id", "partnerId", SCALAR),
+    Field("organization_name", "organizationName", SCALAR),
+    Field("validation_id", "validationId", SCALAR),
+    Field("max_creates", "maxCreates", SCALAR),
+    Field("remaining_creates", "remainingCreates", SCALAR),
+    Field("e_tag", "eTag", SCALAR),
 )

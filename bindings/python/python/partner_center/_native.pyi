@@ -9,6 +9,11 @@ from typing_extensions import TypeAlias
 
 #: Every operation id ``NativeClient.call`` accepts.
 Operation: TypeAlias = Literal[
+    "listAgreementMetadata",
+    "listAgreements",
+    "createAgreement",
+    "getAgreementDocument",
+    "getDirectSignedStatus",
     "getCountryValidationRules",
     "listCustomers",
     "createCustomer",
@@ -17,10 +22,21 @@ Operation: TypeAlias = Literal[
     "deleteCustomer",
     "removeResellerRelationship",
     "listCustomerRelationships",
+    "listManagedServices",
     "checkDomainExists",
+    "listLicenses",
     "getCompanyProfile",
     "getBillingProfile",
     "updateBillingProfile",
+    "listQualifications",
+    "createQualification",
+    "listValidationCodes",
+    "listRelationships",
+    "listUsers",
+    "createUser",
+    "getUser",
+    "deleteUser",
+    "updateUser",
     "validateAddress",
 ]
 OPERATIONS: list[Operation]

@@ -43,6 +43,11 @@ impl Client {
         self.validate
     }
 
+    /// Operations on Agreements.
+    pub fn agreements(&self) -> Agreements<'_> {
+        Agreements { client: self }
+    }
+
     /// Operations on CountryValidationRules.
     pub fn country_validation_rules(&self) -> CountryValidationRules<'_> {
         CountryValidationRules {
@@ -60,9 +65,29 @@ impl Client {
         Domains { client: self }
     }
 
+    /// Operations on Licenses.
+    pub fn licenses(&self) -> Licenses<'_> {
+        Licenses { client: self }
+    }
+
     /// Operations on Profiles.
     pub fn profiles(&self) -> Profiles<'_> {
         Profiles { client: self }
+    }
+
+    /// Operations on Qualifications.
+    pub fn qualifications(&self) -> Qualifications<'_> {
+        Qualifications { client: self }
+    }
+
+    /// Operations on Relationships.
+    pub fn relationships(&self) -> Relationships<'_> {
+        Relationships { client: self }
+    }
+
+    /// Operations on Users.
+    pub fn users(&self) -> Users<'_> {
+        Users { client: self }
     }
 
     /// Operations on Validations.
@@ -309,6 +334,88 @@ impl ClientBuilder {
     }
 }
 
+/// Agreement templates, and the partner's attestation that a customer accepted the Microsoft Customer Agreement.
+#[derive(Clone, Copy, Debug)]
+pub struct Agreements<'c> {
+    client: &'c Client,
+}
+
+impl Agreements<'_> {
+    /// List agreement templates (agreement metadata)
+    ///
+    /// Returns the agreement templates of the given type; the Microsoft Customer Agreement's `templateId`
+    /// is what `createAgreement` needs. Without `agreementType` the service answers for
+    /// `MicrosoftCloudAgreement` only (backward compatibility), so ask for `MicrosoftCustomerAgreement`
+    /// explicitly. Public cloud only. App+User only (one page of the documentation also allows it for
+    /// app + user, none for app-only; see spec/NOTES.md).
+    ///
+    /// `GET /v1/agreements` · needs an App+User token
+    pub fn list_metadata(&self) -> operations::ListAgreementMetadata {
+        operations::ListAgreementMetadata::new(self.client.clone())
+    }
+
+    /// List a customer's agreement attestations
+    ///
+    /// Returns the attestations recorded for the customer, one item per confirmation. Like
+    /// `listAgreementMetadata`, a request without `agreementType` answers for `MicrosoftCloudAgreement`
+    /// only: ask for `MicrosoftCustomerAgreement` (or `*`) to see MCA attestations. The customer's own
+    /// acceptance in the admin center does not appear here (see `getDirectSignedStatus`). App+User only.
+    ///
+    /// `GET /v1/customers/{customer-tenant-id}/agreements` · needs an App+User token
+    pub fn list(&self, customer_tenant_id: ::uuid::Uuid) -> operations::ListAgreements {
+        operations::ListAgreements::new(self.client.clone(), customer_tenant_id)
+    }
+
+    /// Confirm (attest) that the customer accepted an agreement
+    ///
+    /// Records the partner's attestation that the customer accepted the Microsoft Customer Agreement.
+    /// Without it (or the customer's own acceptance, see `getDirectSignedStatus`) nothing can be ordered
+    /// for the customer (403 / 13605 on orders). Re-confirming is allowed when the contact differs;
+    /// the same contact again is refused with 400 / 600061. The template decides the stored `type`.
+    /// `dateAgreed` cannot lie in the future. App+User only; answers 201.
+    ///
+    /// `POST /v1/customers/{customer-tenant-id}/agreements` · needs an App+User token
+    pub fn create<'a>(
+        &self,
+        customer_tenant_id: ::uuid::Uuid,
+        body: &'a models::Agreement,
+    ) -> operations::CreateAgreement<'a> {
+        operations::CreateAgreement::new(self.client.clone(), customer_tenant_id, body)
+    }
+
+    /// Get links to an agreement template's text
+    ///
+    /// Returns a link to preview the agreement in a browser and one to download it (Word), in the given
+    /// country's language. Only the Microsoft Customer Agreement has documents (another template gets
+    /// 400 / 800002, an unknown one 404). The links differ on every call and expire after five minutes.
+    /// App+User only.
+    ///
+    /// `GET /v1/agreementtemplates/{agreement-template-id}/document` · needs an App+User token
+    pub fn get_document(
+        &self,
+        agreement_template_id: impl Into<String>,
+    ) -> operations::GetAgreementDocument {
+        operations::GetAgreementDocument::new(
+            self.client.clone(),
+            agreement_template_id.into(),
+        )
+    }
+
+    /// Whether the customer accepted the MCA directly
+    ///
+    /// `isSigned` is true once the customer has accepted the Microsoft Customer Agreement themselves (in
+    /// the Microsoft 365 admin center, through the invitation link); partners poll it instead of
+    /// attesting. App+User only.
+    ///
+    /// `GET /v1/customers/{customer-tenant-id}/directSignedMicrosoftCustomerAgreementStatus` · needs an App+User token
+    pub fn get_direct_signed_status(
+        &self,
+        customer_tenant_id: ::uuid::Uuid,
+    ) -> operations::GetDirectSignedStatus {
+        operations::GetDirectSignedStatus::new(self.client.clone(), customer_tenant_id)
+    }
+}
+
 /// Per-country rules for addresses, cultures, languages, phone numbers and tax identifiers.
 #[derive(Clone, Copy, Debug)]
 pub struct CountryValidationRules<'c> {
@@ -464,6 +571,20 @@ impl Customers<'_> {
             customer_tenant_id,
         )
     }
+
+    /// List the customer's services the partner administers (portal links)
+    ///
+    /// Returns the customer's services for which the partner has delegated admin privileges, each with
+    /// links to administer it, see its health and file a support ticket in the Microsoft 365 portal. Not
+    /// paged. App+User only.
+    ///
+    /// `GET /v1/customers/{customer-tenant-id}/managedservices` · needs an App+User token
+    pub fn list_managed_services(
+        &self,
+        customer_tenant_id: ::uuid::Uuid,
+    ) -> operations::ListManagedServices {
+        operations::ListManagedServices::new(self.client.clone(), customer_tenant_id)
+    }
 }
 
 /// Whether an `onmicrosoft.com` (or sandbox) domain is already taken.
@@ -482,6 +603,26 @@ impl Domains<'_> {
     /// `HEAD /v1/domains/{domain}`
     pub fn exists(&self, domain: impl Into<String>) -> operations::CheckDomainExists {
         operations::CheckDomainExists::new(self.client.clone(), domain.into())
+    }
+}
+
+/// The licences (subscribed SKUs) in a customer's tenant.
+#[derive(Clone, Copy, Debug)]
+pub struct Licenses<'c> {
+    client: &'c Client,
+}
+
+impl Licenses<'_> {
+    /// List the licences available in a customer's tenant
+    ///
+    /// Returns the customer's subscribed SKUs with their unit counts (`availableUnits` = total minus
+    /// consumed) and service plans: how a partner checks that an order's licences have landed before
+    /// assigning them. Without `licenseGroupIds` only Azure AD-managed licences (`Group1`) are listed.
+    /// Not paged. App+User only.
+    ///
+    /// `GET /v1/customers/{customer-tenant-id}/subscribedskus` · needs an App+User token
+    pub fn list(&self, customer_tenant_id: ::uuid::Uuid) -> operations::ListLicenses {
+        operations::ListLicenses::new(self.client.clone(), customer_tenant_id)
     }
 }
 
@@ -535,6 +676,171 @@ impl Profiles<'_> {
         operations::UpdateBillingProfile::new(
             self.client.clone(),
             customer_tenant_id,
+            body,
+        )
+    }
+}
+
+/// Customer qualifications (Education, Government Community Cloud, state-owned entity) and their vetting.
+#[derive(Clone, Copy, Debug)]
+pub struct Qualifications<'c> {
+    client: &'c Client,
+}
+
+impl Qualifications<'_> {
+    /// List a customer's qualifications
+    ///
+    /// Returns the customer's qualifications and where their vetting stands, as a bare JSON array (not a
+    /// collection); empty when the customer has none. App-only and App+User.
+    ///
+    /// `GET /v1/customers/{customer-tenant-id}/qualifications`
+    pub fn list(
+        &self,
+        customer_tenant_id: ::uuid::Uuid,
+    ) -> operations::ListQualifications {
+        operations::ListQualifications::new(self.client.clone(), customer_tenant_id)
+    }
+
+    /// Ask for a customer qualification (asynchronous vetting)
+    ///
+    /// Submits a qualification for vetting: `Education` (with `educationSegment`), `GovernmentCommunityCloud`
+    /// (with a `validationCode` from `listValidationCodes`) or `StateOwnedEntity`; `None`, `Nonprofit` and
+    /// other values cannot be set (400 / 800002). Answers 201 with `vettingStatus: InReview`; poll
+    /// `listQualifications` for `Approved` or `Denied`. Once in review or approved it cannot be replaced
+    /// (409); after a denial it may be asked again. App+User only.
+    ///
+    /// `POST /v1/customers/{customer-tenant-id}/qualifications` · needs an App+User token
+    pub fn create<'a>(
+        &self,
+        customer_tenant_id: ::uuid::Uuid,
+        body: &'a models::CustomerQualificationRequest,
+    ) -> operations::CreateQualification<'a> {
+        operations::CreateQualification::new(
+            self.client.clone(),
+            customer_tenant_id,
+            body,
+        )
+    }
+
+    /// List the partner's GCC validation codes
+    ///
+    /// Returns the validation codes the partner received after Microsoft confirmed its eligibility for
+    /// Government Community Cloud customers, as a bare JSON array. A code's `validationId` is the
+    /// `validationCode` of a GCC qualification. `all` is a literal path segment, not a customer id.
+    /// App-only and App+User.
+    ///
+    /// `GET /v1/customers/all/validations`
+    pub fn list_validation_codes(&self) -> operations::ListValidationCodes {
+        operations::ListValidationCodes::new(self.client.clone())
+    }
+}
+
+/// The partner's indirect resellers or providers (a reseller's id is what a customer created for it needs).
+#[derive(Clone, Copy, Debug)]
+pub struct Relationships<'c> {
+    client: &'c Client,
+}
+
+impl Relationships<'_> {
+    /// List the partner's indirect resellers (or indirect providers)
+    ///
+    /// Returns the partners related to the signed-in partner through the indirect model. An indirect
+    /// provider lists its indirect resellers with `relationship_type=IsIndirectCloudSolutionProviderOf`;
+    /// an item's `id` is what `Customer.associatedPartnerId` takes when creating a customer for that
+    /// reseller, and its `mpnId` is the reseller's partner id on record for orders. An indirect reseller
+    /// lists its providers with `IsIndirectResellerOf`. Not paged. App+User only.
+    ///
+    /// `GET /v1/relationships` · needs an App+User token
+    pub fn list(
+        &self,
+        relationship_type: impl Into<models::RelationshipQueryType>,
+    ) -> operations::ListRelationships {
+        operations::ListRelationships::new(self.client.clone(), relationship_type.into())
+    }
+}
+
+/// A customer's user accounts; deleting one is restorable for 30 days.
+#[derive(Clone, Copy, Debug)]
+pub struct Users<'c> {
+    client: &'c Client,
+}
+
+impl Users<'_> {
+    /// List, page through or filter a customer's users
+    ///
+    /// Returns the customer's users as a seek-based collection, paged exactly like `listCustomers`:
+    /// `size` for the first page, then `seekOperation=Next` with `MS-ContinuationToken` and nothing else.
+    /// Deleted users are left out unless the filter asks for them: `{"Field":"UserState","Value":"Inactive","Operator":"equals"}`
+    /// lists only the soft-deleted users (restorable for 30 days). App+User only.
+    ///
+    /// `GET /v1/customers/{customer-tenant-id}/users` · needs an App+User token
+    pub fn list(&self, customer_tenant_id: ::uuid::Uuid) -> operations::ListUsers {
+        operations::ListUsers::new(self.client.clone(), customer_tenant_id)
+    }
+
+    /// Create a user in the customer's tenant
+    ///
+    /// Creates a user account. The user principal name must be in one of the customer's domains and
+    /// unique in the tenant (deleted users not yet purged included: 409); the password must be 8 to 256
+    /// characters with three of lower case, upper case, digits and symbols. Answers 200 (not 201) with
+    /// the new user, its password profile echoed. App+User only.
+    ///
+    /// `POST /v1/customers/{customer-tenant-id}/users` · needs an App+User token
+    pub fn create<'a>(
+        &self,
+        customer_tenant_id: ::uuid::Uuid,
+        body: &'a models::NewCustomerUser,
+    ) -> operations::CreateUser<'a> {
+        operations::CreateUser::new(self.client.clone(), customer_tenant_id, body)
+    }
+
+    /// Get a customer's user by id
+    ///
+    /// Returns one user. A deleted user (soft-deleted or purged) gives 404 / 60002: list deleted users
+    /// with the `UserState` filter. App+User only.
+    ///
+    /// `GET /v1/customers/{customer-tenant-id}/users/{user-id}` · needs an App+User token
+    pub fn get(
+        &self,
+        customer_tenant_id: ::uuid::Uuid,
+        user_id: ::uuid::Uuid,
+    ) -> operations::GetUser {
+        operations::GetUser::new(self.client.clone(), customer_tenant_id, user_id)
+    }
+
+    /// Delete a customer's user (restorable for 30 days)
+    ///
+    /// Soft-deletes the user: its `state` becomes `inactive` and `softDeletionTime` is set. For 30 days
+    /// it is listed by the `UserState` filter and can be restored with `updateUser`; then it is purged for
+    /// good. App+User only.
+    ///
+    /// `DELETE /v1/customers/{customer-tenant-id}/users/{user-id}` · needs an App+User token
+    pub fn delete(
+        &self,
+        customer_tenant_id: ::uuid::Uuid,
+        user_id: ::uuid::Uuid,
+    ) -> operations::DeleteUser {
+        operations::DeleteUser::new(self.client.clone(), customer_tenant_id, user_id)
+    }
+
+    /// Update, reset the password of, or restore a customer's user
+    ///
+    /// Changes the members sent and leaves the others as they are. A `passwordProfile` resets the
+    /// password (same rules as on create). `state: active` restores a soft-deleted user within 30 days
+    /// of its deletion; any other update of a deleted user gives 404 / 60002, and `state: inactive` is
+    /// refused (delete instead). Read-only members are ignored. App+User only.
+    ///
+    /// `PATCH /v1/customers/{customer-tenant-id}/users/{user-id}` · needs an App+User token
+    pub fn update<'a>(
+        &self,
+        customer_tenant_id: ::uuid::Uuid,
+        user_id: ::uuid::Uuid,
+        body: &'a models::CustomerUserUpdate,
+    ) -> operations::UpdateUser<'a> {
+        operations::UpdateUser::new(
+            self.client.clone(),
+            customer_tenant_id,
+            user_id,
             body,
         )
     }

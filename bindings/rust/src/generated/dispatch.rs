@@ -11,6 +11,11 @@ use super::client::{Client, ClientBuilder};
 
 /// Every operation id the package can call.
 pub const OPERATIONS: &[&str] = &[
+    "listAgreementMetadata",
+    "listAgreements",
+    "createAgreement",
+    "getAgreementDocument",
+    "getDirectSignedStatus",
     "getCountryValidationRules",
     "listCustomers",
     "createCustomer",
@@ -19,10 +24,21 @@ pub const OPERATIONS: &[&str] = &[
     "deleteCustomer",
     "removeResellerRelationship",
     "listCustomerRelationships",
+    "listManagedServices",
     "checkDomainExists",
+    "listLicenses",
     "getCompanyProfile",
     "getBillingProfile",
     "updateBillingProfile",
+    "listQualifications",
+    "createQualification",
+    "listValidationCodes",
+    "listRelationships",
+    "listUsers",
+    "createUser",
+    "getUser",
+    "deleteUser",
+    "updateUser",
     "validateAddress",
 ];
 /// The client options [`client_option`] takes: the headers of the spec's
@@ -51,6 +67,59 @@ pub async fn dispatch(
     call: Call,
 ) -> Result<Outcome, Error> {
     match operation {
+        "listAgreementMetadata" => {
+            let mut request = client
+                .agreements()
+                .list_metadata()
+                .options(call.options.clone());
+            if let Some(value) = opt_param::<String>(&call, "agreementType")? {
+                request = request.agreement_type(value);
+            }
+            outcome(request.send_with_response().await?)
+        }
+        "listAgreements" => {
+            let mut request = client
+                .agreements()
+                .list(param::<::uuid::Uuid>(&call, "customer-tenant-id")?)
+                .options(call.options.clone());
+            if let Some(value) = opt_param::<String>(&call, "agreementType")? {
+                request = request.agreement_type(value);
+            }
+            outcome(request.send_with_response().await?)
+        }
+        "createAgreement" => {
+            let request_body: models::Agreement = body(&call)?;
+            let request = client
+                .agreements()
+                .create(
+                    param::<::uuid::Uuid>(&call, "customer-tenant-id")?,
+                    &request_body,
+                )
+                .options(call.options.clone());
+            outcome(request.send_with_response().await?)
+        }
+        "getAgreementDocument" => {
+            let mut request = client
+                .agreements()
+                .get_document(param::<String>(&call, "agreement-template-id")?)
+                .options(call.options.clone());
+            if let Some(value) = opt_param::<String>(&call, "language")? {
+                request = request.language(value);
+            }
+            if let Some(value) = opt_param::<String>(&call, "country")? {
+                request = request.country(value);
+            }
+            outcome(request.send_with_response().await?)
+        }
+        "getDirectSignedStatus" => {
+            let request = client
+                .agreements()
+                .get_direct_signed_status(
+                    param::<::uuid::Uuid>(&call, "customer-tenant-id")?,
+                )
+                .options(call.options.clone());
+            outcome(request.send_with_response().await?)
+        }
         "getCountryValidationRules" => {
             let request = client
                 .country_validation_rules()
@@ -136,11 +205,32 @@ pub async fn dispatch(
                 .options(call.options.clone());
             outcome(request.send_with_response().await?)
         }
+        "listManagedServices" => {
+            let request = client
+                .customers()
+                .list_managed_services(
+                    param::<::uuid::Uuid>(&call, "customer-tenant-id")?,
+                )
+                .options(call.options.clone());
+            outcome(request.send_with_response().await?)
+        }
         "checkDomainExists" => {
             let request = client
                 .domains()
                 .exists(param::<String>(&call, "domain")?)
                 .options(call.options.clone());
+            outcome(request.send_with_response().await?)
+        }
+        "listLicenses" => {
+            let mut request = client
+                .licenses()
+                .list(param::<::uuid::Uuid>(&call, "customer-tenant-id")?)
+                .options(call.options.clone());
+            if let Some(value) = opt_param::<
+                Vec<models::LicenseGroupId>,
+            >(&call, "licenseGroupIds")? {
+                request = request.license_group_ids(value);
+            }
             outcome(request.send_with_response().await?)
         }
         "getCompanyProfile" => {
@@ -169,6 +259,112 @@ pub async fn dispatch(
             if let Some(value) = opt_param::<String>(&call, "If-Match")? {
                 request = request.if_match(value);
             }
+            outcome(request.send_with_response().await?)
+        }
+        "listQualifications" => {
+            let request = client
+                .qualifications()
+                .list(param::<::uuid::Uuid>(&call, "customer-tenant-id")?)
+                .options(call.options.clone());
+            outcome(request.send_with_response().await?)
+        }
+        "createQualification" => {
+            let request_body: models::CustomerQualificationRequest = body(&call)?;
+            let mut request = client
+                .qualifications()
+                .create(
+                    param::<::uuid::Uuid>(&call, "customer-tenant-id")?,
+                    &request_body,
+                )
+                .options(call.options.clone());
+            if let Some(value) = opt_param::<String>(&call, "code")? {
+                request = request.code(value);
+            }
+            outcome(request.send_with_response().await?)
+        }
+        "listValidationCodes" => {
+            let request = client
+                .qualifications()
+                .list_validation_codes()
+                .options(call.options.clone());
+            outcome(request.send_with_response().await?)
+        }
+        "listRelationships" => {
+            let mut request = client
+                .relationships()
+                .list(
+                    param::<models::RelationshipQueryType>(&call, "relationship_type")?,
+                )
+                .options(call.options.clone());
+            if let Some(value) = opt_param::<
+                models::RelationshipFilter,
+            >(&call, "filter")? {
+                request = request.filter(value);
+            }
+            outcome(request.send_with_response().await?)
+        }
+        "listUsers" => {
+            let mut request = client
+                .users()
+                .list(param::<::uuid::Uuid>(&call, "customer-tenant-id")?)
+                .options(call.options.clone());
+            if let Some(value) = opt_param::<i32>(&call, "size")? {
+                request = request.size(value);
+            }
+            if let Some(value) = opt_param::<models::UserFilter>(&call, "filter")? {
+                request = request.filter(value);
+            }
+            if let Some(value) = opt_param::<
+                models::SeekOperation,
+            >(&call, "seekOperation")? {
+                request = request.seek_operation(value);
+            }
+            if let Some(token) = &call.continuation_token {
+                request = request.continuation_token(token.as_str());
+            }
+            outcome(request.send_with_response().await?)
+        }
+        "createUser" => {
+            let request_body: models::NewCustomerUser = body(&call)?;
+            let request = client
+                .users()
+                .create(
+                    param::<::uuid::Uuid>(&call, "customer-tenant-id")?,
+                    &request_body,
+                )
+                .options(call.options.clone());
+            outcome(request.send_with_response().await?)
+        }
+        "getUser" => {
+            let request = client
+                .users()
+                .get(
+                    param::<::uuid::Uuid>(&call, "customer-tenant-id")?,
+                    param::<::uuid::Uuid>(&call, "user-id")?,
+                )
+                .options(call.options.clone());
+            outcome(request.send_with_response().await?)
+        }
+        "deleteUser" => {
+            let request = client
+                .users()
+                .delete(
+                    param::<::uuid::Uuid>(&call, "customer-tenant-id")?,
+                    param::<::uuid::Uuid>(&call, "user-id")?,
+                )
+                .options(call.options.clone());
+            outcome(request.send_with_response().await?)
+        }
+        "updateUser" => {
+            let request_body: models::CustomerUserUpdate = body(&call)?;
+            let request = client
+                .users()
+                .update(
+                    param::<::uuid::Uuid>(&call, "customer-tenant-id")?,
+                    param::<::uuid::Uuid>(&call, "user-id")?,
+                    &request_body,
+                )
+                .options(call.options.clone());
             outcome(request.send_with_response().await?)
         }
         "validateAddress" => {

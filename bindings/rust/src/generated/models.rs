@@ -261,6 +261,157 @@ impl<'de> serde::Deserialize<'de> for AddressValidationStatus {
     }
 }
 
+/// A partner's attestation that a customer accepted an agreement. Re-confirming with a different
+/// contact adds another one; the same contact again is refused (400 / 600061).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Agreement {
+    /// The object id of the partner user who attested, taken from the App+User token.
+    ///
+    /// Set by the server; ignored in requests.
+    #[serde(
+        rename = "userId",
+        alias = "UserId",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub user_id: Option<String>,
+    #[serde(rename = "primaryContact", alias = "PrimaryContact")]
+    pub primary_contact: Contact,
+    /// The template id from `listAgreementMetadata`.
+    #[serde(rename = "templateId", alias = "TemplateId")]
+    pub template_id: String,
+    /// When the customer accepted (UTC; not in the future). The service may send it back without
+    /// an offset (e.g. `2019-08-26T00:00:00`), which means UTC.
+    #[serde(rename = "dateAgreed", alias = "DateAgreed", with = "sdk_runtime::dates")]
+    pub date_agreed: ::sdk_runtime::time::OffsetDateTime,
+    /// The agreement type, e.g. `MicrosoftCustomerAgreement`. The template decides the stored type.
+    #[serde(alias = "Type")]
+    pub r#type: String,
+    /// Where the agreement can be read (in listed attestations).
+    ///
+    /// Set by the server; ignored in requests.
+    #[serde(
+        rename = "agreementLink",
+        alias = "AgreementLink",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub agreement_link: Option<String>,
+}
+
+/// A customer's attestations (not paged).
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct AgreementCollection {
+    /// Number of items.
+    #[serde(rename = "totalCount", alias = "TotalCount")]
+    pub total_count: i32,
+    #[serde(alias = "Items")]
+    pub items: Vec<Agreement>,
+    #[serde(alias = "Links", default, skip_serializing_if = "Option::is_none")]
+    pub links: Option<ResourceLinks>,
+    #[serde(alias = "Attributes", default, skip_serializing_if = "Option::is_none")]
+    pub attributes: Option<ResourceAttributes>,
+}
+
+/// Short-lived links to an agreement's text (they expire after five minutes).
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct AgreementDocument {
+    /// The country the document is for.
+    #[serde(alias = "Country", default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    /// The document's language (`en-US` when the one asked for is not offered).
+    #[serde(alias = "Language", default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
+    /// Preview the document in a browser.
+    #[serde(
+        rename = "displayUri",
+        alias = "DisplayUri",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub display_uri: Option<String>,
+    /// Download the document (Microsoft Word format).
+    #[serde(
+        rename = "downloadUri",
+        alias = "DownloadUri",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub download_uri: Option<String>,
+}
+
+/// An agreement template. New agreement types may appear at any time.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct AgreementMetaData {
+    /// The template id: `117a77b0-9360-443b-8795-c6dedc750cf9` for the Microsoft Customer Agreement,
+    /// `998b88de-aa99-4388-a42c-1b3517d49490` for the (retired) Microsoft Cloud Agreement.
+    #[serde(
+        rename = "templateId",
+        alias = "TemplateId",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub template_id: Option<String>,
+    /// The agreement type, e.g. `MicrosoftCustomerAgreement` or `MicrosoftCloudAgreement` (a free
+    /// string: the service may add types).
+    #[serde(
+        rename = "agreementType",
+        alias = "AgreementType",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub agreement_type: Option<String>,
+    /// Where the agreement can be read, e.g. `https://aka.ms/customeragreement`.
+    #[serde(
+        rename = "agreementLink",
+        alias = "AgreementLink",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub agreement_link: Option<String>,
+    /// The template's version rank (0 in every published example).
+    #[serde(
+        rename = "versionRank",
+        alias = "VersionRank",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub version_rank: Option<i32>,
+}
+
+/// Agreement templates (not paged).
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct AgreementMetaDataCollection {
+    /// Number of items.
+    #[serde(rename = "totalCount", alias = "TotalCount")]
+    pub total_count: i32,
+    #[serde(alias = "Items")]
+    pub items: Vec<AgreementMetaData>,
+    #[serde(alias = "Links", default, skip_serializing_if = "Option::is_none")]
+    pub links: Option<ResourceLinks>,
+    #[serde(alias = "Attributes", default, skip_serializing_if = "Option::is_none")]
+    pub attributes: Option<ResourceAttributes>,
+}
+
+/// The customer-side person who accepted an agreement.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct Contact {
+    #[serde(rename = "firstName", alias = "FirstName")]
+    pub first_name: String,
+    #[serde(rename = "lastName", alias = "LastName")]
+    pub last_name: String,
+    /// The contact's email address; the customer is notified there.
+    #[serde(alias = "Email")]
+    pub email: String,
+    #[serde(
+        rename = "phoneNumber",
+        alias = "PhoneNumber",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub phone_number: Option<String>,
+}
+
 /// What the service validates for customers of one country. Shown in the .NET SDK model's wire shape;
 /// an older documented example uses another shape (see spec/NOTES.md).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -767,6 +918,64 @@ impl<'de> serde::Deserialize<'de> for CustomerPartnerRelationship {
     }
 }
 
+/// A customer qualification and its vetting.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct CustomerQualification {
+    /// E.g. `Education`, `GovernmentCommunityCloud`, `StateOwnedEntity`.
+    #[serde(alias = "Qualification")]
+    pub qualification: String,
+    #[serde(
+        rename = "vettingStatus",
+        alias = "VettingStatus",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub vetting_status: Option<VettingStatus>,
+    /// Why vetting denied it.
+    #[serde(
+        rename = "vettingReason",
+        alias = "VettingReason",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub vetting_reason: Option<String>,
+    /// When vetting started.
+    #[serde(
+        rename = "vettingCreateDate",
+        alias = "VettingCreateDate",
+        with = "sdk_runtime::dates",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub vetting_create_date: Option<::sdk_runtime::time::OffsetDateTime>,
+}
+
+/// A qualification to ask for. `Education` needs `educationSegment` (and should have `website`);
+/// `GovernmentCommunityCloud` needs `validationCode`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CustomerQualificationRequest {
+    #[serde(alias = "Qualification")]
+    pub qualification: QualificationKind,
+    #[serde(
+        rename = "educationSegment",
+        alias = "EducationSegment",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub education_segment: Option<EducationSegment>,
+    /// The education customer's website (recommended for Education).
+    #[serde(alias = "Website", default, skip_serializing_if = "Option::is_none")]
+    pub website: Option<String>,
+    /// A `validationId` from `listValidationCodes` (required for GovernmentCommunityCloud).
+    #[serde(
+        rename = "validationCode",
+        alias = "ValidationCode",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub validation_code: Option<String>,
+}
+
 /// The one `relationshipToPartner` value `removeResellerRelationship` accepts. Closed for requests;
 /// like every enum it is open if it ever appears in a response (responses use
 /// `CustomerPartnerRelationship`).
@@ -934,6 +1143,276 @@ impl serde::Serialize for CustomerSearchField {
 }
 
 impl<'de> serde::Deserialize<'de> for CustomerSearchField {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self::from)
+    }
+}
+
+/// A user account in the customer's tenant.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct CustomerUser {
+    /// The user's object id in the customer's tenant (a GUID).
+    ///
+    /// Set by the server; ignored in requests.
+    #[serde(alias = "Id", default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The sign-in name, in one of the customer's domains.
+    #[serde(
+        rename = "userPrincipalName",
+        alias = "UserPrincipalName",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub user_principal_name: Option<String>,
+    #[serde(
+        rename = "firstName",
+        alias = "FirstName",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub first_name: Option<String>,
+    #[serde(
+        rename = "lastName",
+        alias = "LastName",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub last_name: Option<String>,
+    #[serde(
+        rename = "displayName",
+        alias = "DisplayName",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub display_name: Option<String>,
+    /// Where the user will use the licences (ISO 3166-1 alpha-2).
+    #[serde(
+        rename = "usageLocation",
+        alias = "UsageLocation",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub usage_location: Option<String>,
+    /// Id for directory synchronisation (required with a custom domain).
+    #[serde(
+        rename = "immutableId",
+        alias = "ImmutableId",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub immutable_id: Option<String>,
+    #[serde(
+        rename = "phoneNumber",
+        alias = "PhoneNumber",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub phone_number: Option<String>,
+    #[serde(
+        rename = "passwordProfile",
+        alias = "PasswordProfile",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub password_profile: Option<PasswordProfile>,
+    /// The last directory synchronisation (Azure AD Connect only).
+    ///
+    /// Set by the server; ignored in requests.
+    #[serde(
+        rename = "lastDirectorySyncTime",
+        alias = "LastDirectorySyncTime",
+        with = "sdk_runtime::dates",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub last_directory_sync_time: Option<::sdk_runtime::time::OffsetDateTime>,
+    #[serde(
+        rename = "userDomainType",
+        alias = "UserDomainType",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub user_domain_type: Option<UserDomainType>,
+    #[serde(alias = "State", default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<UserState>,
+    /// When the user was deleted; it is purged 30 days later.
+    ///
+    /// Set by the server; ignored in requests.
+    #[serde(
+        rename = "softDeletionTime",
+        alias = "SoftDeletionTime",
+        with = "sdk_runtime::dates",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub soft_deletion_time: Option<::sdk_runtime::time::OffsetDateTime>,
+    #[serde(alias = "Links", default, skip_serializing_if = "Option::is_none")]
+    pub links: Option<ResourceLinks>,
+    #[serde(alias = "Attributes", default, skip_serializing_if = "Option::is_none")]
+    pub attributes: Option<ResourceAttributes>,
+}
+
+/// A seek-based page of a customer's users, paged like `CustomerCollection`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct CustomerUserCollection {
+    /// Number of items in this page.
+    #[serde(rename = "totalCount", alias = "TotalCount")]
+    pub total_count: i32,
+    #[serde(alias = "Items")]
+    pub items: Vec<CustomerUser>,
+    #[serde(alias = "Links", default, skip_serializing_if = "Option::is_none")]
+    pub links: Option<ResourceLinks>,
+    /// Opaque token for the next page; send it as `MS-ContinuationToken` with `seekOperation=Next`.
+    #[serde(
+        rename = "continuationToken",
+        alias = "ContinuationToken",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub continuation_token: Option<String>,
+    #[serde(alias = "Attributes", default, skip_serializing_if = "Option::is_none")]
+    pub attributes: Option<ResourceAttributes>,
+}
+
+/// The members of a user to change; members left out stay as they are. `state: active` restores a
+/// deleted user.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct CustomerUserUpdate {
+    #[serde(
+        rename = "userPrincipalName",
+        alias = "UserPrincipalName",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub user_principal_name: Option<String>,
+    #[serde(
+        rename = "firstName",
+        alias = "FirstName",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub first_name: Option<String>,
+    #[serde(
+        rename = "lastName",
+        alias = "LastName",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub last_name: Option<String>,
+    #[serde(
+        rename = "displayName",
+        alias = "DisplayName",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub display_name: Option<String>,
+    #[serde(
+        rename = "usageLocation",
+        alias = "UsageLocation",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub usage_location: Option<String>,
+    #[serde(
+        rename = "phoneNumber",
+        alias = "PhoneNumber",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub phone_number: Option<String>,
+    #[serde(
+        rename = "passwordProfile",
+        alias = "PasswordProfile",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub password_profile: Option<PasswordProfile>,
+    #[serde(alias = "State", default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<UserRestore>,
+}
+
+/// Whether the customer accepted the Microsoft Customer Agreement themselves.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct DirectSignedCustomerAgreementStatus {
+    /// True when the customer signed (accepted) the agreement directly.
+    #[serde(rename = "isSigned", alias = "IsSigned")]
+    pub is_signed: bool,
+}
+
+/// The kind of education customer. Closed for requests; like every enum it is open if it ever
+/// appears in a response.
+///
+/// Requests may only carry the listed values; client-side validation rejects the others.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum EducationSegment {
+    /// `K12`
+    K12,
+    /// `HigherEducation`
+    HigherEducation,
+    /// A value this version of the client does not know, kept as sent.
+    Unknown(String),
+}
+
+impl EducationSegment {
+    /// Every value the spec lists, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &["K12", "HigherEducation"];
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::K12 => "K12",
+            Self::HigherEducation => "HigherEducation",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+
+    /// Whether the spec lists this value.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
+}
+
+impl From<&str> for EducationSegment {
+    fn from(value: &str) -> Self {
+        match value {
+            "K12" => Self::K12,
+            "HigherEducation" => Self::HigherEducation,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+
+impl From<String> for EducationSegment {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "K12" => Self::K12,
+            "HigherEducation" => Self::HigherEducation,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl std::str::FromStr for EducationSegment {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for EducationSegment {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for EducationSegment {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for EducationSegment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1135,6 +1614,86 @@ pub struct KeyValuePair {
     pub value: String,
 }
 
+/// A licence group: `Group1` licences managed by Azure AD, `Group2` Minecraft. Closed for requests
+/// (matched case-insensitively); like every enum it is open if it ever appears in a response (where
+/// `productSku.licenseGroupId` spells it in lower case, `group1`).
+///
+/// Requests may only carry the listed values; client-side validation rejects the others.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum LicenseGroupId {
+    /// `Group1`
+    Group1,
+    /// `Group2`
+    Group2,
+    /// A value this version of the client does not know, kept as sent.
+    Unknown(String),
+}
+
+impl LicenseGroupId {
+    /// Every value the spec lists, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &["Group1", "Group2"];
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Group1 => "Group1",
+            Self::Group2 => "Group2",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+
+    /// Whether the spec lists this value.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
+}
+
+impl From<&str> for LicenseGroupId {
+    fn from(value: &str) -> Self {
+        match value {
+            "Group1" => Self::Group1,
+            "Group2" => Self::Group2,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+
+impl From<String> for LicenseGroupId {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "Group1" => Self::Group1,
+            "Group2" => Self::Group2,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl std::str::FromStr for LicenseGroupId {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for LicenseGroupId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for LicenseGroupId {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for LicenseGroupId {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self::from)
+    }
+}
+
 /// A link to a related resource or page. `uri` is relative to the service root and may or may not
 /// start with `/v1` (add it when missing). Replay `headers` as request headers when following it.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -1153,6 +1712,68 @@ pub struct Link {
     /// Set by the server; ignored in requests.
     #[serde(alias = "Body", default, skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
+}
+
+/// A customer service the partner administers through delegated admin privileges.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ManagedService {
+    /// E.g. `Exchange`, `MicrosoftCommunicationsOnline`.
+    #[serde(alias = "Id", default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(alias = "Name", default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// E.g. `Office`.
+    #[serde(
+        rename = "groupName",
+        alias = "GroupName",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub group_name: Option<String>,
+    #[serde(alias = "Links", default, skip_serializing_if = "Option::is_none")]
+    pub links: Option<ManagedServiceLinks>,
+    #[serde(alias = "Attributes", default, skip_serializing_if = "Option::is_none")]
+    pub attributes: Option<ResourceAttributes>,
+}
+
+/// A customer's managed services (not paged).
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ManagedServiceCollection {
+    /// Number of items.
+    #[serde(rename = "totalCount", alias = "TotalCount")]
+    pub total_count: i32,
+    #[serde(alias = "Items")]
+    pub items: Vec<ManagedService>,
+    #[serde(alias = "Links", default, skip_serializing_if = "Option::is_none")]
+    pub links: Option<ResourceLinks>,
+    #[serde(alias = "Attributes", default, skip_serializing_if = "Option::is_none")]
+    pub attributes: Option<ResourceAttributes>,
+}
+
+/// Microsoft 365 portal links to administer a service.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ManagedServiceLinks {
+    #[serde(
+        rename = "adminService",
+        alias = "AdminService",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub admin_service: Option<Link>,
+    #[serde(
+        rename = "serviceHealth",
+        alias = "ServiceHealth",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub service_health: Option<Link>,
+    #[serde(
+        rename = "serviceTicket",
+        alias = "ServiceTicket",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub service_ticket: Option<Link>,
 }
 
 /// The body of `createCustomer`: a `Customer` that has a company profile (with `domain`) and a billing
@@ -1239,6 +1860,55 @@ pub struct NewCustomer {
     pub links: Option<ResourceLinks>,
     #[serde(alias = "Attributes", default, skip_serializing_if = "Option::is_none")]
     pub attributes: Option<ResourceAttributes>,
+}
+
+/// A user to create; the service adds the read-only members of `CustomerUser`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct NewCustomerUser {
+    /// The sign-in name, in one of the customer's domains and unique in the tenant.
+    #[serde(rename = "userPrincipalName", alias = "UserPrincipalName")]
+    pub user_principal_name: String,
+    #[serde(
+        rename = "firstName",
+        alias = "FirstName",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub first_name: Option<String>,
+    #[serde(
+        rename = "lastName",
+        alias = "LastName",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub last_name: Option<String>,
+    #[serde(rename = "displayName", alias = "DisplayName")]
+    pub display_name: String,
+    /// Where the user will use the licences (ISO 3166-1 alpha-2).
+    #[serde(
+        rename = "usageLocation",
+        alias = "UsageLocation",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub usage_location: Option<String>,
+    /// Id for directory synchronisation (required with a custom domain).
+    #[serde(
+        rename = "immutableId",
+        alias = "ImmutableId",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub immutable_id: Option<String>,
+    #[serde(
+        rename = "phoneNumber",
+        alias = "PhoneNumber",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub phone_number: Option<String>,
+    #[serde(rename = "passwordProfile", alias = "PasswordProfile")]
+    pub password_profile: PasswordProfile,
 }
 
 /// A partner related to a customer through the indirect model.
@@ -1384,6 +2054,248 @@ impl<'de> serde::Deserialize<'de> for PartnerRelationshipType {
     }
 }
 
+/// A user's password, and whether it must be changed at the next sign-in.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct PasswordProfile {
+    /// The password: 8 to 256 characters with three of lower case, upper case, digits and symbols.
+    /// A secret; the service echoes it in the answer.
+    ///
+    /// A secret: printed as `[redacted]` by `Debug`.
+    #[serde(alias = "Password")]
+    pub password: ::sdk_runtime::Secret,
+    /// Whether the user must change the password at the next sign-in.
+    #[serde(
+        rename = "forceChangePassword",
+        alias = "ForceChangePassword",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub force_change_password: Option<bool>,
+}
+
+/// The product a licence is for.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ProductSku {
+    #[serde(alias = "Id", default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(alias = "Name", default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(
+        rename = "skuPartNumber",
+        alias = "SkuPartNumber",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub sku_part_number: Option<String>,
+    /// `User` or `Tenant`.
+    #[serde(
+        rename = "targetType",
+        alias = "TargetType",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub target_type: Option<String>,
+    /// `group1` or `group2`.
+    #[serde(
+        rename = "licenseGroupId",
+        alias = "LicenseGroupId",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub license_group_id: Option<String>,
+}
+
+/// The qualifications a partner may ask for. Closed for requests (matched case-insensitively);
+/// `None` and `Nonprofit` cannot be set. Like every enum it is open if it ever appears in a response.
+///
+/// Requests may only carry the listed values; client-side validation rejects the others.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum QualificationKind {
+    /// `Education`
+    Education,
+    /// `GovernmentCommunityCloud`
+    GovernmentCommunityCloud,
+    /// `StateOwnedEntity`
+    StateOwnedEntity,
+    /// A value this version of the client does not know, kept as sent.
+    Unknown(String),
+}
+
+impl QualificationKind {
+    /// Every value the spec lists, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &[
+        "Education",
+        "GovernmentCommunityCloud",
+        "StateOwnedEntity",
+    ];
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Education => "Education",
+            Self::GovernmentCommunityCloud => "GovernmentCommunityCloud",
+            Self::StateOwnedEntity => "StateOwnedEntity",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+
+    /// Whether the spec lists this value.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
+}
+
+impl From<&str> for QualificationKind {
+    fn from(value: &str) -> Self {
+        match value {
+            "Education" => Self::Education,
+            "GovernmentCommunityCloud" => Self::GovernmentCommunityCloud,
+            "StateOwnedEntity" => Self::StateOwnedEntity,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+
+impl From<String> for QualificationKind {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "Education" => Self::Education,
+            "GovernmentCommunityCloud" => Self::GovernmentCommunityCloud,
+            "StateOwnedEntity" => Self::StateOwnedEntity,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl std::str::FromStr for QualificationKind {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for QualificationKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for QualificationKind {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for QualificationKind {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self::from)
+    }
+}
+
+/// The relationship-list filter, sent as URL-encoded JSON in the `filter` query parameter
+/// (PascalCase keys). Only partner names starting with `Value` (case-insensitive) can be searched.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct RelationshipFilter {
+    #[serde(rename = "Field")]
+    pub field: RelationshipSearchField,
+    /// The start of the partner name.
+    #[serde(rename = "Value")]
+    pub value: String,
+    #[serde(rename = "Operator")]
+    pub operator: FieldFilterOperation,
+}
+
+/// Which indirect relationships `listRelationships` returns: `IsIndirectCloudSolutionProviderOf` (the
+/// caller is an indirect provider: its resellers) or `IsIndirectResellerOf` (the caller is a
+/// reseller: its providers). Closed for requests (the service also accepts the snake_case spelling);
+/// like every enum it is open if it ever appears in a response.
+///
+/// Requests may only carry the listed values; client-side validation rejects the others.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum RelationshipQueryType {
+    /// `IsIndirectCloudSolutionProviderOf`
+    IsIndirectCloudSolutionProviderOf,
+    /// `IsIndirectResellerOf`
+    IsIndirectResellerOf,
+    /// A value this version of the client does not know, kept as sent.
+    Unknown(String),
+}
+
+impl RelationshipQueryType {
+    /// Every value the spec lists, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &[
+        "IsIndirectCloudSolutionProviderOf",
+        "IsIndirectResellerOf",
+    ];
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::IsIndirectCloudSolutionProviderOf => {
+                "IsIndirectCloudSolutionProviderOf"
+            }
+            Self::IsIndirectResellerOf => "IsIndirectResellerOf",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+
+    /// Whether the spec lists this value.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
+}
+
+impl From<&str> for RelationshipQueryType {
+    fn from(value: &str) -> Self {
+        match value {
+            "IsIndirectCloudSolutionProviderOf" => {
+                Self::IsIndirectCloudSolutionProviderOf
+            }
+            "IsIndirectResellerOf" => Self::IsIndirectResellerOf,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+
+impl From<String> for RelationshipQueryType {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "IsIndirectCloudSolutionProviderOf" => {
+                Self::IsIndirectCloudSolutionProviderOf
+            }
+            "IsIndirectResellerOf" => Self::IsIndirectResellerOf,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl std::str::FromStr for RelationshipQueryType {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for RelationshipQueryType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for RelationshipQueryType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RelationshipQueryType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self::from)
+    }
+}
+
 /// The link that invites a customer into a reseller relationship.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct RelationshipRequest {
@@ -1394,6 +2306,80 @@ pub struct RelationshipRequest {
     pub url: Option<String>,
     #[serde(alias = "Attributes", default, skip_serializing_if = "Option::is_none")]
     pub attributes: Option<ResourceAttributes>,
+}
+
+/// Field a relationship filter applies to; `Name` is the only one. Closed for requests; like every
+/// enum it is open if it ever appears in a response.
+///
+/// Requests may only carry the listed values; client-side validation rejects the others.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum RelationshipSearchField {
+    /// `Name`
+    Name,
+    /// A value this version of the client does not know, kept as sent.
+    Unknown(String),
+}
+
+impl RelationshipSearchField {
+    /// Every value the spec lists, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &["Name"];
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Name => "Name",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+
+    /// Whether the spec lists this value.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
+}
+
+impl From<&str> for RelationshipSearchField {
+    fn from(value: &str) -> Self {
+        match value {
+            "Name" => Self::Name,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+
+impl From<String> for RelationshipSearchField {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "Name" => Self::Name,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl std::str::FromStr for RelationshipSearchField {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for RelationshipSearchField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for RelationshipSearchField {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RelationshipSearchField {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self::from)
+    }
 }
 
 /// Metadata of a resource: its type name and, on versioned resources, its etag. Read only, but the
@@ -1533,6 +2519,128 @@ impl<'de> serde::Deserialize<'de> for SeekOperation {
     }
 }
 
+/// A service plan included in a licence.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ServicePlan {
+    #[serde(alias = "Id", default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(
+        rename = "displayName",
+        alias = "DisplayName",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub display_name: Option<String>,
+    #[serde(
+        rename = "serviceName",
+        alias = "ServiceName",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub service_name: Option<String>,
+    /// E.g. `Enabled`.
+    #[serde(
+        rename = "capabilityStatus",
+        alias = "CapabilityStatus",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub capability_status: Option<String>,
+    #[serde(
+        rename = "targetType",
+        alias = "TargetType",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub target_type: Option<String>,
+}
+
+/// A licence the customer has, with its unit counts.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct SubscribedSku {
+    /// Units left to assign (`totalUnits - consumedUnits`).
+    #[serde(
+        rename = "availableUnits",
+        alias = "AvailableUnits",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub available_units: Option<i32>,
+    #[serde(
+        rename = "activeUnits",
+        alias = "ActiveUnits",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub active_units: Option<i32>,
+    #[serde(
+        rename = "consumedUnits",
+        alias = "ConsumedUnits",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub consumed_units: Option<i32>,
+    #[serde(
+        rename = "suspendedUnits",
+        alias = "SuspendedUnits",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub suspended_units: Option<i32>,
+    #[serde(
+        rename = "totalUnits",
+        alias = "TotalUnits",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub total_units: Option<i32>,
+    #[serde(
+        rename = "warningUnits",
+        alias = "WarningUnits",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub warning_units: Option<i32>,
+    #[serde(
+        rename = "productSku",
+        alias = "ProductSku",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub product_sku: Option<ProductSku>,
+    #[serde(
+        rename = "servicePlans",
+        alias = "ServicePlans",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub service_plans: Option<Vec<ServicePlan>>,
+    /// E.g. `Enabled`.
+    #[serde(
+        rename = "capabilityStatus",
+        alias = "CapabilityStatus",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub capability_status: Option<String>,
+    #[serde(alias = "Attributes", default, skip_serializing_if = "Option::is_none")]
+    pub attributes: Option<ResourceAttributes>,
+}
+
+/// A customer's licences (not paged).
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct SubscribedSkuCollection {
+    /// Number of items.
+    #[serde(rename = "totalCount", alias = "TotalCount")]
+    pub total_count: i32,
+    #[serde(alias = "Items")]
+    pub items: Vec<SubscribedSku>,
+    #[serde(alias = "Links", default, skip_serializing_if = "Option::is_none")]
+    pub links: Option<ResourceLinks>,
+    #[serde(alias = "Attributes", default, skip_serializing_if = "Option::is_none")]
+    pub attributes: Option<ResourceAttributes>,
+}
+
 /// The body of a 429 answer; unlike other errors it has no `code`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ThrottleResponse {
@@ -1564,4 +2672,465 @@ pub struct UserCredentials {
     /// A secret: printed as `[redacted]` by `Debug`.
     #[serde(alias = "Password", default, skip_serializing_if = "Option::is_none")]
     pub password: Option<::sdk_runtime::Secret>,
+}
+
+/// The kind of domain the user is in. Open enum.
+///
+/// The service may add values; they arrive in the catch-all variant.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum UserDomainType {
+    /// `none`
+    None,
+    /// `managed`
+    Managed,
+    /// `federated`
+    Federated,
+    /// A value this version of the client does not know, kept as sent.
+    Unknown(String),
+}
+
+impl UserDomainType {
+    /// Every value the spec lists, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &["none", "managed", "federated"];
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::None => "none",
+            Self::Managed => "managed",
+            Self::Federated => "federated",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+
+    /// Whether the spec lists this value.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
+}
+
+impl From<&str> for UserDomainType {
+    fn from(value: &str) -> Self {
+        match value {
+            "none" => Self::None,
+            "managed" => Self::Managed,
+            "federated" => Self::Federated,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+
+impl From<String> for UserDomainType {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "none" => Self::None,
+            "managed" => Self::Managed,
+            "federated" => Self::Federated,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl std::str::FromStr for UserDomainType {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for UserDomainType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for UserDomainType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UserDomainType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self::from)
+    }
+}
+
+/// The user-list filter, sent as URL-encoded JSON in the `filter` query parameter (PascalCase keys).
+/// `UserState equals Inactive` lists the deleted users.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct UserFilter {
+    #[serde(rename = "Field")]
+    pub field: UserSearchField,
+    /// `Inactive` for deleted users, `Active` for the others (case-insensitive).
+    #[serde(rename = "Value")]
+    pub value: String,
+    #[serde(rename = "Operator")]
+    pub operator: FieldFilterOperation,
+}
+
+/// The one `state` an update may set: `active`, which restores a deleted user. Closed for requests;
+/// responses use `UserState`, which is open like every enum.
+///
+/// Requests may only carry the listed values; client-side validation rejects the others.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum UserRestore {
+    /// `active`
+    Active,
+    /// A value this version of the client does not know, kept as sent.
+    Unknown(String),
+}
+
+impl UserRestore {
+    /// Every value the spec lists, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &["active"];
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Active => "active",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+
+    /// Whether the spec lists this value.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
+}
+
+impl From<&str> for UserRestore {
+    fn from(value: &str) -> Self {
+        match value {
+            "active" => Self::Active,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+
+impl From<String> for UserRestore {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "active" => Self::Active,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl std::str::FromStr for UserRestore {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for UserRestore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for UserRestore {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UserRestore {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self::from)
+    }
+}
+
+/// Field a user filter applies to: `UserState` (the documented name) or `UserStatus` (the older
+/// one). Closed for requests; like every enum it is open if it ever appears in a response.
+///
+/// Requests may only carry the listed values; client-side validation rejects the others.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum UserSearchField {
+    /// `UserState`
+    UserState,
+    /// `UserStatus`
+    UserStatus,
+    /// A value this version of the client does not know, kept as sent.
+    Unknown(String),
+}
+
+impl UserSearchField {
+    /// Every value the spec lists, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &["UserState", "UserStatus"];
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::UserState => "UserState",
+            Self::UserStatus => "UserStatus",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+
+    /// Whether the spec lists this value.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
+}
+
+impl From<&str> for UserSearchField {
+    fn from(value: &str) -> Self {
+        match value {
+            "UserState" => Self::UserState,
+            "UserStatus" => Self::UserStatus,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+
+impl From<String> for UserSearchField {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "UserState" => Self::UserState,
+            "UserStatus" => Self::UserStatus,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl std::str::FromStr for UserSearchField {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for UserSearchField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for UserSearchField {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UserSearchField {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self::from)
+    }
+}
+
+/// A user's state; `inactive` for a deleted (restorable) user. Open enum.
+///
+/// The service may add values; they arrive in the catch-all variant.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum UserState {
+    /// `active`
+    Active,
+    /// `inactive`
+    Inactive,
+    /// A value this version of the client does not know, kept as sent.
+    Unknown(String),
+}
+
+impl UserState {
+    /// Every value the spec lists, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &["active", "inactive"];
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Active => "active",
+            Self::Inactive => "inactive",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+
+    /// Whether the spec lists this value.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
+}
+
+impl From<&str> for UserState {
+    fn from(value: &str) -> Self {
+        match value {
+            "active" => Self::Active,
+            "inactive" => Self::Inactive,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+
+impl From<String> for UserState {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "active" => Self::Active,
+            "inactive" => Self::Inactive,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl std::str::FromStr for UserState {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for UserState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for UserState {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UserState {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self::from)
+    }
+}
+
+/// A GCC validation code of the partner.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+pub struct ValidationCode {
+    #[serde(
+        rename = "partnerId",
+        alias = "PartnerId",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub partner_id: Option<String>,
+    /// The organisation named during validation.
+    #[serde(
+        rename = "organizationName",
+        alias = "OrganizationName",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub organization_name: Option<String>,
+    /// The code, e.g. `12345`; a GCC qualification's `validationCode`.
+    #[serde(
+        rename = "validationId",
+        alias = "ValidationId",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub validation_id: Option<String>,
+    /// How many customers the code may qualify.
+    #[serde(
+        rename = "maxCreates",
+        alias = "MaxCreates",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub max_creates: Option<i32>,
+    /// How many it may still qualify.
+    #[serde(
+        rename = "remainingCreates",
+        alias = "RemainingCreates",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub remaining_creates: Option<i32>,
+    #[serde(
+        rename = "eTag",
+        alias = "ETag",
+        default,
+        skip_serializing_if = "Option::is_none",
+    )]
+    pub e_tag: Option<String>,
+}
+
+/// Where a qualification's vetting stands. Open enum.
+///
+/// The service may add values; they arrive in the catch-all variant.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum VettingStatus {
+    /// `InReview`
+    InReview,
+    /// `Approved`
+    Approved,
+    /// `Denied`
+    Denied,
+    /// A value this version of the client does not know, kept as sent.
+    Unknown(String),
+}
+
+impl VettingStatus {
+    /// Every value the spec lists, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &["InReview", "Approved", "Denied"];
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::InReview => "InReview",
+            Self::Approved => "Approved",
+            Self::Denied => "Denied",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+
+    /// Whether the spec lists this value.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
+}
+
+impl From<&str> for VettingStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "InReview" => Self::InReview,
+            "Approved" => Self::Approved,
+            "Denied" => Self::Denied,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+
+impl From<String> for VettingStatus {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "InReview" => Self::InReview,
+            "Approved" => Self::Approved,
+            "Denied" => Self::Denied,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl std::str::FromStr for VettingStatus {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for VettingStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for VettingStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VettingStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self::from)
+    }
 }

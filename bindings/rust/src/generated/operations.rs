@@ -12,6 +12,361 @@ use sdk_runtime::{
 use super::client::Client;
 use super::models;
 
+/// `GET /v1/agreements` (`listAgreementMetadata`): built by the client's `list_metadata` method. Await it to send it, or call [`send_with_response`](Self::send_with_response) for status and headers too.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ListAgreementMetadata {
+    client: Client,
+    options: RequestOptions,
+    agreement_type: Option<String>,
+}
+
+impl ListAgreementMetadata {
+    pub(crate) fn new(client: Client) -> Self {
+        Self {
+            client,
+            options: RequestOptions::default(),
+            agreement_type: None,
+        }
+    }
+
+    /// The agreement type: `MicrosoftCustomerAgreement`, `MicrosoftCloudAgreement`, or `*` for all. A
+    /// free string (new types may appear; an unknown one matches nothing). Without it the service
+    /// answers for `MicrosoftCloudAgreement` only, for backward compatibility.
+    pub fn agreement_type(mut self, value: impl Into<String>) -> Self {
+        self.agreement_type = Some(value.into());
+        self
+    }
+
+    sdk_runtime::request_options!();
+
+    /// Send the call and return its decoded answer.
+    pub async fn send(self) -> Result<models::AgreementMetaDataCollection, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+
+    /// Send the call; return the decoded answer with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<models::AgreementMetaDataCollection>, Error> {
+        let request = self.request()?;
+        let raw = self.client.transport().execute(request, &self.options).await?;
+        let data = raw.json()?;
+        Ok(Response::from_raw(&raw, data))
+    }
+
+    fn request(&self) -> Result<Request, Error> {
+        let mut request = Request::new(
+                "listAgreementMetadata",
+                Method::GET,
+                "/v1/agreements",
+            )
+            .requires_user();
+        if let Some(value) = &self.agreement_type {
+            request = request.query("agreementType", value.as_str());
+        }
+        Ok(request)
+    }
+}
+
+impl IntoFuture for ListAgreementMetadata {
+    type Output = Result<models::AgreementMetaDataCollection, Error>;
+    type IntoFuture = BoxFuture<'static, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// `GET /v1/customers/{customer-tenant-id}/agreements` (`listAgreements`): built by the client's `list` method. Await it to send it, or call [`send_with_response`](Self::send_with_response) for status and headers too.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ListAgreements {
+    client: Client,
+    options: RequestOptions,
+    customer_tenant_id: ::uuid::Uuid,
+    agreement_type: Option<String>,
+}
+
+impl ListAgreements {
+    pub(crate) fn new(client: Client, customer_tenant_id: ::uuid::Uuid) -> Self {
+        Self {
+            client,
+            options: RequestOptions::default(),
+            customer_tenant_id,
+            agreement_type: None,
+        }
+    }
+
+    /// The agreement type: `MicrosoftCustomerAgreement`, `MicrosoftCloudAgreement`, or `*` for all. A
+    /// free string (new types may appear; an unknown one matches nothing). Without it the service
+    /// answers for `MicrosoftCloudAgreement` only, for backward compatibility.
+    pub fn agreement_type(mut self, value: impl Into<String>) -> Self {
+        self.agreement_type = Some(value.into());
+        self
+    }
+
+    sdk_runtime::request_options!();
+
+    /// Send the call and return its decoded answer.
+    pub async fn send(self) -> Result<models::AgreementCollection, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+
+    /// Send the call; return the decoded answer with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<models::AgreementCollection>, Error> {
+        let request = self.request()?;
+        let raw = self.client.transport().execute(request, &self.options).await?;
+        let data = raw.json()?;
+        Ok(Response::from_raw(&raw, data))
+    }
+
+    fn request(&self) -> Result<Request, Error> {
+        let mut request = Request::new(
+                "listAgreements",
+                Method::GET,
+                format!(
+                    "/v1/customers/{}/agreements", sdk_runtime::encode_path_segment(&
+                    self.customer_tenant_id.to_string())
+                ),
+            )
+            .requires_user();
+        if let Some(value) = &self.agreement_type {
+            request = request.query("agreementType", value.as_str());
+        }
+        Ok(request)
+    }
+}
+
+impl IntoFuture for ListAgreements {
+    type Output = Result<models::AgreementCollection, Error>;
+    type IntoFuture = BoxFuture<'static, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// `POST /v1/customers/{customer-tenant-id}/agreements` (`createAgreement`): built by the client's `create` method. Await it to send it, or call [`send_with_response`](Self::send_with_response) for status and headers too.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct CreateAgreement<'a> {
+    client: Client,
+    options: RequestOptions,
+    customer_tenant_id: ::uuid::Uuid,
+    body: &'a models::Agreement,
+}
+
+impl<'a> CreateAgreement<'a> {
+    pub(crate) fn new(
+        client: Client,
+        customer_tenant_id: ::uuid::Uuid,
+        body: &'a models::Agreement,
+    ) -> Self {
+        Self {
+            client,
+            options: RequestOptions::default(),
+            customer_tenant_id,
+            body,
+        }
+    }
+
+    sdk_runtime::request_options!();
+
+    /// Send the call and return its decoded answer.
+    pub async fn send(self) -> Result<models::Agreement, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+
+    /// Send the call; return the decoded answer with the response's status and headers.
+    pub async fn send_with_response(self) -> Result<Response<models::Agreement>, Error> {
+        let request = self.request()?;
+        let raw = self.client.transport().execute(request, &self.options).await?;
+        let data = raw.json()?;
+        Ok(Response::from_raw(&raw, data))
+    }
+
+    fn request(&self) -> Result<Request, Error> {
+        if self.client.validates() {
+            let mut v = Validator::new();
+            self.body.validate_into(&mut v);
+            v.finish().map_err(Error::Validation)?;
+        }
+        Request::new(
+                "createAgreement",
+                Method::POST,
+                format!(
+                    "/v1/customers/{}/agreements", sdk_runtime::encode_path_segment(&
+                    self.customer_tenant_id.to_string())
+                ),
+            )
+            .requires_user()
+            .json(self.body)
+    }
+}
+
+impl<'a> IntoFuture for CreateAgreement<'a> {
+    type Output = Result<models::Agreement, Error>;
+    type IntoFuture = BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// `GET /v1/agreementtemplates/{agreement-template-id}/document` (`getAgreementDocument`): built by the client's `get_document` method. Await it to send it, or call [`send_with_response`](Self::send_with_response) for status and headers too.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetAgreementDocument {
+    client: Client,
+    options: RequestOptions,
+    agreement_template_id: String,
+    language: Option<String>,
+    country: Option<String>,
+}
+
+impl GetAgreementDocument {
+    pub(crate) fn new(client: Client, agreement_template_id: String) -> Self {
+        Self {
+            client,
+            options: RequestOptions::default(),
+            agreement_template_id,
+            language: None,
+            country: None,
+        }
+    }
+
+    /// Language of the document, e.g. `de-DE`; default `en-US`, which is also what a language the
+    /// country does not offer falls back to.
+    pub fn language(mut self, value: impl Into<String>) -> Self {
+        self.language = Some(value.into());
+        self
+    }
+
+    /// ISO 3166-1 alpha-2 country code in upper case (case-sensitive; anything else gives 400 /
+    /// 800002); default `US`.
+    pub fn country(mut self, value: impl Into<String>) -> Self {
+        self.country = Some(value.into());
+        self
+    }
+
+    sdk_runtime::request_options!();
+
+    /// Send the call and return its decoded answer.
+    pub async fn send(self) -> Result<models::AgreementDocument, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+
+    /// Send the call; return the decoded answer with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<models::AgreementDocument>, Error> {
+        let request = self.request()?;
+        let raw = self.client.transport().execute(request, &self.options).await?;
+        let data = raw.json()?;
+        Ok(Response::from_raw(&raw, data))
+    }
+
+    fn request(&self) -> Result<Request, Error> {
+        if self.client.validates() {
+            let mut v = Validator::new();
+            if let Some(value) = &self.country {
+                v.field(
+                    "country",
+                    |v| {
+                        v.pattern(value.as_str(), "^[A-Z]{2}$");
+                    },
+                );
+            }
+            v.finish().map_err(Error::Validation)?;
+        }
+        let mut request = Request::new(
+                "getAgreementDocument",
+                Method::GET,
+                format!(
+                    "/v1/agreementtemplates/{}/document",
+                    sdk_runtime::encode_path_segment(self.agreement_template_id.as_str())
+                ),
+            )
+            .requires_user();
+        if let Some(value) = &self.language {
+            request = request.query("language", value.as_str());
+        }
+        if let Some(value) = &self.country {
+            request = request.query("country", value.as_str());
+        }
+        Ok(request)
+    }
+}
+
+impl IntoFuture for GetAgreementDocument {
+    type Output = Result<models::AgreementDocument, Error>;
+    type IntoFuture = BoxFuture<'static, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// `GET /v1/customers/{customer-tenant-id}/directSignedMicrosoftCustomerAgreementStatus` (`getDirectSignedStatus`): built by the client's `get_direct_signed_status` method. Await it to send it, or call [`send_with_response`](Self::send_with_response) for status and headers too.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetDirectSignedStatus {
+    client: Client,
+    options: RequestOptions,
+    customer_tenant_id: ::uuid::Uuid,
+}
+
+impl GetDirectSignedStatus {
+    pub(crate) fn new(client: Client, customer_tenant_id: ::uuid::Uuid) -> Self {
+        Self {
+            client,
+            options: RequestOptions::default(),
+            customer_tenant_id,
+        }
+    }
+
+    sdk_runtime::request_options!();
+
+    /// Send the call and return its decoded answer.
+    pub async fn send(
+        self,
+    ) -> Result<models::DirectSignedCustomerAgreementStatus, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+
+    /// Send the call; return the decoded answer with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<models::DirectSignedCustomerAgreementStatus>, Error> {
+        let request = self.request()?;
+        let raw = self.client.transport().execute(request, &self.options).await?;
+        let data = raw.json()?;
+        Ok(Response::from_raw(&raw, data))
+    }
+
+    fn request(&self) -> Result<Request, Error> {
+        Ok(
+            Request::new(
+                    "getDirectSignedStatus",
+                    Method::GET,
+                    format!(
+                        "/v1/customers/{}/directSignedMicrosoftCustomerAgreementStatus",
+                        sdk_runtime::encode_path_segment(& self.customer_tenant_id
+                        .to_string())
+                    ),
+                )
+                .requires_user(),
+        )
+    }
+}
+
+impl IntoFuture for GetDirectSignedStatus {
+    type Output = Result<models::DirectSignedCustomerAgreementStatus, Error>;
+    type IntoFuture = BoxFuture<'static, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
 /// `GET /v1/countryvalidationrules/{country}` (`getCountryValidationRules`): built by the client's `get` method. Await it to send it, or call [`send_with_response`](Self::send_with_response) for status and headers too.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -608,6 +963,65 @@ impl IntoFuture for ListCustomerRelationships {
     }
 }
 
+/// `GET /v1/customers/{customer-tenant-id}/managedservices` (`listManagedServices`): built by the client's `list_managed_services` method. Await it to send it, or call [`send_with_response`](Self::send_with_response) for status and headers too.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ListManagedServices {
+    client: Client,
+    options: RequestOptions,
+    customer_tenant_id: ::uuid::Uuid,
+}
+
+impl ListManagedServices {
+    pub(crate) fn new(client: Client, customer_tenant_id: ::uuid::Uuid) -> Self {
+        Self {
+            client,
+            options: RequestOptions::default(),
+            customer_tenant_id,
+        }
+    }
+
+    sdk_runtime::request_options!();
+
+    /// Send the call and return its decoded answer.
+    pub async fn send(self) -> Result<models::ManagedServiceCollection, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+
+    /// Send the call; return the decoded answer with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<models::ManagedServiceCollection>, Error> {
+        let request = self.request()?;
+        let raw = self.client.transport().execute(request, &self.options).await?;
+        let data = raw.json()?;
+        Ok(Response::from_raw(&raw, data))
+    }
+
+    fn request(&self) -> Result<Request, Error> {
+        Ok(
+            Request::new(
+                    "listManagedServices",
+                    Method::GET,
+                    format!(
+                        "/v1/customers/{}/managedservices",
+                        sdk_runtime::encode_path_segment(& self.customer_tenant_id
+                        .to_string())
+                    ),
+                )
+                .requires_user(),
+        )
+    }
+}
+
+impl IntoFuture for ListManagedServices {
+    type Output = Result<models::ManagedServiceCollection, Error>;
+    type IntoFuture = BoxFuture<'static, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
 /// `HEAD /v1/domains/{domain}` (`checkDomainExists`): built by the client's `exists` method. Await it to send it, or call [`send_with_response`](Self::send_with_response) for status and headers too.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until it is awaited or sent"]
@@ -675,6 +1089,90 @@ impl CheckDomainExists {
 
 impl IntoFuture for CheckDomainExists {
     type Output = Result<bool, Error>;
+    type IntoFuture = BoxFuture<'static, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// `GET /v1/customers/{customer-tenant-id}/subscribedskus` (`listLicenses`): built by the client's `list` method. Await it to send it, or call [`send_with_response`](Self::send_with_response) for status and headers too.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ListLicenses {
+    client: Client,
+    options: RequestOptions,
+    customer_tenant_id: ::uuid::Uuid,
+    license_group_ids: Option<Vec<models::LicenseGroupId>>,
+}
+
+impl ListLicenses {
+    pub(crate) fn new(client: Client, customer_tenant_id: ::uuid::Uuid) -> Self {
+        Self {
+            client,
+            options: RequestOptions::default(),
+            customer_tenant_id,
+            license_group_ids: None,
+        }
+    }
+
+    /// Licence groups to list, repeated for several (`licenseGroupIds=Group1&licenseGroupIds=Group2`):
+    /// `Group1` licences managed by Azure AD, `Group2` Minecraft. Default `Group1`. An unknown group is
+    /// rejected with 400 / 800002.
+    pub fn license_group_ids(mut self, value: Vec<models::LicenseGroupId>) -> Self {
+        self.license_group_ids = Some(value);
+        self
+    }
+
+    sdk_runtime::request_options!();
+
+    /// Send the call and return its decoded answer.
+    pub async fn send(self) -> Result<models::SubscribedSkuCollection, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+
+    /// Send the call; return the decoded answer with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<models::SubscribedSkuCollection>, Error> {
+        let request = self.request()?;
+        let raw = self.client.transport().execute(request, &self.options).await?;
+        let data = raw.json()?;
+        Ok(Response::from_raw(&raw, data))
+    }
+
+    fn request(&self) -> Result<Request, Error> {
+        if self.client.validates() {
+            let mut v = Validator::new();
+            if let Some(value) = &self.license_group_ids {
+                v.field(
+                    "licenseGroupIds",
+                    |v| {
+                        value.validate_into(v);
+                    },
+                );
+            }
+            v.finish().map_err(Error::Validation)?;
+        }
+        let mut request = Request::new(
+                "listLicenses",
+                Method::GET,
+                format!(
+                    "/v1/customers/{}/subscribedskus", sdk_runtime::encode_path_segment(&
+                    self.customer_tenant_id.to_string())
+                ),
+            )
+            .requires_user();
+        if let Some(value) = &self.license_group_ids {
+            for item in value {
+                request = request.query("licenseGroupIds", item.as_str());
+            }
+        }
+        Ok(request)
+    }
+}
+
+impl IntoFuture for ListLicenses {
+    type Output = Result<models::SubscribedSkuCollection, Error>;
     type IntoFuture = BoxFuture<'static, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())
@@ -882,6 +1380,716 @@ impl<'a> UpdateBillingProfile<'a> {
 
 impl<'a> IntoFuture for UpdateBillingProfile<'a> {
     type Output = Result<models::CustomerBillingProfile, Error>;
+    type IntoFuture = BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// `GET /v1/customers/{customer-tenant-id}/qualifications` (`listQualifications`): built by the client's `list` method. Await it to send it, or call [`send_with_response`](Self::send_with_response) for status and headers too.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ListQualifications {
+    client: Client,
+    options: RequestOptions,
+    customer_tenant_id: ::uuid::Uuid,
+}
+
+impl ListQualifications {
+    pub(crate) fn new(client: Client, customer_tenant_id: ::uuid::Uuid) -> Self {
+        Self {
+            client,
+            options: RequestOptions::default(),
+            customer_tenant_id,
+        }
+    }
+
+    sdk_runtime::request_options!();
+
+    /// Send the call and return its decoded answer.
+    pub async fn send(self) -> Result<Vec<models::CustomerQualification>, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+
+    /// Send the call; return the decoded answer with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<Vec<models::CustomerQualification>>, Error> {
+        let request = self.request()?;
+        let raw = self.client.transport().execute(request, &self.options).await?;
+        let data = raw.json()?;
+        Ok(Response::from_raw(&raw, data))
+    }
+
+    fn request(&self) -> Result<Request, Error> {
+        Ok(
+            Request::new(
+                "listQualifications",
+                Method::GET,
+                format!(
+                    "/v1/customers/{}/qualifications", sdk_runtime::encode_path_segment(&
+                    self.customer_tenant_id.to_string())
+                ),
+            ),
+        )
+    }
+}
+
+impl IntoFuture for ListQualifications {
+    type Output = Result<Vec<models::CustomerQualification>, Error>;
+    type IntoFuture = BoxFuture<'static, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// `POST /v1/customers/{customer-tenant-id}/qualifications` (`createQualification`): built by the client's `create` method. Await it to send it, or call [`send_with_response`](Self::send_with_response) for status and headers too.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct CreateQualification<'a> {
+    client: Client,
+    options: RequestOptions,
+    customer_tenant_id: ::uuid::Uuid,
+    code: Option<String>,
+    body: &'a models::CustomerQualificationRequest,
+}
+
+impl<'a> CreateQualification<'a> {
+    pub(crate) fn new(
+        client: Client,
+        customer_tenant_id: ::uuid::Uuid,
+        body: &'a models::CustomerQualificationRequest,
+    ) -> Self {
+        Self {
+            client,
+            options: RequestOptions::default(),
+            customer_tenant_id,
+            code: None,
+            body,
+        }
+    }
+
+    /// The GCC validation code in the query, as the 2021 contract sent it; accepted when the body
+    /// has no `validationCode`. New code should use the body member.
+    pub fn code(mut self, value: impl Into<String>) -> Self {
+        self.code = Some(value.into());
+        self
+    }
+
+    sdk_runtime::request_options!();
+
+    /// Send the call and return its decoded answer.
+    pub async fn send(self) -> Result<models::CustomerQualification, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+
+    /// Send the call; return the decoded answer with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<models::CustomerQualification>, Error> {
+        let request = self.request()?;
+        let raw = self.client.transport().execute(request, &self.options).await?;
+        let data = raw.json()?;
+        Ok(Response::from_raw(&raw, data))
+    }
+
+    fn request(&self) -> Result<Request, Error> {
+        if self.client.validates() {
+            let mut v = Validator::new();
+            self.body.validate_into(&mut v);
+            v.finish().map_err(Error::Validation)?;
+        }
+        let mut request = Request::new(
+                "createQualification",
+                Method::POST,
+                format!(
+                    "/v1/customers/{}/qualifications", sdk_runtime::encode_path_segment(&
+                    self.customer_tenant_id.to_string())
+                ),
+            )
+            .requires_user()
+            .json(self.body)?;
+        if let Some(value) = &self.code {
+            request = request.query("code", value.as_str());
+        }
+        Ok(request)
+    }
+}
+
+impl<'a> IntoFuture for CreateQualification<'a> {
+    type Output = Result<models::CustomerQualification, Error>;
+    type IntoFuture = BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// `GET /v1/customers/all/validations` (`listValidationCodes`): built by the client's `list_validation_codes` method. Await it to send it, or call [`send_with_response`](Self::send_with_response) for status and headers too.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ListValidationCodes {
+    client: Client,
+    options: RequestOptions,
+}
+
+impl ListValidationCodes {
+    pub(crate) fn new(client: Client) -> Self {
+        Self {
+            client,
+            options: RequestOptions::default(),
+        }
+    }
+
+    sdk_runtime::request_options!();
+
+    /// Send the call and return its decoded answer.
+    pub async fn send(self) -> Result<Vec<models::ValidationCode>, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+
+    /// Send the call; return the decoded answer with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<Vec<models::ValidationCode>>, Error> {
+        let request = self.request()?;
+        let raw = self.client.transport().execute(request, &self.options).await?;
+        let data = raw.json()?;
+        Ok(Response::from_raw(&raw, data))
+    }
+
+    fn request(&self) -> Result<Request, Error> {
+        Ok(
+            Request::new(
+                "listValidationCodes",
+                Method::GET,
+                "/v1/customers/all/validations",
+            ),
+        )
+    }
+}
+
+impl IntoFuture for ListValidationCodes {
+    type Output = Result<Vec<models::ValidationCode>, Error>;
+    type IntoFuture = BoxFuture<'static, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// `GET /v1/relationships` (`listRelationships`): built by the client's `list` method. Await it to send it, or call [`send_with_response`](Self::send_with_response) for status and headers too.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ListRelationships {
+    client: Client,
+    options: RequestOptions,
+    relationship_type: models::RelationshipQueryType,
+    filter: Option<models::RelationshipFilter>,
+}
+
+impl ListRelationships {
+    pub(crate) fn new(
+        client: Client,
+        relationship_type: models::RelationshipQueryType,
+    ) -> Self {
+        Self {
+            client,
+            options: RequestOptions::default(),
+            relationship_type,
+            filter: None,
+        }
+    }
+
+    /// A `RelationshipFilter` serialized as JSON (PascalCase keys), URL-encoded: partners whose name
+    /// starts with the value (case-insensitive). Name and `starts_with` are the only field and operator.
+    /// A malformed filter is rejected with 400 / 800002.
+    pub fn filter(mut self, value: impl Into<models::RelationshipFilter>) -> Self {
+        self.filter = Some(value.into());
+        self
+    }
+
+    sdk_runtime::request_options!();
+
+    /// Send the call and return its decoded answer.
+    pub async fn send(self) -> Result<models::PartnerRelationshipCollection, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+
+    /// Send the call; return the decoded answer with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<models::PartnerRelationshipCollection>, Error> {
+        let request = self.request()?;
+        let raw = self.client.transport().execute(request, &self.options).await?;
+        let data = raw.json()?;
+        Ok(Response::from_raw(&raw, data))
+    }
+
+    fn request(&self) -> Result<Request, Error> {
+        if self.client.validates() {
+            let mut v = Validator::new();
+            {
+                let value = &self.relationship_type;
+                v.field(
+                    "relationship_type",
+                    |v| {
+                        value.validate_into(v);
+                    },
+                );
+            }
+            if let Some(value) = &self.filter {
+                v.field(
+                    "filter",
+                    |v| {
+                        value.validate_into(v);
+                    },
+                );
+            }
+            v.finish().map_err(Error::Validation)?;
+        }
+        let mut request = Request::new(
+                "listRelationships",
+                Method::GET,
+                "/v1/relationships",
+            )
+            .requires_user();
+        let value = &self.relationship_type;
+        request = request.query("relationship_type", value.as_str());
+        if let Some(value) = &self.filter {
+            request = request.query("filter", sdk_runtime::json_text(value)?);
+        }
+        Ok(request)
+    }
+}
+
+impl IntoFuture for ListRelationships {
+    type Output = Result<models::PartnerRelationshipCollection, Error>;
+    type IntoFuture = BoxFuture<'static, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// `GET /v1/customers/{customer-tenant-id}/users` (`listUsers`): built by the client's `list` method. Await it to send it, or call [`send_with_response`](Self::send_with_response) for status and headers too.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct ListUsers {
+    client: Client,
+    options: RequestOptions,
+    customer_tenant_id: ::uuid::Uuid,
+    size: Option<i32>,
+    filter: Option<models::UserFilter>,
+    seek_operation: Option<models::SeekOperation>,
+    continuation_token: Option<String>,
+}
+
+impl ListUsers {
+    pub(crate) fn new(client: Client, customer_tenant_id: ::uuid::Uuid) -> Self {
+        Self {
+            client,
+            options: RequestOptions::default(),
+            customer_tenant_id,
+            size: None,
+            filter: None,
+            seek_operation: None,
+            continuation_token: None,
+        }
+    }
+
+    /// Page size for the first page only, at most 500 (default 100); 0 asks for everything in one
+    /// page. Anything else is rejected with 400 / 800002.
+    pub fn size(mut self, value: i32) -> Self {
+        self.size = Some(value);
+        self
+    }
+
+    /// A `UserFilter` serialized as JSON (PascalCase keys), URL-encoded. `UserState` (or the older
+    /// spelling `UserStatus`) `equals` `Inactive` lists the soft-deleted users only; `Active` is the
+    /// default. A malformed filter is rejected with 400 / 800002.
+    pub fn filter(mut self, value: impl Into<models::UserFilter>) -> Self {
+        self.filter = Some(value.into());
+        self
+    }
+
+    /// `Next`, sent together with `MS-ContinuationToken` and no other query parameter (see
+    /// `x-pc-paging`). A malformed or unknown token is rejected with 400 / 800002.
+    pub fn seek_operation(mut self, value: impl Into<models::SeekOperation>) -> Self {
+        self.seek_operation = Some(value.into());
+        self
+    }
+
+    sdk_runtime::request_options!();
+
+    /// Fetch the page after the one that returned this continuation token (sent as `MS-ContinuationToken`).
+    pub fn continuation_token(mut self, token: impl Into<String>) -> Self {
+        self.continuation_token = Some(token.into());
+        self
+    }
+
+    /// Send the call and return this one page.
+    pub async fn send(self) -> Result<sdk_runtime::Page<models::CustomerUser>, Error> {
+        let response = self.send_with_response().await?;
+        Ok(sdk_runtime::Page {
+            items: response.data.items,
+            continuation_token: response
+                .data
+                .continuation_token
+                .filter(|t| !t.is_empty()),
+            total_count: Some(response.data.total_count as i64),
+            status: response.status,
+            headers: response.headers,
+            request_id: response.request_id,
+        })
+    }
+
+    /// Every item of every page, fetching the next page when the previous one is used up.
+    pub fn stream(
+        self,
+    ) -> futures::stream::BoxStream<'static, Result<models::CustomerUser, Error>> {
+        sdk_runtime::paginate(move |token| {
+            let mut next = self.clone();
+            if token.is_some() {
+                next.continuation_token = token;
+            }
+            next.send()
+        })
+    }
+
+    /// Send the call; return the decoded answer with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<models::CustomerUserCollection>, Error> {
+        let request = self.request()?;
+        let raw = self.client.transport().execute(request, &self.options).await?;
+        let data = raw.json()?;
+        Ok(Response::from_raw(&raw, data))
+    }
+
+    fn request(&self) -> Result<Request, Error> {
+        if self.client.validates() {
+            let mut v = Validator::new();
+            if let Some(value) = &self.size {
+                v.field(
+                    "size",
+                    |v| {
+                        v.range(*value as f64, Some(0f64), Some(500f64));
+                    },
+                );
+            }
+            if let Some(value) = &self.filter {
+                v.field(
+                    "filter",
+                    |v| {
+                        value.validate_into(v);
+                    },
+                );
+            }
+            if let Some(value) = &self.seek_operation {
+                v.field(
+                    "seekOperation",
+                    |v| {
+                        value.validate_into(v);
+                    },
+                );
+            }
+            v.finish().map_err(Error::Validation)?;
+        }
+        let mut request = Request::new(
+                "listUsers",
+                Method::GET,
+                format!(
+                    "/v1/customers/{}/users", sdk_runtime::encode_path_segment(& self
+                    .customer_tenant_id.to_string())
+                ),
+            )
+            .requires_user();
+        if let Some(token) = &self.continuation_token {
+            request = request.query("seekOperation", "Next");
+            request = request.header("MS-ContinuationToken", token.as_str());
+        } else {
+            if let Some(value) = &self.size {
+                request = request.query("size", value.to_string());
+            }
+            if let Some(value) = &self.filter {
+                request = request.query("filter", sdk_runtime::json_text(value)?);
+            }
+            if let Some(value) = &self.seek_operation {
+                request = request.query("seekOperation", value.as_str());
+            }
+        }
+        Ok(request)
+    }
+}
+
+impl IntoFuture for ListUsers {
+    type Output = Result<sdk_runtime::Page<models::CustomerUser>, Error>;
+    type IntoFuture = BoxFuture<'static, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// `POST /v1/customers/{customer-tenant-id}/users` (`createUser`): built by the client's `create` method. Await it to send it, or call [`send_with_response`](Self::send_with_response) for status and headers too.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct CreateUser<'a> {
+    client: Client,
+    options: RequestOptions,
+    customer_tenant_id: ::uuid::Uuid,
+    body: &'a models::NewCustomerUser,
+}
+
+impl<'a> CreateUser<'a> {
+    pub(crate) fn new(
+        client: Client,
+        customer_tenant_id: ::uuid::Uuid,
+        body: &'a models::NewCustomerUser,
+    ) -> Self {
+        Self {
+            client,
+            options: RequestOptions::default(),
+            customer_tenant_id,
+            body,
+        }
+    }
+
+    sdk_runtime::request_options!();
+
+    /// Send the call and return its decoded answer.
+    pub async fn send(self) -> Result<models::CustomerUser, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+
+    /// Send the call; return the decoded answer with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<models::CustomerUser>, Error> {
+        let request = self.request()?;
+        let raw = self.client.transport().execute(request, &self.options).await?;
+        let data = raw.json()?;
+        Ok(Response::from_raw(&raw, data))
+    }
+
+    fn request(&self) -> Result<Request, Error> {
+        if self.client.validates() {
+            let mut v = Validator::new();
+            self.body.validate_into(&mut v);
+            v.finish().map_err(Error::Validation)?;
+        }
+        Request::new(
+                "createUser",
+                Method::POST,
+                format!(
+                    "/v1/customers/{}/users", sdk_runtime::encode_path_segment(& self
+                    .customer_tenant_id.to_string())
+                ),
+            )
+            .requires_user()
+            .json(self.body)
+    }
+}
+
+impl<'a> IntoFuture for CreateUser<'a> {
+    type Output = Result<models::CustomerUser, Error>;
+    type IntoFuture = BoxFuture<'a, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// `GET /v1/customers/{customer-tenant-id}/users/{user-id}` (`getUser`): built by the client's `get` method. Await it to send it, or call [`send_with_response`](Self::send_with_response) for status and headers too.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct GetUser {
+    client: Client,
+    options: RequestOptions,
+    customer_tenant_id: ::uuid::Uuid,
+    user_id: ::uuid::Uuid,
+}
+
+impl GetUser {
+    pub(crate) fn new(
+        client: Client,
+        customer_tenant_id: ::uuid::Uuid,
+        user_id: ::uuid::Uuid,
+    ) -> Self {
+        Self {
+            client,
+            options: RequestOptions::default(),
+            customer_tenant_id,
+            user_id,
+        }
+    }
+
+    sdk_runtime::request_options!();
+
+    /// Send the call and return its decoded answer.
+    pub async fn send(self) -> Result<models::CustomerUser, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+
+    /// Send the call; return the decoded answer with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<models::CustomerUser>, Error> {
+        let request = self.request()?;
+        let raw = self.client.transport().execute(request, &self.options).await?;
+        let data = raw.json()?;
+        Ok(Response::from_raw(&raw, data))
+    }
+
+    fn request(&self) -> Result<Request, Error> {
+        Ok(
+            Request::new(
+                    "getUser",
+                    Method::GET,
+                    format!(
+                        "/v1/customers/{}/users/{}", sdk_runtime::encode_path_segment(&
+                        self.customer_tenant_id.to_string()),
+                        sdk_runtime::encode_path_segment(& self.user_id.to_string())
+                    ),
+                )
+                .requires_user(),
+        )
+    }
+}
+
+impl IntoFuture for GetUser {
+    type Output = Result<models::CustomerUser, Error>;
+    type IntoFuture = BoxFuture<'static, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// `DELETE /v1/customers/{customer-tenant-id}/users/{user-id}` (`deleteUser`): built by the client's `delete` method. Await it to send it, or call [`send_with_response`](Self::send_with_response) for status and headers too.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct DeleteUser {
+    client: Client,
+    options: RequestOptions,
+    customer_tenant_id: ::uuid::Uuid,
+    user_id: ::uuid::Uuid,
+}
+
+impl DeleteUser {
+    pub(crate) fn new(
+        client: Client,
+        customer_tenant_id: ::uuid::Uuid,
+        user_id: ::uuid::Uuid,
+    ) -> Self {
+        Self {
+            client,
+            options: RequestOptions::default(),
+            customer_tenant_id,
+            user_id,
+        }
+    }
+
+    sdk_runtime::request_options!();
+
+    /// Send the call and return its decoded answer.
+    pub async fn send(self) -> Result<(), Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+
+    /// Send the call; return the decoded answer with the response's status and headers.
+    pub async fn send_with_response(self) -> Result<Response<()>, Error> {
+        let request = self.request()?;
+        let raw = self.client.transport().execute(request, &self.options).await?;
+        let data = ();
+        Ok(Response::from_raw(&raw, data))
+    }
+
+    fn request(&self) -> Result<Request, Error> {
+        Ok(
+            Request::new(
+                    "deleteUser",
+                    Method::DELETE,
+                    format!(
+                        "/v1/customers/{}/users/{}", sdk_runtime::encode_path_segment(&
+                        self.customer_tenant_id.to_string()),
+                        sdk_runtime::encode_path_segment(& self.user_id.to_string())
+                    ),
+                )
+                .requires_user(),
+        )
+    }
+}
+
+impl IntoFuture for DeleteUser {
+    type Output = Result<(), Error>;
+    type IntoFuture = BoxFuture<'static, Self::Output>;
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+/// `PATCH /v1/customers/{customer-tenant-id}/users/{user-id}` (`updateUser`): built by the client's `update` method. Await it to send it, or call [`send_with_response`](Self::send_with_response) for status and headers too.
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until it is awaited or sent"]
+pub struct UpdateUser<'a> {
+    client: Client,
+    options: RequestOptions,
+    customer_tenant_id: ::uuid::Uuid,
+    user_id: ::uuid::Uuid,
+    body: &'a models::CustomerUserUpdate,
+}
+
+impl<'a> UpdateUser<'a> {
+    pub(crate) fn new(
+        client: Client,
+        customer_tenant_id: ::uuid::Uuid,
+        user_id: ::uuid::Uuid,
+        body: &'a models::CustomerUserUpdate,
+    ) -> Self {
+        Self {
+            client,
+            options: RequestOptions::default(),
+            customer_tenant_id,
+            user_id,
+            body,
+        }
+    }
+
+    sdk_runtime::request_options!();
+
+    /// Send the call and return its decoded answer.
+    pub async fn send(self) -> Result<models::CustomerUser, Error> {
+        self.send_with_response().await.map(Response::into_data)
+    }
+
+    /// Send the call; return the decoded answer with the response's status and headers.
+    pub async fn send_with_response(
+        self,
+    ) -> Result<Response<models::CustomerUser>, Error> {
+        let request = self.request()?;
+        let raw = self.client.transport().execute(request, &self.options).await?;
+        let data = raw.json()?;
+        Ok(Response::from_raw(&raw, data))
+    }
+
+    fn request(&self) -> Result<Request, Error> {
+        if self.client.validates() {
+            let mut v = Validator::new();
+            self.body.validate_into(&mut v);
+            v.finish().map_err(Error::Validation)?;
+        }
+        Request::new(
+                "updateUser",
+                Method::PATCH,
+                format!(
+                    "/v1/customers/{}/users/{}", sdk_runtime::encode_path_segment(& self
+                    .customer_tenant_id.to_string()), sdk_runtime::encode_path_segment(&
+                    self.user_id.to_string())
+                ),
+            )
+            .requires_user()
+            .json(self.body)
+    }
+}
+
+impl<'a> IntoFuture for UpdateUser<'a> {
+    type Output = Result<models::CustomerUser, Error>;
     type IntoFuture = BoxFuture<'a, Self::Output>;
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.send())

@@ -124,6 +124,156 @@ impl Validate for models::AddressValidationStatus {
     fn validate_into(&self, _v: &mut Validator) {}
 }
 
+impl Validate for models::Agreement {
+    fn validate_into(&self, v: &mut Validator) {
+        {
+            let value = &self.primary_contact;
+            v.field(
+                "primaryContact",
+                |v| {
+                    value.validate_into(v);
+                },
+            );
+        }
+        {
+            let value = &self.template_id;
+            v.field(
+                "templateId",
+                |v| {
+                    v.length(value.as_str(), Some(1usize), None);
+                },
+            );
+        }
+        {
+            let value = &self.r#type;
+            v.field(
+                "type",
+                |v| {
+                    v.length(value.as_str(), Some(1usize), None);
+                },
+            );
+        }
+    }
+}
+
+impl Validate for models::AgreementCollection {
+    fn validate_into(&self, v: &mut Validator) {
+        {
+            let value = &self.total_count;
+            v.field(
+                "totalCount",
+                |v| {
+                    v.range(*value as f64, Some(0f64), None);
+                },
+            );
+        }
+        {
+            let value = &self.items;
+            v.field(
+                "items",
+                |v| {
+                    value.validate_into(v);
+                },
+            );
+        }
+        if let Some(value) = &self.links {
+            v.field(
+                "links",
+                |v| {
+                    value.validate_into(v);
+                },
+            );
+        }
+        if let Some(value) = &self.attributes {
+            v.field(
+                "attributes",
+                |v| {
+                    value.validate_into(v);
+                },
+            );
+        }
+    }
+}
+
+impl Validate for models::AgreementDocument {
+    fn validate_into(&self, _v: &mut Validator) {}
+}
+
+impl Validate for models::AgreementMetaData {
+    fn validate_into(&self, _v: &mut Validator) {}
+}
+
+impl Validate for models::AgreementMetaDataCollection {
+    fn validate_into(&self, v: &mut Validator) {
+        {
+            let value = &self.total_count;
+            v.field(
+                "totalCount",
+                |v| {
+                    v.range(*value as f64, Some(0f64), None);
+                },
+            );
+        }
+        {
+            let value = &self.items;
+            v.field(
+                "items",
+                |v| {
+                    value.validate_into(v);
+                },
+            );
+        }
+        if let Some(value) = &self.links {
+            v.field(
+                "links",
+                |v| {
+                    value.validate_into(v);
+                },
+            );
+        }
+        if let Some(value) = &self.attributes {
+            v.field(
+                "attributes",
+                |v| {
+                    value.validate_into(v);
+                },
+            );
+        }
+    }
+}
+
+impl Validate for models::Contact {
+    fn validate_into(&self, v: &mut Validator) {
+        {
+            let value = &self.first_name;
+            v.field(
+                "firstName",
+                |v| {
+                    v.length(value.as_str(), Some(1usize), None);
+                },
+            );
+        }
+        {
+            let value = &self.last_name;
+            v.field(
+                "lastName",
+                |v| {
+                    v.length(value.as_str(), Some(1usize), None);
+                },
+            );
+        }
+        {
+            let value = &self.email;
+            v.field(
+                "email",
+                |v| {
+                    v.length(value.as_str(), Some(3usize), None);
+                },
+            );
+        }
+    }
+}
+
 impl Validate for models::CountryValidationRules {
     fn validate_into(&self, v: &mut Validator) {
         if let Some(value) = &self.attributes {
@@ -501,6 +651,41 @@ impl Validate for models::CustomerPartnerRelationship {
     fn validate_into(&self, _v: &mut Validator) {}
 }
 
+impl Validate for models::CustomerQualification {
+    fn validate_into(&self, v: &mut Validator) {
+        if let Some(value) = &self.vetting_status {
+            v.field(
+                "vettingStatus",
+                |v| {
+                    value.validate_into(v);
+                },
+            );
+        }
+    }
+}
+
+impl Validate for models::CustomerQualificationRequest {
+    fn validate_into(&self, v: &mut Validator) {
+        {
+            let value = &self.qualification;
+            v.field(
+                "qualification",
+                |v| {
+                    value.validate_into(v);
+                },
+            );
+        }
+        if let Some(value) = &self.education_segment {
+            v.field(
+                "educationSegment",
+                |v| {
+                    value.validate_into(v);
+                },
+            );
+        }
+    }
+}
+
 impl Validate for models::CustomerRelationshipRemoval {
     fn validate_into(&self, v: &mut Validator) {
         if let Self::Unknown(value) = self {
@@ -510,6 +695,147 @@ impl Validate for models::CustomerRelationshipRemoval {
 }
 
 impl Validate for models::CustomerSearchField {
+    fn validate_into(&self, v: &mut Validator) {
+        if let Self::Unknown(value) = self {
+            v.one_of(value, Self::VALUES);
+        }
+    }
+}
+
+impl Validate for models::CustomerUser {
+    fn validate_into(&self, v: &mut Validator) {
+        if let Some(value) = &self.password_profile {
+            v.field(
+                "passwordProfile",
+                |v| {
+                    value.validate_into(v);
+                },
+            );
+        }
+        if let Some(value) = &self.user_domain_type {
+            v.field(
+                "userDomainType",
+                |v| {
+                    value.validate_into(v);
+                },
+            );
+        }
+        if let Some(value) = &self.state {
+            v.field(
+                "state",
+                |v| {
+                    value.validate_into(v);
+                },
+            );
+        }
+        if let Some(value) = &self.links {
+            v.field(
+                "links",
+                |v| {
+                    value.validate_into(v);
+                },
+            );
+        }
+        if let Some(value) = &self.attributes {
+            v.field(
+                "attributes",
+                |v| {
+                    value.validate_into(v);
+                },
+            );
+        }
+    }
+}
+
+impl Validate for models::CustomerUserCollection {
+    fn validate_into(&self, v: &mut Validator) {
+        {
+            let value = &self.total_count;
+            v.field(
+                "totalCount",
+                |v| {
+                    v.range(*value as f64, Some(0f64), None);
+                },
+            );
+        }
+        {
+            let value = &self.items;
+            v.field(
+                "items",
+                |v| {
+                    value.validate_into(v);
+                },
+            );
+        }
+        if let Some(value) = &self.links {
+            v.field(
+                "links",
+                |v| {
+                    value.validate_into(v);
+                },
+            );
+        }
+        if let Some(value) = &self.attributes {
+            v.field(
+                "attributes",
+                |v| {
+                    value.validate_into(v);
+                },
+            );
+        }
+    }
+}
+
+impl Validate for models::CustomerUserUpdate {
+    fn validate_into(&self, v: &mut Validator) {
+        if let Some(value) = &self.user_principal_name {
+            v.field(
+                "userPrincipalName",
+                |v| {
+                    v.length(value.as_str(), Some(3usize), None);
+                },
+            );
+        }
+        if let Some(value) = &self.display_name {
+            v.field(
+                "displayName",
+                |v| {
+                    v.length(value.as_str(), Some(1usize), None);
+                },
+            );
+        }
+        if let Some(value) = &self.usage_location {
+            v.field(
+                "usageLocation",
+                |v| {
+                    v.pattern(value.as_str(), "^[A-Za-z]{2}$");
+                },
+            );
+        }
+        if let Some(value) = &self.password_profile {
+            v.field(
+                "passwordProfile",
+                |v| {
+                    value.validate_into(v);
+                },
+            );
+        }
+        if let Some(value) = &self.state {
+            v.field(
+                "state",
+                |v| {
+                    value.validate_into(v);
+                },
+            );
+        }
+    }
+}
+
+impl Validate for models::DirectSignedCustomerAgreementStatus {
+    fn validate_into(&self, _v: &mut Validator) {}
+}
+
+impl Validate for models::EducationSegment {
     fn validate_into(&self, v: &mut Validator) {
         if let Self::Unknown(value) = self {
             v.one_of(value, Self::VALUES);
@@ -533,11 +859,108 @@ impl Validate for models::KeyValuePair {
     fn validate_into(&self, _v: &mut Validator) {}
 }
 
+impl Validate for models::LicenseGroupId {
+    fn validate_into(&self, v: &mut Validator) {
+        if let Self::Unknown(value) = self {
+            v.one_of(value, Self::VALUES);
+        }
+    }
+}
+
 impl Validate for models::Link {
     fn validate_into(&self, v: &mut Validator) {
         if let Some(value) = &self.headers {
             v.field(
                 "headers",
+                |v| {
+                    value.validate_into(v);
+                },
+            );
+        }
+    }
+}
+
+impl Validate for models::ManagedService {
+    fn validate_into(&self, v: &mut Validator) {
+        if let Some(value) = &self.links {
+            v.field(
+                "links",
+                |v| {
+                    value.validate_into(v);
+                },
+            );
+        }
+        if let Some(value) = &self.attributes {
+            v.field(
+                "attributes",
+                |v| {
+                    value.validate_into(v);
+                },
+            );
+        }
+    }
+}
+
+impl Validate for models::ManagedServiceCollection {
+    fn validate_into(&self, v: &mut Validator) {
+        {
+            let value = &self.total_count;
+            v.field(
+                "totalCount",
+                |v| {
+                    v.range(*value as f64, Some(0f64), None);
+                },
+            );
+        }
+        {
+            let value = &self.items;
+            v.field(
+                "items",
+                |v| {
+                    value.validate_into(v);
+                },
+            );
+        }
+        if let Some(value) = &self.links {
+            v.field(
+                "links",
+                |v| {
+                    value.validate_into(v);
+                },
+            );
+        }
+        if let Some(value) = &self.attributes {
+            v.field(
+                "attributes",
+                |v| {
+                    value.validate_into(v);
+                },
+            );
+        }
+    }
+}
+
+impl Validate for models::ManagedServiceLinks {
+    fn validate_into(&self, v: &mut Validator) {
+        if let Some(value) = &self.admin_service {
+            v.field(
+                "adminService",
+                |v| {
+                    value.validate_into(v);
+                },
+            );
+        }
+        if let Some(value) = &self.service_health {
+            v.field(
+                "serviceHealth",
+                |v| {
+                    value.validate_into(v);
+                },
+            );
+        }
+        if let Some(value) = &self.service_ticket {
+            v.field(
+                "serviceTicket",
                 |v| {
                     value.validate_into(v);
                 },
@@ -717,6 +1140,46 @@ impl Validate for models::NewCustomer {
     }
 }
 
+impl Validate for models::NewCustomerUser {
+    fn validate_into(&self, v: &mut Validator) {
+        {
+            let value = &self.user_principal_name;
+            v.field(
+                "userPrincipalName",
+                |v| {
+                    v.length(value.as_str(), Some(3usize), None);
+                },
+            );
+        }
+        {
+            let value = &self.display_name;
+            v.field(
+                "displayName",
+                |v| {
+                    v.length(value.as_str(), Some(1usize), None);
+                },
+            );
+        }
+        if let Some(value) = &self.usage_location {
+            v.field(
+                "usageLocation",
+                |v| {
+                    v.pattern(value.as_str(), "^[A-Za-z]{2}$");
+                },
+            );
+        }
+        {
+            let value = &self.password_profile;
+            v.field(
+                "passwordProfile",
+                |v| {
+                    value.validate_into(v);
+                },
+            );
+        }
+    }
+}
+
 impl Validate for models::PartnerRelationship {
     fn validate_into(&self, v: &mut Validator) {
         if let Some(value) = &self.relationship_type {
@@ -781,6 +1244,63 @@ impl Validate for models::PartnerRelationshipType {
     fn validate_into(&self, _v: &mut Validator) {}
 }
 
+impl Validate for models::PasswordProfile {
+    fn validate_into(&self, v: &mut Validator) {
+        {
+            let value = &self.password;
+            v.field(
+                "password",
+                |v| {
+                    v.length(value.expose(), Some(8usize), Some(256usize));
+                },
+            );
+        }
+    }
+}
+
+impl Validate for models::ProductSku {
+    fn validate_into(&self, _v: &mut Validator) {}
+}
+
+impl Validate for models::QualificationKind {
+    fn validate_into(&self, v: &mut Validator) {
+        if let Self::Unknown(value) = self {
+            v.one_of(value, Self::VALUES);
+        }
+    }
+}
+
+impl Validate for models::RelationshipFilter {
+    fn validate_into(&self, v: &mut Validator) {
+        {
+            let value = &self.field;
+            v.field(
+                "Field",
+                |v| {
+                    value.validate_into(v);
+                },
+            );
+        }
+        {
+            let value = &self.operator;
+            v.field(
+                "Operator",
+                |v| {
+                    value.validate_into(v);
+                },
+            );
+        }
+    }
+}
+
+impl Validate for models::RelationshipQueryType {
+    fn validate_into(&self, v: &mut Validator) {
+        if let Self::Unknown(value) = self {
+            v.one_of(value, Self::VALUES);
+        }
+    }
+}
+
 impl Validate for models::RelationshipRequest {
     fn validate_into(&self, v: &mut Validator) {
         if let Some(value) = &self.attributes {
@@ -790,6 +1310,14 @@ impl Validate for models::RelationshipRequest {
                     value.validate_into(v);
                 },
             );
+        }
+    }
+}
+
+impl Validate for models::RelationshipSearchField {
+    fn validate_into(&self, v: &mut Validator) {
+        if let Self::Unknown(value) = self {
+            v.one_of(value, Self::VALUES);
         }
     }
 }
@@ -835,10 +1363,137 @@ impl Validate for models::SeekOperation {
     }
 }
 
+impl Validate for models::ServicePlan {
+    fn validate_into(&self, _v: &mut Validator) {}
+}
+
+impl Validate for models::SubscribedSku {
+    fn validate_into(&self, v: &mut Validator) {
+        if let Some(value) = &self.product_sku {
+            v.field(
+                "productSku",
+                |v| {
+                    value.validate_into(v);
+                },
+            );
+        }
+        if let Some(value) = &self.service_plans {
+            v.field(
+                "servicePlans",
+                |v| {
+                    value.validate_into(v);
+                },
+            );
+        }
+        if let Some(value) = &self.attributes {
+            v.field(
+                "attributes",
+                |v| {
+                    value.validate_into(v);
+                },
+            );
+        }
+    }
+}
+
+impl Validate for models::SubscribedSkuCollection {
+    fn validate_into(&self, v: &mut Validator) {
+        {
+            let value = &self.total_count;
+            v.field(
+                "totalCount",
+                |v| {
+                    v.range(*value as f64, Some(0f64), None);
+                },
+            );
+        }
+        {
+            let value = &self.items;
+            v.field(
+                "items",
+                |v| {
+                    value.validate_into(v);
+                },
+            );
+        }
+        if let Some(value) = &self.links {
+            v.field(
+                "links",
+                |v| {
+                    value.validate_into(v);
+                },
+            );
+        }
+        if let Some(value) = &self.attributes {
+            v.field(
+                "attributes",
+                |v| {
+                    value.validate_into(v);
+                },
+            );
+        }
+    }
+}
+
 impl Validate for models::ThrottleResponse {
     fn validate_into(&self, _v: &mut Validator) {}
 }
 
 impl Validate for models::UserCredentials {
+    fn validate_into(&self, _v: &mut Validator) {}
+}
+
+impl Validate for models::UserDomainType {
+    fn validate_into(&self, _v: &mut Validator) {}
+}
+
+impl Validate for models::UserFilter {
+    fn validate_into(&self, v: &mut Validator) {
+        {
+            let value = &self.field;
+            v.field(
+                "Field",
+                |v| {
+                    value.validate_into(v);
+                },
+            );
+        }
+        {
+            let value = &self.operator;
+            v.field(
+                "Operator",
+                |v| {
+                    value.validate_into(v);
+                },
+            );
+        }
+    }
+}
+
+impl Validate for models::UserRestore {
+    fn validate_into(&self, v: &mut Validator) {
+        if let Self::Unknown(value) = self {
+            v.one_of(value, Self::VALUES);
+        }
+    }
+}
+
+impl Validate for models::UserSearchField {
+    fn validate_into(&self, v: &mut Validator) {
+        if let Self::Unknown(value) = self {
+            v.one_of(value, Self::VALUES);
+        }
+    }
+}
+
+impl Validate for models::UserState {
+    fn validate_into(&self, _v: &mut Validator) {}
+}
+
+impl Validate for models::ValidationCode {
+    fn validate_into(&self, _v: &mut Validator) {}
+}
+
+impl Validate for models::VettingStatus {
     fn validate_into(&self, _v: &mut Validator) {}
 }

@@ -276,7 +276,8 @@ fn default_types(api: &Api) -> BTreeSet<&str> {
         memo: &mut BTreeMap<&'a str, bool>,
     ) -> bool {
         match t {
-            TypeRef::Secret | TypeRef::DateTime | TypeRef::Date => false,
+            // No neutral date; a secret defaults to empty like any string.
+            TypeRef::DateTime | TypeRef::Date => false,
             TypeRef::Named(n) => {
                 let Some((key, def)) = index.get_key_value(n.as_str()) else {
                     return false;
