@@ -180,9 +180,7 @@ describe('licenses.list', () => {
     await unknownCustomer(client.licenses.list(UNKNOWN_CUSTOMER))
   })
 
-  test('an unknown group is caught before sending (LicenseGroupId is closed for requests)', {
-    todo: 'the generated validation does not check the items of an array query parameter: Group3 is sent',
-  }, async () => {
+  test('an unknown group is caught before sending (LicenseGroupId is closed for requests)', async () => {
     const customer = await createCustomer(client)
     const err = await failure(client.licenses.list(customer.id, { licenseGroupIds: ['Group3'] }), 'PC_VALIDATION')
     assert.ok(err.errors.some((e) => e.path.startsWith('licenseGroupIds')), JSON.stringify(err.errors))

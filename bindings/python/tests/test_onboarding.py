@@ -291,11 +291,6 @@ def test_licenses_unknown_group_is_400_800002(unvalidated: pc.Client, cid: str) 
     assert_api_error(err.value, 400, "800002")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the generated validation does not check the items of an array parameter against their closed enum "
-    "(LicenseGroupId is x-pc-closed-enum): Group3 reaches the service, which answers 400",
-)
 def test_licenses_unknown_group_is_refused_before_sending(client: pc.Client, cid: str) -> None:
     with pytest.raises(pc.ValidationError) as invalid:
         client.licenses.list(cid, license_group_ids=["Group3"])  # type: ignore[list-item]

@@ -29,6 +29,22 @@ def test_every_operation_is_exposed_by_the_native_module() -> None:
             "getBillingProfile",
             "updateBillingProfile",
             "validateAddress",
+            "listRelationships",
+            "listAgreementMetadata",
+            "createAgreement",
+            "listAgreements",
+            "getAgreementDocument",
+            "getDirectSignedStatus",
+            "createUser",
+            "listUsers",
+            "getUser",
+            "updateUser",
+            "deleteUser",
+            "listLicenses",
+            "listQualifications",
+            "createQualification",
+            "listValidationCodes",
+            "listManagedServices",
         ]
     )
 

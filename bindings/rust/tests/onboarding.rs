@@ -468,6 +468,14 @@ async fn licences_qualifications_validation_codes_and_managed_services() {
         ])
         .await
         .expect("both groups, the parameter repeated");
+    let unknown = client
+        .licenses()
+        .list(id)
+        .license_group_ids(vec![models::LicenseGroupId::Unknown("Group3".into())])
+        .await
+        .expect_err("a closed enum, checked item by item before sending");
+    assert_eq!(unknown.kind(), ErrorKind::Validation);
+    assert!(unknown.to_string().contains("licenseGroupIds"), "{unknown}");
 
     let none: Vec<models::CustomerQualification> = client
         .qualifications()
