@@ -905,8 +905,14 @@ export interface RelationshipFilter {
    * The start of the partner name.
    */
   Value: string
-  Operator: FieldFilterOperation
+  Operator: RelationshipFilterOperation
 }
+
+/**
+ * The operator of a relationship filter; `starts_with` is the only one the service takes. Closed
+ * for requests; like every enum it is open if it ever appears in a response.
+ */
+export type RelationshipFilterOperation = "starts_with" | (string & {})
 
 /**
  * Which indirect relationships `listRelationships` returns: `IsIndirectCloudSolutionProviderOf` (the
@@ -1055,8 +1061,14 @@ export interface UserFilter {
    * `Inactive` for deleted users, `Active` for the others (case-insensitive).
    */
   Value: string
-  Operator: FieldFilterOperation
+  Operator: UserFilterOperation
 }
+
+/**
+ * The operator of a user filter; `equals` is the only one the service takes. Closed for requests;
+ * like every enum it is open if it ever appears in a response.
+ */
+export type UserFilterOperation = "equals" | (string & {})
 
 /**
  * The one `state` an update may set: `active`, which restores a deleted user. Closed for requests;

@@ -592,9 +592,11 @@ def test_extension_values():
         "FieldFilterOperation",
         "LicenseGroupId",
         "QualificationKind",
+        "RelationshipFilterOperation",
         "RelationshipQueryType",
         "RelationshipSearchField",
         "SeekOperation",
+        "UserFilterOperation",
         "UserRestore",
         "UserSearchField",
     ]

@@ -165,7 +165,7 @@ def test_relationships_filter_by_name_prefix(client: pc.Client) -> None:
         found = client.relationships.list(
             kind,
             filter=pc.RelationshipFilter(
-                field=pc.RelationshipSearchField.NAME, value=value, operator=pc.FieldFilterOperation.STARTS_WITH
+                field=pc.RelationshipSearchField.NAME, value=value, operator=pc.RelationshipFilterOperation.STARTS_WITH
             ),
         )
         assert [r.id for r in found.items or []] == [RESELLER_ID], value

@@ -20,7 +20,7 @@ from conftest import TOKEN, Emulator, new_customer, unique_domain
 #: A valid password (lower, upper, digit, symbol). A secret: no repr or error may show it.
 PASSWORD = "Onb0ard!Secret-93"
 UNKNOWN = "6a1f3c2e-0b9d-4e7a-8c5f-2d4b6a8c0e1f"
-INACTIVE = pc.UserFilter(field=pc.UserSearchField.USER_STATE, value="Inactive", operator=pc.FieldFilterOperation.EQUALS)
+INACTIVE = pc.UserFilter(field=pc.UserSearchField.USER_STATE, value="Inactive", operator=pc.UserFilterOperation.EQUALS)
 
 
 def aware(value: object) -> dt.datetime:

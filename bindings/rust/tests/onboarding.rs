@@ -82,7 +82,7 @@ async fn relationships_list_the_resellers_and_filter_them_by_name() {
     let filter = models::RelationshipFilter {
         field: models::RelationshipSearchField::Name,
         value: "FIRST".into(),
-        operator: models::FieldFilterOperation::StartsWith,
+        operator: models::RelationshipFilterOperation::StartsWith,
     };
     let found = client
         .relationships()
@@ -111,15 +111,24 @@ async fn relationships_list_the_resellers_and_filter_them_by_name() {
         .expect("the emulated partner is a provider: no providers of its own");
     assert!(providers.items.is_empty());
 
-    // An operator the service does not take is refused by the service, not the client.
+    // An operator the service does not take: the client refuses it, and so does the service.
+    let equals = models::RelationshipFilter {
+        field: models::RelationshipSearchField::Name,
+        value: "First".into(),
+        operator: models::RelationshipFilterOperation::Unknown("equals".into()),
+    };
     let refused = client
         .relationships()
         .list(models::RelationshipQueryType::IsIndirectCloudSolutionProviderOf)
-        .filter(models::RelationshipFilter {
-            field: models::RelationshipSearchField::Name,
-            value: "First".into(),
-            operator: models::FieldFilterOperation::Equals,
-        })
+        .filter(equals.clone())
+        .await
+        .expect_err("only starts_with");
+    assert_eq!(refused.kind(), ErrorKind::Validation);
+    let unchecked = builder(&emu).validation(false).build().unwrap();
+    let refused = unchecked
+        .relationships()
+        .list(models::RelationshipQueryType::IsIndirectCloudSolutionProviderOf)
+        .filter(equals)
         .await
         .expect_err("only starts_with");
     assert_eq!(refused.kind(), ErrorKind::BadRequest);
@@ -405,7 +414,7 @@ async fn users_create_page_update_delete_and_restore() {
         .filter(models::UserFilter {
             field: models::UserSearchField::UserState,
             value: "Inactive".into(),
-            operator: models::FieldFilterOperation::Equals,
+            operator: models::UserFilterOperation::Equals,
         })
         .await
         .expect("deleted users");

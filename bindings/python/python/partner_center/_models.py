@@ -68,6 +68,7 @@ __all__ = [
     "ProductSku",
     "QualificationKind",
     "RelationshipFilter",
+    "RelationshipFilterOperation",
     "RelationshipQueryType",
     "RelationshipRequest",
     "RelationshipSearchField",
@@ -81,6 +82,7 @@ __all__ = [
     "UserCredentials",
     "UserDomainType",
     "UserFilter",
+    "UserFilterOperation",
     "UserRestore",
     "UserSearchField",
     "UserState",
@@ -187,6 +189,13 @@ class QualificationKind(OpenEnum):
     STATE_OWNED_ENTITY = "StateOwnedEntity"
 
 
+class RelationshipFilterOperation(OpenEnum):
+    """The operator of a relationship filter; `starts_with` is the only one the service takes. Closed
+    for requests; like every enum it is open if it ever appears in a response."""
+
+    STARTS_WITH = "starts_with"
+
+
 class RelationshipQueryType(OpenEnum):
     """Which indirect relationships `listRelationships` returns: `IsIndirectCloudSolutionProviderOf` (the
     caller is an indirect provider: its resellers) or `IsIndirectResellerOf` (the caller is a
@@ -221,6 +230,13 @@ class UserDomainType(OpenEnum):
     NONE = "none"
     MANAGED = "managed"
     FEDERATED = "federated"
+
+
+class UserFilterOperation(OpenEnum):
+    """The operator of a user filter; `equals` is the only one the service takes. Closed for requests;
+    like every enum it is open if it ever appears in a response."""
+
+    EQUALS = "equals"
 
 
 class UserRestore(OpenEnum):
@@ -1515,14 +1531,14 @@ class RelationshipFilter(Model):
 
     field: RelationshipSearchField
     value: str
-    operator: FieldFilterOperation
+    operator: RelationshipFilterOperation
 
     def __init__(
         self,
         *,
         field: RelationshipSearchField,
         value: str,
-        operator: FieldFilterOperation,
+        operator: RelationshipFilterOperation,
     ) -> None:
         self.field = field
         self.value = value
@@ -1763,14 +1779,14 @@ class UserFilter(Model):
 
     field: UserSearchField
     value: str
-    operator: FieldFilterOperation
+    operator: UserFilterOperation
 
     def __init__(
         self,
         *,
         field: UserSearchField,
         value: str,
-        operator: FieldFilterOperation,
+        operator: UserFilterOperation,
     ) -> None:
         self.field = field
         self.value = value
@@ -2129,7 +2145,7 @@ define_fields(
     RelationshipFilter,
     Field("field", "Field", enum_of(RelationshipSearchField)),
     Field("value", "Value", SCALAR),
-    Field("operator", "Operator", enum_of(FieldFilterOperation)),
+    Field("operator", "Operator", enum_of(RelationshipFilterOperation)),
 )
 define_fields(
     RelationshipRequest,
@@ -2189,7 +2205,7 @@ define_fields(
     UserFilter,
     Field("field", "Field", enum_of(UserSearchField)),
     Field("value", "Value", SCALAR),
-    Field("operator", "Operator", enum_of(FieldFilterOperation)),
+    Field("operator", "Operator", enum_of(UserFilterOperation)),
 )
 define_fields(
     ValidationCode,

@@ -2203,7 +2203,81 @@ pub struct RelationshipFilter {
     #[serde(rename = "Value")]
     pub value: String,
     #[serde(rename = "Operator")]
-    pub operator: FieldFilterOperation,
+    pub operator: RelationshipFilterOperation,
+}
+
+/// The operator of a relationship filter; `starts_with` is the only one the service takes. Closed
+/// for requests; like every enum it is open if it ever appears in a response.
+///
+/// Requests may only carry the listed values; client-side validation rejects the others.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum RelationshipFilterOperation {
+    /// `starts_with`
+    StartsWith,
+    /// A value this version of the client does not know, kept as sent.
+    Unknown(String),
+}
+
+impl RelationshipFilterOperation {
+    /// Every value the spec lists, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &["starts_with"];
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::StartsWith => "starts_with",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+
+    /// Whether the spec lists this value.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
+}
+
+impl From<&str> for RelationshipFilterOperation {
+    fn from(value: &str) -> Self {
+        match value {
+            "starts_with" => Self::StartsWith,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+
+impl From<String> for RelationshipFilterOperation {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "starts_with" => Self::StartsWith,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl std::str::FromStr for RelationshipFilterOperation {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for RelationshipFilterOperation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for RelationshipFilterOperation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RelationshipFilterOperation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self::from)
+    }
 }
 
 /// Which indirect relationships `listRelationships` returns: `IsIndirectCloudSolutionProviderOf` (the
@@ -2767,7 +2841,81 @@ pub struct UserFilter {
     #[serde(rename = "Value")]
     pub value: String,
     #[serde(rename = "Operator")]
-    pub operator: FieldFilterOperation,
+    pub operator: UserFilterOperation,
+}
+
+/// The operator of a user filter; `equals` is the only one the service takes. Closed for requests;
+/// like every enum it is open if it ever appears in a response.
+///
+/// Requests may only carry the listed values; client-side validation rejects the others.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum UserFilterOperation {
+    /// `equals`
+    Equals,
+    /// A value this version of the client does not know, kept as sent.
+    Unknown(String),
+}
+
+impl UserFilterOperation {
+    /// Every value the spec lists, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &["equals"];
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Equals => "equals",
+            Self::Unknown(value) => value.as_str(),
+        }
+    }
+
+    /// Whether the spec lists this value.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
+}
+
+impl From<&str> for UserFilterOperation {
+    fn from(value: &str) -> Self {
+        match value {
+            "equals" => Self::Equals,
+            other => Self::Unknown(other.to_string()),
+        }
+    }
+}
+
+impl From<String> for UserFilterOperation {
+    fn from(value: String) -> Self {
+        match value.as_str() {
+            "equals" => Self::Equals,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+
+impl std::str::FromStr for UserFilterOperation {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+
+impl std::fmt::Display for UserFilterOperation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for UserFilterOperation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UserFilterOperation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self::from)
+    }
 }
 
 /// The one `state` an update may set: `active`, which restores a deleted user. Closed for requests;

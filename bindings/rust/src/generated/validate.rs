@@ -1293,6 +1293,14 @@ impl Validate for models::RelationshipFilter {
     }
 }
 
+impl Validate for models::RelationshipFilterOperation {
+    fn validate_into(&self, v: &mut Validator) {
+        if let Self::Unknown(value) = self {
+            v.one_of(value, Self::VALUES);
+        }
+    }
+}
+
 impl Validate for models::RelationshipQueryType {
     fn validate_into(&self, v: &mut Validator) {
         if let Self::Unknown(value) = self {
@@ -1466,6 +1474,14 @@ impl Validate for models::UserFilter {
                     value.validate_into(v);
                 },
             );
+        }
+    }
+}
+
+impl Validate for models::UserFilterOperation {
+    fn validate_into(&self, v: &mut Validator) {
+        if let Self::Unknown(value) = self {
+            v.one_of(value, Self::VALUES);
         }
     }
 }
