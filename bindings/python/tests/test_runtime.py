@@ -67,11 +67,11 @@ async def test_async_client_runs_100_calls_concurrently(reset: Emulator) -> None
         created = await client.customers.create(new_customer())
         assert created.id is not None
         reset.faults(latencyMs=200)
-        started = time.monotonic()
         got = await asyncio.gather(*[client.customers.get(created.id) for _ in range(100)])
-        elapsed = time.monotonic() - started
     assert [c.id for c in got] == [created.id] * 100
-    assert elapsed < 5.0  # 100 x 200 ms one after the other would take 20 s
+    # The emulator counts the calls it serves at once: one at a time would peak at 1 (and did
+    # before the client was async); no wall-clock bound, the machines are shared.
+    assert reset.admin("GET", "/_sandbox/health")["inFlightPeak"] > 10
 
 
 def test_every_async_answer_reaches_its_loop(reset: Emulator) -> None:

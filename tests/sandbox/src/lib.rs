@@ -31,6 +31,7 @@ pub mod countries;
 pub mod datetime;
 pub mod errors;
 pub mod faults;
+pub mod in_flight;
 mod logging;
 mod middleware;
 pub mod model;

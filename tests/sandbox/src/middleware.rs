@@ -84,6 +84,7 @@ async fn guarded(
     method: &axum::http::Method,
     path: &str,
 ) -> (Response, bool) {
+    let _serving = app.in_flight.enter();
     match authorize(app, req.headers(), method, path) {
         Ok(token) => {
             if let Err(e) = check_ids(req.headers()) {

@@ -17,6 +17,7 @@ use crate::clock::Clock;
 use crate::config::Config;
 use crate::errors::ApiError;
 use crate::faults::Faults;
+use crate::in_flight::InFlight;
 use crate::logging::Logger;
 use crate::model::{BillingProfile, Customer, Form};
 use crate::onboarding::Onboarding;
@@ -42,6 +43,8 @@ pub struct App {
     pub clock: Clock,
     /// The partner's GCC validation codes.
     pub validation_codes: ValidationCodes,
+    /// Partner Center calls being served now, and the most at once (`inFlightPeak`).
+    pub in_flight: InFlight,
 }
 
 impl App {
@@ -56,6 +59,7 @@ impl App {
             token_secret: rand::rng().random(),
             clock: Clock::default(),
             validation_codes: ValidationCodes::default(),
+            in_flight: InFlight::default(),
             config,
         }
     }

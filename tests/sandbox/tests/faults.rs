@@ -229,6 +229,36 @@ async fn latency_is_added() {
     assert!(start.elapsed() >= Duration::from_millis(150));
 }
 
+async fn in_flight_peak(env: &Env) -> u64 {
+    let health: Value = env
+        .admin(Method::GET, "/_sandbox/health", None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    health["inFlightPeak"].as_u64().expect("inFlightPeak")
+}
+
+#[tokio::test]
+async fn health_counts_the_most_calls_served_at_once() {
+    let env = env().await;
+    set_faults(&env, json!({"latencyMs": 200})).await;
+    for _ in 0..3 {
+        assert_eq!(env.get_status("/v1/customers").await, 200);
+    }
+    assert_eq!(in_flight_peak(&env).await, 1, "one after the other");
+    let together = (0..8).map(|_| env.get_status("/v1/customers"));
+    let statuses = futures::future::join_all(together).await;
+    assert!(statuses.iter().all(|s| *s == 200));
+    let peak = in_flight_peak(&env).await;
+    assert!(
+        (2..=8).contains(&peak),
+        "eight sent at once overlap: peak {peak}"
+    );
+    env.admin(Method::POST, "/_sandbox/reset", None).await;
+    assert_eq!(in_flight_peak(&env).await, 0, "reset starts the peak again");
+}
+
 #[tokio::test]
 async fn faults_configured_at_start_and_cleared_by_reset() {
     let env = env_with(Config {

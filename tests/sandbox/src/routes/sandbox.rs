@@ -25,6 +25,7 @@ pub async fn reset(State(app): State<Arc<App>>) -> Response {
     app.clock.reset();
     app.faults.clear();
     app.throttle.reset();
+    app.in_flight.reset_peak();
     StatusCode::NO_CONTENT.into_response()
 }
 
@@ -58,6 +59,7 @@ pub async fn health(State(app): State<Arc<App>>) -> Response {
             "quota": app.config.quota,
             "tokenRequests": app.auth.token_requests.load(Ordering::Relaxed),
             "auth": app.config.auth.as_str(),
+            "inFlightPeak": app.in_flight.peak(),
         }),
     )
 }
