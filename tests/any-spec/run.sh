@@ -85,10 +85,9 @@ tokio = { version = "1", features = ["macros", "rt-multi-thread"] }
 uuid = "1"
 
 [workspace]
-
-[profile.dev.package."*"]
-opt-level = 1
 TOML
+# The workspace's profiles and lock: the caller's dependencies are the ones target/ already holds.
+awk '/^\[/ { p = /^\[profile\./ } p' "$ROOT/Cargo.toml" >> "$WORK/rust-caller/Cargo.toml"
 cp "$ROOT/Cargo.lock" "$WORK/rust-caller/Cargo.lock"
 cat >"$WORK/rust-caller/src/main.rs" <<'RUST'
 #[tokio::main]
