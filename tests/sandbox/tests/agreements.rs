@@ -301,7 +301,7 @@ async fn date_agreed_cannot_be_in_the_future_of_the_emulator_clock() {
     let now: Value = clock.json().await.unwrap();
     let now = now["now"].as_str().unwrap().to_string();
     let at = |offset_secs: i64| {
-        let secs = sandbox::datetime::parse(&now).unwrap().secs + offset_secs;
+        let secs = sandbox::datetime::parse(&now).unwrap().secs() + offset_secs;
         sandbox::datetime::format_secs(secs)
     };
     let mut body = attestation();

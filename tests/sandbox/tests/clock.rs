@@ -16,7 +16,7 @@ async fn clock(env: &Env) -> Value {
 fn secs(v: &Value) -> i64 {
     sandbox::datetime::parse(v["now"].as_str().unwrap())
         .unwrap()
-        .secs
+        .secs()
 }
 
 #[tokio::test]

@@ -239,7 +239,7 @@ impl NewAgreement {
                 "Microsoft Cloud Agreement Template ID '{MCLOUDA_TEMPLATE_ID}' is no longer supported."
             )));
         }
-        if self.date_agreed.secs > now + FUTURE_TOLERANCE_SECS {
+        if self.date_agreed.secs() > now + FUTURE_TOLERANCE_SECS {
             return Err(ApiError::bad_input(format!(
                 "dateAgreed cannot be in the future (it is {}, now is {})",
                 self.date_agreed.to_utc_string(),
