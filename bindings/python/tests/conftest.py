@@ -11,6 +11,7 @@ client ids and compare counts before and after.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import ssl
@@ -235,3 +236,41 @@ def us_address(**overrides: Any) -> pc.Address:
     }
     fields.update(overrides)
     return pc.Address(**fields)
+
+
+# -- shared by the onboarding tests (test_onboarding, test_users, test_agreements) -------------
+
+
+def aware(value: object) -> dt.datetime:
+    """A `format: date-time` member decoded as a timezone-aware datetime."""
+    assert isinstance(value, dt.datetime), f"not a datetime: {value!r}"
+    assert value.tzinfo is not None and value.utcoffset() is not None, f"naive: {value!r}"
+    return value
+
+
+def assert_api_error(err: pc.ApiError, status: int, code: str) -> None:
+    assert (err.status, err.code) == (status, code), (err.status, err.code, str(err))
+    assert err.request_id
+
+
+def advance_clock(emu: Emulator, days: int) -> None:
+    """Moves the emulator's clock forward (tests/sandbox/README.md, admin API)."""
+    emu.admin("POST", "/_sandbox/clock", {"advanceDays": days})
+
+
+def customer_id(client: pc.Client, **extra: Any) -> str:
+    created = client.customers.create(new_customer(**extra))
+    assert created.id is not None
+    return str(created.id)
+
+
+@pytest.fixture
+def cid(client: pc.Client) -> str:
+    return customer_id(client)
+
+
+@pytest.fixture
+def unvalidated(base_url: str) -> Iterator[pc.Client]:
+    """A client that sends what it is given, so the emulator's own 400s can be seen."""
+    with pc.Client(token=TOKEN, base_url=base_url, validate=False, max_retries=0) as c:
+        yield c

@@ -8,14 +8,21 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 import partner_center as pc
 
-from conftest import TOKEN, Emulator, new_customer
+from conftest import (
+    TOKEN,
+    Emulator,
+    advance_clock,
+    assert_api_error,
+    aware,
+    customer_id,
+    new_customer,
+)
 
 MCA = "117a77b0-9360-443b-8795-c6dedc750cf9"
 MCLOUDA = "998b88de-aa99-4388-a42c-1b3517d49490"
@@ -24,20 +31,9 @@ DEFAULT_USER = "3d6f2c09-eb40-48ca-a4b3-d24c9c007531"
 AGREED = dt.datetime(2024, 3, 1, 9, 30, tzinfo=dt.timezone.utc)
 
 
-def aware(value: object) -> dt.datetime:
-    """A `format: date-time` member decoded as a timezone-aware datetime."""
-    assert isinstance(value, dt.datetime), f"not a datetime: {value!r}"
-    assert value.tzinfo is not None and value.utcoffset() is not None, f"naive: {value!r}"
-    return value
-
-
 def set_direct_signed(emu: Emulator, customer_id: str, signed: bool) -> None:
     """The customer accepting the MCA in the admin center (tests/sandbox/README.md, admin API)."""
     emu.admin("POST", f"/_sandbox/customers/{customer_id}/direct-signed", {"isSigned": signed})
-
-
-def advance_clock(emu: Emulator, days: int) -> None:
-    emu.admin("POST", "/_sandbox/clock", {"advanceDays": days})
 
 
 def contact(**overrides: Any) -> pc.Contact:
@@ -59,29 +55,6 @@ def attestation(template_id: str = MCA, date_agreed: Any = AGREED, **overrides: 
         type=overrides.pop("type", "MicrosoftCustomerAgreement"),
         **overrides,
     )
-
-
-def customer_id(client: pc.Client) -> str:
-    created = client.customers.create(new_customer())
-    assert created.id is not None
-    return str(created.id)
-
-
-@pytest.fixture
-def cid(client: pc.Client) -> str:
-    return customer_id(client)
-
-
-@pytest.fixture
-def unvalidated(base_url: str) -> Iterator[pc.Client]:
-    """A client that sends what it is given, so the emulator's own 400s can be seen."""
-    with pc.Client(token=TOKEN, base_url=base_url, validate=False, max_retries=0) as c:
-        yield c
-
-
-def assert_api_error(err: pc.ApiError, status: int, code: str) -> None:
-    assert (err.status, err.code) == (status, code), (err.status, err.code, str(err))
-    assert err.request_id
 
 
 # -- listAgreementMetadata ---------------------------------------------------------------------

@@ -21,6 +21,9 @@ from conftest import (
     RESELLER_ID,
     TOKEN,
     Emulator,
+    assert_api_error,
+    aware,
+    customer_id,
     emulator_with,
     new_customer,
     unique_domain,
@@ -45,13 +48,6 @@ NEW_OPERATIONS = [
     "listManagedServices",
 ]
 MCA = "117a77b0-9360-443b-8795-c6dedc750cf9"
-
-
-def aware(value: object) -> dt.datetime:
-    """A `format: date-time` member decoded as a timezone-aware datetime."""
-    assert isinstance(value, dt.datetime), f"not a datetime: {value!r}"
-    assert value.tzinfo is not None and value.utcoffset() is not None, f"naive: {value!r}"
-    return value
 
 
 # -- the emulator's admin calls (tests/sandbox/README.md, "Admin API") -------------------------
@@ -99,32 +95,6 @@ def sku(name: str, group: str, total: int = 5, consumed: int = 1) -> dict[str, A
         "capabilityStatus": "Enabled",
         "attributes": {"objectType": "SubscribedSku"},
     }
-
-
-# -- fixtures and helpers ----------------------------------------------------------------------
-
-
-def customer_id(client: pc.Client, **extra: Any) -> str:
-    created = client.customers.create(new_customer(**extra))
-    assert created.id is not None
-    return str(created.id)
-
-
-@pytest.fixture
-def cid(client: pc.Client) -> str:
-    return customer_id(client)
-
-
-@pytest.fixture
-def unvalidated(base_url: str) -> Iterator[pc.Client]:
-    """A client that sends what it is given, so the emulator's own 400s can be seen."""
-    with pc.Client(token=TOKEN, base_url=base_url, validate=False, max_retries=0) as c:
-        yield c
-
-
-def assert_api_error(err: pc.ApiError, status: int, code: str) -> None:
-    assert (err.status, err.code) == (status, code), (err.status, err.code, str(err))
-    assert err.request_id
 
 
 def test_every_new_operation_is_exposed_by_the_native_module() -> None:

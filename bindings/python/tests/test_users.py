@@ -8,31 +8,26 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 import partner_center as pc
 
-from conftest import TOKEN, Emulator, new_customer, unique_domain
+from conftest import (
+    TOKEN,
+    Emulator,
+    advance_clock,
+    assert_api_error,
+    aware,
+    new_customer,
+    unique_domain,
+)
 
 #: A valid password (lower, upper, digit, symbol). A secret: no repr or error may show it.
 PASSWORD = "Onb0ard!Secret-93"
 UNKNOWN = "6a1f3c2e-0b9d-4e7a-8c5f-2d4b6a8c0e1f"
 INACTIVE = pc.UserFilter(field=pc.UserSearchField.USER_STATE, value="Inactive", operator=pc.UserFilterOperation.EQUALS)
-
-
-def aware(value: object) -> dt.datetime:
-    """A `format: date-time` member decoded as a timezone-aware datetime."""
-    assert isinstance(value, dt.datetime), f"not a datetime: {value!r}"
-    assert value.tzinfo is not None and value.utcoffset() is not None, f"naive: {value!r}"
-    return value
-
-
-def advance_clock(emu: Emulator, days: int) -> None:
-    """Moves the emulator's clock forward (tests/sandbox/README.md, admin API)."""
-    emu.admin("POST", "/_sandbox/clock", {"advanceDays": days})
 
 
 def new_user(domain: str, name: str = "gena", password: str = PASSWORD, **extra: Any) -> pc.NewCustomerUser:
@@ -60,18 +55,6 @@ class Tenant:
 @pytest.fixture
 def tenant(client: pc.Client) -> Tenant:
     return Tenant(client)
-
-
-@pytest.fixture
-def unvalidated(base_url: str) -> Iterator[pc.Client]:
-    """A client that sends what it is given, so the emulator's own 400s can be seen."""
-    with pc.Client(token=TOKEN, base_url=base_url, validate=False, max_retries=0) as c:
-        yield c
-
-
-def assert_api_error(err: pc.ApiError, status: int, code: str) -> None:
-    assert (err.status, err.code) == (status, code), (err.status, err.code, str(err))
-    assert err.request_id
 
 
 # -- create ------------------------------------------------------------------------------------
