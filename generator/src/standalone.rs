@@ -325,8 +325,8 @@ fn workspace_dependency(name: &str) -> Option<&'static str> {
 }
 
 /// The `[profile...]` sections of this repository's manifest, line by line (with a blank line
-/// before each section).
-fn workspace_profiles() -> Vec<&'static str> {
+/// before each section). Also what tests append to the crates they build beside the workspace.
+pub fn workspace_profiles() -> Vec<&'static str> {
     let mut out = Vec::new();
     let mut in_profile = false;
     for line in ROOT_MANIFEST.lines() {

@@ -196,24 +196,11 @@ fn cargo() -> String {
 /// Appends the workspace manifest's `[profile.*]` sections to a generated crate's manifest: with
 /// the same profiles (and Cargo.lock) its dependencies are the ones target/ already holds.
 fn append_workspace_profiles(manifest: &Path) {
-    let root = std::fs::read_to_string(repo_root().join("Cargo.toml")).unwrap();
-    let mut profiles = String::new();
-    let mut in_profile = false;
-    for line in root.lines() {
-        if line.starts_with('[') {
-            in_profile = line.starts_with("[profile.");
-        }
-        if in_profile {
-            profiles.push_str(line);
-            profiles.push('\n');
-        }
-    }
-    assert!(
-        profiles.contains("[profile.dev"),
-        "the workspace has profiles"
-    );
     let mut toml = std::fs::read_to_string(manifest).unwrap();
+    for line in generator::standalone::workspace_profiles() {
+        toml.push('\n');
+        toml.push_str(line);
+    }
     toml.push('\n');
-    toml.push_str(&profiles);
     std::fs::write(manifest, toml).unwrap();
 }
