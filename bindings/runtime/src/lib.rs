@@ -12,10 +12,13 @@
 
 pub mod auth;
 pub mod body;
+mod body_limit;
 pub mod credentials;
 pub mod dates;
 pub mod error;
+pub mod pacing;
 pub mod paging;
+pub mod request;
 pub mod response;
 pub mod retry;
 pub mod secret;
@@ -26,12 +29,14 @@ pub mod validate;
 
 pub use auth::{BoxFuture, StaticToken, TokenProvider, TokenRequest};
 pub use body::{FilePart, FormBody, MultipartBody};
+pub use body_limit::DEFAULT_MAX_RESPONSE_BYTES;
 pub use credentials::{
     AccessToken, CertificateCredential, ClientCertificate, ClientSecretCredential,
     CredentialOptions, DeviceCodeCredential, DeviceCodePrompt, RefreshPolicy,
     RefreshTokenCredential, TokenSource,
 };
 pub use error::{ApiError, AuthError, Error, ErrorKind, FieldError, ValidationError};
+pub use pacing::RateLimit;
 pub use paging::{Page, paginate};
 pub use response::{ByteStream, RawResponse, Response};
 pub use retry::{RetryPolicy, is_retryable_status, parse_retry_after};

@@ -14,11 +14,14 @@ use tracing::Instrument;
 use url::Url;
 
 use crate::auth::{TokenProvider, TokenRequest};
+use crate::body_limit::{DEFAULT_MAX_RESPONSE_BYTES, ReadError, read_capped, too_large};
 use crate::error::{ApiError, Error};
+use crate::pacing::RateLimit;
 use crate::response::ByteStream;
 use crate::retry::{RetryPolicy, parse_retry_after};
 use crate::secret::Secret;
 
+pub use crate::request::{Request, RequestOptions};
 pub use crate::response::RawResponse;
 
 /// Default per-attempt timeout.
@@ -50,6 +53,10 @@ pub struct TransportConfig {
     /// PEM certificates trusted on top of the system's roots (a local emulator, a corporate TLS
     /// inspection proxy). Ignored when `http` is given: configure that client instead.
     pub extra_root_certificates: Vec<String>,
+    /// Paces every attempt of every call (shared with whoever holds a clone); none by default.
+    pub rate_limit: Option<RateLimit>,
+    /// Answers larger than this are refused (a Decode error) without being read whole; default 32 MiB.
+    pub max_response_bytes: Option<usize>,
 }
 
 impl TransportConfig {
@@ -86,6 +93,8 @@ impl fmt::Debug for TransportConfig {
                 "extra_root_certificates",
                 &self.extra_root_certificates.len(),
             )
+            .field("rate_limit", &self.rate_limit)
+            .field("max_response_bytes", &self.max_response_bytes)
             .finish()
     }
 }
@@ -95,181 +104,6 @@ struct Redacted;
 impl fmt::Debug for Redacted {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("[redacted]")
-    }
-}
-
-/// One logical call, as generated code describes it.
-#[derive(Clone)]
-pub struct Request {
-    /// operationId, for tracing.
-    pub operation: &'static str,
-    pub method: reqwest::Method,
-    /// Already encoded, e.g. "/v1/customers/abc", or a server-given relative/absolute link.
-    pub path: String,
-    pub query: Vec<(Cow<'static, str>, String)>,
-    pub headers: Vec<(String, String)>,
-    /// Sent with Content-Type: application/json unless a `Content-Type` header says otherwise
-    /// (`form`, `multipart` and `content_type` set one); reused as-is on retries.
-    pub body: Option<Bytes>,
-    /// Non-2xx statuses that are answers, not errors (404 for "exists").
-    pub accept_statuses: &'static [u16],
-    /// The operation accepts only delegated (user) tokens; a 403 then says so.
-    pub requires_user: bool,
-}
-
-impl Request {
-    pub fn new(operation: &'static str, method: reqwest::Method, path: impl Into<String>) -> Self {
-        Self {
-            operation,
-            method,
-            path: path.into(),
-            query: Vec::new(),
-            headers: Vec::new(),
-            body: None,
-            accept_statuses: &[],
-            requires_user: false,
-        }
-    }
-
-    pub fn query(mut self, name: impl Into<Cow<'static, str>>, value: impl Into<String>) -> Self {
-        self.query.push((name.into(), value.into()));
-        self
-    }
-
-    /// Several query pairs at once (a styled array or object, see [`crate::styles`]).
-    pub fn query_pairs(mut self, pairs: Vec<(String, String)>) -> Self {
-        self.query
-            .extend(pairs.into_iter().map(|(k, v)| (Cow::Owned(k), v)));
-        self
-    }
-
-    /// A cookie; several join into one `Cookie` header.
-    pub fn cookie(mut self, name: &str, value: &str) -> Self {
-        let pair = format!("{name}={value}");
-        match self
-            .headers
-            .iter_mut()
-            .find(|(n, _)| n.eq_ignore_ascii_case("cookie"))
-        {
-            Some((_, existing)) => {
-                existing.push_str("; ");
-                existing.push_str(&pair);
-            }
-            None => self.headers.push(("Cookie".to_string(), pair)),
-        }
-        self
-    }
-
-    /// The body's media type, when it is not JSON.
-    pub fn content_type(self, media: impl Into<String>) -> Self {
-        self.header("Content-Type", media)
-    }
-
-    /// An `application/x-www-form-urlencoded` body.
-    pub fn form(self, form: crate::body::FormBody) -> Self {
-        self.content_type("application/x-www-form-urlencoded")
-            .body(form.into_bytes())
-    }
-
-    /// A `multipart/form-data` body.
-    pub fn multipart(self, parts: crate::body::MultipartBody) -> Self {
-        let media = parts.content_type();
-        self.content_type(media).body(parts.into_bytes())
-    }
-
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.headers.push((name.into(), value.into()));
-        self
-    }
-
-    pub fn body(mut self, body: impl Into<Bytes>) -> Self {
-        self.body = Some(body.into());
-        self
-    }
-
-    /// Serializes `value` as the JSON body.
-    pub fn json<T: serde::Serialize + ?Sized>(mut self, value: &T) -> Result<Self, Error> {
-        let bytes = serde_json::to_vec(value)
-            .map_err(|e| Error::Config(format!("cannot serialize the request body: {e}")))?;
-        self.body = Some(Bytes::from(bytes));
-        Ok(self)
-    }
-
-    pub fn accept_statuses(mut self, statuses: &'static [u16]) -> Self {
-        self.accept_statuses = statuses;
-        self
-    }
-
-    /// Marks the operation as one that only delegated (user) tokens may call.
-    pub fn requires_user(mut self) -> Self {
-        self.requires_user = true;
-        self
-    }
-}
-
-impl fmt::Debug for Request {
-    // Bodies and header values can hold secrets: only their shape is shown.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let header_names: Vec<&str> = self.headers.iter().map(|(k, _)| k.as_str()).collect();
-        f.debug_struct("Request")
-            .field("operation", &self.operation)
-            .field("method", &self.method)
-            .field("path", &self.path)
-            .field("query", &self.query)
-            .field("headers", &header_names)
-            .field("body_len", &self.body.as_ref().map(Bytes::len))
-            .field("accept_statuses", &self.accept_statuses)
-            .field("requires_user", &self.requires_user)
-            .finish()
-    }
-}
-
-/// Per-call overrides.
-#[derive(Clone, Default)]
-pub struct RequestOptions {
-    /// Reuse a request id, e.g. to replay an idempotent create after a crash.
-    pub request_id: Option<String>,
-    pub timeout: Option<Duration>,
-    pub retry: Option<RetryPolicy>,
-    /// Win over default and operation headers; an explicit `Authorization` here replaces the token provider.
-    pub headers: Vec<(String, String)>,
-}
-
-impl RequestOptions {
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    pub fn with_request_id(mut self, id: impl Into<String>) -> Self {
-        self.request_id = Some(id.into());
-        self
-    }
-
-    pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = Some(timeout);
-        self
-    }
-
-    pub fn with_retry(mut self, retry: RetryPolicy) -> Self {
-        self.retry = Some(retry);
-        self
-    }
-
-    pub fn with_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.headers.push((name.into(), value.into()));
-        self
-    }
-}
-
-impl fmt::Debug for RequestOptions {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let header_names: Vec<&str> = self.headers.iter().map(|(k, _)| k.as_str()).collect();
-        f.debug_struct("RequestOptions")
-            .field("request_id", &self.request_id)
-            .field("timeout", &self.timeout)
-            .field("retry", &self.retry)
-            .field("headers", &header_names)
-            .finish()
     }
 }
 
@@ -303,6 +137,8 @@ struct Inner {
     request_id_header: Option<HeaderName>,
     correlation_id_header: Option<HeaderName>,
     correlation_id: String,
+    rate_limit: Option<RateLimit>,
+    max_response_bytes: usize,
 }
 
 impl fmt::Debug for Transport {
@@ -318,6 +154,8 @@ impl fmt::Debug for Transport {
             .field("request_id_header", &i.request_id_header)
             .field("correlation_id_header", &i.correlation_id_header)
             .field("correlation_id", &i.correlation_id)
+            .field("rate_limit", &i.rate_limit)
+            .field("max_response_bytes", &i.max_response_bytes)
             .finish()
     }
 }
@@ -358,6 +196,15 @@ impl Transport {
             )));
         }
         let base_url = parsed.as_str().trim_end_matches('/').to_owned();
+        let max_response_bytes = match config.max_response_bytes {
+            Some(0) => {
+                return Err(Error::Config(
+                    "the maximum response size must be a positive number of bytes".into(),
+                ));
+            }
+            Some(n) => n,
+            None => DEFAULT_MAX_RESPONSE_BYTES,
+        };
 
         let correlation_id = config
             .correlation_id
@@ -421,6 +268,8 @@ impl Transport {
                 request_id_header,
                 correlation_id_header,
                 correlation_id,
+                rate_limit: config.rate_limit,
+                max_response_bytes,
             }),
         })
     }
@@ -482,10 +331,15 @@ impl Transport {
         let body = match answer.body {
             AnswerBody::Read(body) => body,
             // Not asked for; read it all the same.
-            AnswerBody::Open(response) => response
-                .bytes()
-                .await
-                .map_err(|e| transport_error(e, &answer.request_id, Duration::ZERO))?,
+            AnswerBody::Open(mut response) => {
+                self.read_body(
+                    &mut response,
+                    answer.status,
+                    &answer.request_id,
+                    Instant::now(),
+                )
+                .await?
+            }
         };
         Ok(RawResponse {
             status: answer.status,
@@ -567,6 +421,13 @@ impl Transport {
     ) -> Result<Answer, Error> {
         let inner = &*self.inner;
         let url = self.resolve_url(&request.path, &request.query)?;
+        let request = match &options.raw_body {
+            Some(raw) => Request {
+                body: Some(raw.clone()),
+                ..request
+            },
+            None => request,
+        };
 
         let mut headers = inner.headers.clone();
         if request.body.is_some() {
@@ -608,6 +469,10 @@ impl Transport {
         let mut reauthorized = false;
         loop {
             attempt += 1;
+            // Outside the per-attempt timeout: waiting for our turn is not the server being slow.
+            if let Some(limit) = &inner.rate_limit {
+                limit.acquire().await;
+            }
             let started = Instant::now();
             let outcome = tokio::time::timeout(
                 timeout,
@@ -741,8 +606,25 @@ impl Transport {
         if stream && answer {
             return Ok((status, resp_headers, AnswerBody::Open(response), used_token));
         }
-        let body = response.bytes().await.map_err(transport_error)?;
+        let body = self
+            .read_body(&mut response, status, request_id, started)
+            .await?;
         Ok((status, resp_headers, AnswerBody::Read(body), used_token))
+    }
+
+    /// Reads a whole body, refusing one over the client's size cap.
+    async fn read_body(
+        &self,
+        response: &mut reqwest::Response,
+        status: u16,
+        request_id: &str,
+        started: Instant,
+    ) -> Result<Bytes, Error> {
+        let cap = self.inner.max_response_bytes;
+        read_capped(response, cap).await.map_err(|e| match e {
+            ReadError::TooLarge { start } => too_large(status, cap, &start, request_id),
+            ReadError::Transport(e) => transport_error(e, request_id, started.elapsed()),
+        })
     }
 }
 
