@@ -8,6 +8,8 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
+use crate::members::{self, Segment};
+
 /// The arguments of one operation call, as the generated code of a binding passes them.
 #[derive(Debug, Default)]
 pub struct Call {
@@ -19,6 +21,19 @@ pub struct Call {
     pub options: RequestOptions,
     /// Paged operations only: the token of the page to fetch.
     pub continuation_token: Option<String>,
+}
+
+impl Call {
+    /// The per-call options to send a JSON body with: when the client does not validate
+    /// (`strict` false), the binding's JSON goes as given — members the model lacks included —
+    /// instead of the model's re-encoding of it.
+    pub fn request_options(&self, strict: bool) -> RequestOptions {
+        let mut options = self.options.clone();
+        if !strict {
+            options.raw_body.clone_from(&self.body);
+        }
+        options
+    }
 }
 
 /// What a call returns to the binding: status, headers, request id, body.
@@ -61,16 +76,40 @@ pub fn opt_param<T: DeserializeOwned>(call: &Call, wire: &str) -> Result<Option<
 
 /// The request body; missing or not the operation's shape → `Error::Validation` at the failing path
 /// (wire names: `billingProfile.defaultAddress.city`, `items[2].id`).
-pub fn body<T: DeserializeOwned>(call: &Call) -> Result<T, Error> {
+///
+/// With `strict` (the client validates), a member the model does not have — at any depth — is a
+/// validation error too, naming its path and the closest member the model has: a misspelt key in
+/// a dict or object body must not be dropped silently. Without it, such members are ignored here
+/// (and the binding's JSON goes to the service as given, see [`Call::request_options`]).
+pub fn body<T: DeserializeOwned>(call: &Call, strict: bool) -> Result<T, Error> {
     let Some(raw) = &call.body else {
         return Err(invalid("body", "is required"));
     };
+    let mut unknown: Vec<Vec<Segment>> = Vec::new();
+    let mut note = |path: serde_ignored::Path<'_>| {
+        if strict {
+            unknown.push(members::segments(&path));
+        }
+    };
     let de = &mut serde_json::Deserializer::from_slice(raw);
-    serde_path_to_error::deserialize(de).map_err(|e| {
+    let value = serde_path_to_error::deserialize(serde_ignored::Deserializer::new(de, &mut note))
+        .map_err(|e| {
         let path = e.path().to_string();
         let (path, message) = body_error(if path == "." { "" } else { &path }, &e.into_inner());
         invalid(&path, message)
-    })
+    })?;
+    if unknown.is_empty() {
+        return Ok(value);
+    }
+    Err(Error::Validation(ValidationError {
+        errors: unknown
+            .iter()
+            .map(|path| FieldError {
+                path: members::display(path),
+                message: members::unknown_member_message::<T>(path),
+            })
+            .collect(),
+    }))
 }
 
 /// A serde error at `parent` as the runtime's validator would word it: `missing field `x`` becomes
@@ -157,6 +196,7 @@ pub fn build_call(
             timeout,
             retry: None,
             headers: headers.unwrap_or_default(),
+            raw_body: None,
         },
         continuation_token,
     })
@@ -232,18 +272,24 @@ mod tests {
     #[test]
     fn body_errors_name_the_wire_path() {
         let call = call_with(Value::Null, Some(r#"{"defaultAddress": {"city": 5}}"#));
-        let (path, _) = first_error(body::<Outer>(&call).unwrap_err());
+        let (path, _) = first_error(body::<Outer>(&call, true).unwrap_err());
         assert_eq!(path, "defaultAddress.city");
         let call = call_with(Value::Null, Some(r#"{"defaultAddress": {}}"#));
-        let err = first_error(body::<Outer>(&call).unwrap_err());
+        let err = first_error(body::<Outer>(&call, true).unwrap_err());
         assert_eq!(
             err,
             ("defaultAddress.city".to_string(), "is required".to_string())
         );
         let call = call_with(Value::Null, None);
-        assert_eq!(first_error(body::<Outer>(&call).unwrap_err()).0, "body");
+        assert_eq!(
+            first_error(body::<Outer>(&call, true).unwrap_err()).0,
+            "body"
+        );
         let call = call_with(Value::Null, Some(r#""text""#));
-        assert_eq!(first_error(body::<Outer>(&call).unwrap_err()).0, "body");
+        assert_eq!(
+            first_error(body::<Outer>(&call, true).unwrap_err()).0,
+            "body"
+        );
     }
 
     #[test]

@@ -8,6 +8,7 @@
 
 mod call;
 mod errors;
+mod members;
 
 pub use call::{Call, Outcome, body, build_call, opt_param, outcome, param, seconds};
 pub use errors::{ErrorFields, MFA_REQUIRED};

@@ -53,6 +53,11 @@ fn emit(api: &Api) -> TokenStream {
         )
     });
     let unused_call = arms.is_empty().then(|| quote!(let _ = (client, call);));
+    // A validating client also refuses body members the model does not have.
+    let strict = arms
+        .iter()
+        .any(|a| mentions(a, "strict"))
+        .then(|| quote!(let strict = client.validates();));
     let (option_names, option_arms) = client_options(api);
     let unused_option = option_arms
         .is_empty()
@@ -85,9 +90,11 @@ fn emit(api: &Api) -> TokenStream {
         }
 
         /// Call `operation` with the arguments in `call`: parameters are checked and converted to
-        /// their Rust types here, so a wrong type is a validation error, not a request.
+        /// their Rust types here, so a wrong type — or, when the client validates, a body member
+        /// the model does not have — is a validation error, not a request.
         pub async fn dispatch(client: &Client, operation: &str, call: Call) -> Result<Outcome, Error> {
             #unused_call
+            #strict
             match operation {
                 #(#arms)*
                 other => Err(Error::Config(format!("unknown operation `{other}`"))),
@@ -135,20 +142,21 @@ fn arm(api: &Api, op: &Operation, group: Option<TokenStream>) -> TokenStream {
             BodyFormat::Json | BodyFormat::Form | BodyFormat::Multipart => {
                 let ty = rust_type(&b.ty, Models::Module);
                 prelude.push(if holds_dates(api, &b.ty) {
-                    quote!(let request_body: #ty = body::<Wire<#ty>>(&call)?.0;)
+                    quote!(let request_body: #ty = body::<Wire<#ty>>(&call, strict)?.0;)
                 } else {
-                    quote!(let request_body: #ty = body(&call)?;)
+                    quote!(let request_body: #ty = body(&call, strict)?;)
                 });
                 args.push(quote!(&request_body));
             }
             // Raw bodies arrive as JSON too: text as a string, octets as a file
             // (`{"base64": ..}`), which is what the bindings can put in one JSON argument.
             BodyFormat::Text => {
-                prelude.push(quote!(let request_body: String = body(&call)?;));
+                prelude.push(quote!(let request_body: String = body(&call, strict)?;));
                 args.push(quote!(request_body));
             }
             BodyFormat::Binary => {
-                prelude.push(quote!(let request_body: sdk_runtime::FilePart = body(&call)?;));
+                prelude
+                    .push(quote!(let request_body: sdk_runtime::FilePart = body(&call, strict)?;));
                 args.push(quote!(request_body.data().clone()));
             }
         }
@@ -177,18 +185,18 @@ fn arm(api: &Api, op: &Operation, group: Option<TokenStream>) -> TokenStream {
             BodyFormat::Json | BodyFormat::Form | BodyFormat::Multipart => {
                 let ty = rust_type(&b.ty, Models::Module);
                 let read = if holds_dates(api, &b.ty) {
-                    quote!(body::<Wire<#ty>>(&call)?.0)
+                    quote!(body::<Wire<#ty>>(&call, strict)?.0)
                 } else {
-                    quote!(body(&call)?)
+                    quote!(body(&call, strict)?)
                 };
                 prelude.push(quote!(let request_body: Option<#ty> = if call.body.is_some() { Some(#read) } else { None };));
                 setters.push(quote!(if let Some(b) = &request_body { request = request.body(b); }));
             }
             BodyFormat::Text => setters.push(quote! {
-                if call.body.is_some() { request = request.body(body::<String>(&call)?); }
+                if call.body.is_some() { request = request.body(body::<String>(&call, strict)?); }
             }),
             BodyFormat::Binary => setters.push(quote! {
-                if call.body.is_some() { request = request.body(body::<sdk_runtime::FilePart>(&call)?.data().clone()); }
+                if call.body.is_some() { request = request.body(body::<sdk_runtime::FilePart>(&call, strict)?.data().clone()); }
             }),
         }
     }
@@ -207,6 +215,16 @@ fn arm(api: &Api, op: &Operation, group: Option<TokenStream>) -> TokenStream {
             }
         });
     }
+    // Unvalidated calls send a JSON body as the binding gave it, members the model lacks included.
+    let options = if op
+        .body
+        .as_ref()
+        .is_some_and(|b| b.format == BodyFormat::Json)
+    {
+        quote!(call.request_options(strict))
+    } else {
+        quote!(call.options.clone())
+    };
     let receiver = match group {
         Some(g) => quote!(client #g),
         None => quote!(client),
@@ -228,7 +246,7 @@ fn arm(api: &Api, op: &Operation, group: Option<TokenStream>) -> TokenStream {
     quote! {
         #id => {
             #(#prelude)*
-            #binding = #receiver.#method(#(#args),*).options(call.options.clone());
+            #binding = #receiver.#method(#(#args),*).options(#options);
             #(#setters)*
             outcome(#response)
         }

@@ -1771,6 +1771,8 @@ class _Options:
         validate: bool = True,
         user_agent: str | None = None,
         ca_cert: str | None = None,
+        requests_per_minute: int | None = None,
+        max_response_bytes: int | None = None,
     ) -> None:
         self._native = NativeClient(
             base_url=base_url,
@@ -1786,6 +1788,8 @@ class _Options:
             max_retries=max_retries,
             validate=validate,
             user_agent=user_agent,
+            requests_per_minute=requests_per_minute,
+            max_response_bytes=max_response_bytes,
         )
 
     @property

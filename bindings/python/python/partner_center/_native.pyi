@@ -66,6 +66,8 @@ class NativeClient:
         max_retries: int | None = None,
         validate: bool = True,
         user_agent: str | None = None,
+        requests_per_minute: int | None = None,
+        max_response_bytes: int | None = None,
     ) -> None: ...
     @property
     def correlation_id(self) -> str: ...

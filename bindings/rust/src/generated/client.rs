@@ -185,6 +185,9 @@ pub struct ClientBuilder {
     validate: Option<bool>,
     user_agent: Option<String>,
     root_certificates: Vec<String>,
+    /// Kept until `build`, which reports a bad rate.
+    rate_limit: Option<Result<sdk_runtime::RateLimit, Error>>,
+    max_response_bytes: Option<usize>,
 }
 
 impl std::fmt::Debug for ClientBuilder {
@@ -300,6 +303,28 @@ impl ClientBuilder {
         self
     }
 
+    /// Pace calls to at most this many requests a minute, evenly spaced and shared by
+    /// every concurrent call (retries count too), e.g. to stay under a service's
+    /// per-minute throttling. 0 is refused by `build`.
+    pub fn requests_per_minute(mut self, per_minute: u32) -> Self {
+        self.rate_limit = Some(sdk_runtime::RateLimit::per_minute(per_minute));
+        self
+    }
+
+    /// Pace calls with this shared limit: clients given clones of one `RateLimit` are
+    /// paced together.
+    pub fn rate_limit(mut self, limit: sdk_runtime::RateLimit) -> Self {
+        self.rate_limit = Some(Ok(limit));
+        self
+    }
+
+    /// Refuse answers larger than this many bytes without reading them whole (a
+    /// Decode error); default 32 MiB.
+    pub fn max_response_bytes(mut self, max: usize) -> Self {
+        self.max_response_bytes = Some(max);
+        self
+    }
+
     /// Build the client. Fails on a malformed base URL or header.
     pub fn build(self) -> Result<Client, Error> {
         let base_url = self
@@ -326,6 +351,8 @@ impl ClientBuilder {
                     }),
             ),
             extra_root_certificates: self.root_certificates,
+            rate_limit: self.rate_limit.transpose()?,
+            max_response_bytes: self.max_response_bytes,
         })?;
         Ok(Client {
             transport,

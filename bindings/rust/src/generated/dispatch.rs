@@ -60,12 +60,14 @@ pub fn client_option(
 }
 
 /// Call `operation` with the arguments in `call`: parameters are checked and converted to
-/// their Rust types here, so a wrong type is a validation error, not a request.
+/// their Rust types here, so a wrong type — or, when the client validates, a body member
+/// the model does not have — is a validation error, not a request.
 pub async fn dispatch(
     client: &Client,
     operation: &str,
     call: Call,
 ) -> Result<Outcome, Error> {
+    let strict = client.validates();
     match operation {
         "listAgreementMetadata" => {
             let mut request = client
@@ -88,14 +90,14 @@ pub async fn dispatch(
             outcome(request.send_with_response().await?)
         }
         "createAgreement" => {
-            let request_body: models::Agreement = body(&call)?;
+            let request_body: models::Agreement = body(&call, strict)?;
             let request = client
                 .agreements()
                 .create(
                     param::<::uuid::Uuid>(&call, "customer-tenant-id")?,
                     &request_body,
                 )
-                .options(call.options.clone());
+                .options(call.request_options(strict));
             outcome(request.send_with_response().await?)
         }
         "getAgreementDocument" => {
@@ -146,11 +148,11 @@ pub async fn dispatch(
             outcome(request.send_with_response().await?)
         }
         "createCustomer" => {
-            let request_body: models::NewCustomer = body(&call)?;
+            let request_body: models::NewCustomer = body(&call, strict)?;
             let request = client
                 .customers()
                 .create(&request_body)
-                .options(call.options.clone());
+                .options(call.request_options(strict));
             outcome(request.send_with_response().await?)
         }
         "getRelationshipRequest" => {
@@ -188,14 +190,14 @@ pub async fn dispatch(
             outcome(request.send_with_response().await?)
         }
         "removeResellerRelationship" => {
-            let request_body: models::CustomerRelationshipUpdate = body(&call)?;
+            let request_body: models::CustomerRelationshipUpdate = body(&call, strict)?;
             let request = client
                 .customers()
                 .remove_reseller_relationship(
                     param::<::uuid::Uuid>(&call, "customer-tenant-id")?,
                     &request_body,
                 )
-                .options(call.options.clone());
+                .options(call.request_options(strict));
             outcome(request.send_with_response().await?)
         }
         "listCustomerRelationships" => {
@@ -248,14 +250,14 @@ pub async fn dispatch(
             outcome(request.send_with_response().await?)
         }
         "updateBillingProfile" => {
-            let request_body: models::CustomerBillingProfile = body(&call)?;
+            let request_body: models::CustomerBillingProfile = body(&call, strict)?;
             let mut request = client
                 .profiles()
                 .update_billing(
                     param::<::uuid::Uuid>(&call, "customer-tenant-id")?,
                     &request_body,
                 )
-                .options(call.options.clone());
+                .options(call.request_options(strict));
             if let Some(value) = opt_param::<String>(&call, "If-Match")? {
                 request = request.if_match(value);
             }
@@ -269,14 +271,17 @@ pub async fn dispatch(
             outcome(request.send_with_response().await?)
         }
         "createQualification" => {
-            let request_body: models::CustomerQualificationRequest = body(&call)?;
+            let request_body: models::CustomerQualificationRequest = body(
+                &call,
+                strict,
+            )?;
             let mut request = client
                 .qualifications()
                 .create(
                     param::<::uuid::Uuid>(&call, "customer-tenant-id")?,
                     &request_body,
                 )
-                .options(call.options.clone());
+                .options(call.request_options(strict));
             if let Some(value) = opt_param::<String>(&call, "code")? {
                 request = request.code(value);
             }
@@ -325,14 +330,14 @@ pub async fn dispatch(
             outcome(request.send_with_response().await?)
         }
         "createUser" => {
-            let request_body: models::NewCustomerUser = body(&call)?;
+            let request_body: models::NewCustomerUser = body(&call, strict)?;
             let request = client
                 .users()
                 .create(
                     param::<::uuid::Uuid>(&call, "customer-tenant-id")?,
                     &request_body,
                 )
-                .options(call.options.clone());
+                .options(call.request_options(strict));
             outcome(request.send_with_response().await?)
         }
         "getUser" => {
@@ -356,7 +361,7 @@ pub async fn dispatch(
             outcome(request.send_with_response().await?)
         }
         "updateUser" => {
-            let request_body: models::CustomerUserUpdate = body(&call)?;
+            let request_body: models::CustomerUserUpdate = body(&call, strict)?;
             let request = client
                 .users()
                 .update(
@@ -364,15 +369,15 @@ pub async fn dispatch(
                     param::<::uuid::Uuid>(&call, "user-id")?,
                     &request_body,
                 )
-                .options(call.options.clone());
+                .options(call.request_options(strict));
             outcome(request.send_with_response().await?)
         }
         "validateAddress" => {
-            let request_body: models::Address = body(&call)?;
+            let request_body: models::Address = body(&call, strict)?;
             let request = client
                 .validations()
                 .validate_address(&request_body)
-                .options(call.options.clone());
+                .options(call.request_options(strict));
             outcome(request.send_with_response().await?)
         }
         other => Err(Error::Config(format!("unknown operation `{other}`"))),

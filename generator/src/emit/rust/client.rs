@@ -390,6 +390,9 @@ fn emit_builder(api: &Api) -> TokenStream {
             validate: Option<bool>,
             user_agent: Option<String>,
             root_certificates: Vec<String>,
+            /// Kept until `build`, which reports a bad rate.
+            rate_limit: Option<Result<sdk_runtime::RateLimit, Error>>,
+            max_response_bytes: Option<usize>,
         }
 
         impl std::fmt::Debug for ClientBuilder {
@@ -484,6 +487,28 @@ fn emit_builder(api: &Api) -> TokenStream {
                 self
             }
 
+            /// Pace calls to at most this many requests a minute, evenly spaced and shared by
+            /// every concurrent call (retries count too), e.g. to stay under a service's
+            /// per-minute throttling. 0 is refused by `build`.
+            pub fn requests_per_minute(mut self, per_minute: u32) -> Self {
+                self.rate_limit = Some(sdk_runtime::RateLimit::per_minute(per_minute));
+                self
+            }
+
+            /// Pace calls with this shared limit: clients given clones of one `RateLimit` are
+            /// paced together.
+            pub fn rate_limit(mut self, limit: sdk_runtime::RateLimit) -> Self {
+                self.rate_limit = Some(Ok(limit));
+                self
+            }
+
+            /// Refuse answers larger than this many bytes without reading them whole (a
+            /// Decode error); default 32 MiB.
+            pub fn max_response_bytes(mut self, max: usize) -> Self {
+                self.max_response_bytes = Some(max);
+                self
+            }
+
             /// Build the client. Fails on a malformed base URL or header.
             pub fn build(self) -> Result<Client, Error> {
                 let base_url = #base_url;
@@ -502,6 +527,8 @@ fn emit_builder(api: &Api) -> TokenStream {
                         concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")).to_string()
                     })),
                     extra_root_certificates: self.root_certificates,
+                    rate_limit: self.rate_limit.transpose()?,
+                    max_response_bytes: self.max_response_bytes,
                 })?;
                 Ok(Client {
                     transport,
