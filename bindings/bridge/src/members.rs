@@ -69,10 +69,11 @@ pub fn unknown_member_message<T: DeserializeOwned>(path: &[Segment]) -> String {
         Some((Segment::Member(name), parent)) => (parent, name.as_str()),
         _ => return "unknown member".to_string(),
     };
-    let Some((model, members)) = known_members::<T>(parent) else {
+    let Some((model, fields)) = known_members::<T>(parent) else {
         return "unknown member".to_string();
     };
-    match closest(name, members) {
+    let members = distinct(fields);
+    match closest(name, &members) {
         Some(known) => format!("unknown member of {model}; did you mean \"{known}\"?"),
         None => {
             const SHOWN: usize = 12;
@@ -90,24 +91,46 @@ pub fn unknown_member_message<T: DeserializeOwned>(path: &[Segment]) -> String {
     }
 }
 
+/// A name as the service compares names: case-insensitively, `_` and `-` ignored.
+fn fold(s: &str) -> String {
+    s.chars()
+        .filter(|c| *c != '_' && *c != '-')
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// A struct's field names without the aliases that only differ in case (serde lists a field's
+/// aliases beside its name, sorted: `AssociatedPartnerId` before `associatedPartnerId`), keeping
+/// the camelCase one, which is how the service writes them.
+fn distinct(fields: &[&'static str]) -> Vec<&'static str> {
+    let mut out: Vec<&'static str> = Vec::with_capacity(fields.len());
+    for &field in fields {
+        let starts_lower = field.starts_with(|c: char| c.is_lowercase());
+        match out.iter_mut().find(|seen| fold(seen) == fold(field)) {
+            Some(seen) if starts_lower && !seen.starts_with(|c: char| c.is_lowercase()) => {
+                *seen = field;
+            }
+            Some(_) => {}
+            None => out.push(field),
+        }
+    }
+    out
+}
+
 /// The member of `members` a misspelling of `name` most likely meant: the same name in another
 /// case or with `_`/`-` (the service compares names that way), else the nearest by edit distance,
-/// if it is near enough to be a typo rather than another word.
+/// if it is near enough to be a typo rather than another word. Ties go to the spelling closest to
+/// what was written.
 pub fn closest<'a>(name: &str, members: &[&'a str]) -> Option<&'a str> {
-    let fold = |s: &str| {
-        s.chars()
-            .filter(|c| *c != '_' && *c != '-')
-            .flat_map(char::to_lowercase)
-            .collect::<String>()
-    };
     let wanted = fold(name);
-    let mut best: Option<(usize, &'a str)> = None;
+    let mut best: Option<((usize, usize), &'a str)> = None;
     for &member in members {
         let candidate = fold(member);
         let distance = strsim::damerau_levenshtein(&wanted, &candidate);
         let allowed = 1 + candidate.chars().count() / 5;
-        if distance <= allowed && best.is_none_or(|(d, _)| distance < d) {
-            best = Some((distance, member));
+        let rank = (distance, strsim::damerau_levenshtein(name, member));
+        if distance <= allowed && best.is_none_or(|(r, _)| rank < r) {
+            best = Some((rank, member));
         }
     }
     best.map(|(_, member)| member)
@@ -282,6 +305,7 @@ mod tests {
     #[serde(rename_all = "camelCase")]
     #[allow(dead_code)]
     struct Customer {
+        #[serde(alias = "AssociatedPartnerId")]
         associated_partner_id: Option<String>,
         default_address: Option<Box<Address>>,
         addresses: Vec<Address>,
@@ -296,7 +320,7 @@ mod tests {
     fn finds_the_model_at_any_depth() {
         let top = known_members::<Customer>(&[]).unwrap();
         assert_eq!(top.0, "Customer");
-        assert!(top.1.contains(&"associatedPartnerId"));
+        assert!(top.1.contains(&"associatedPartnerId") && top.1.contains(&"AssociatedPartnerId"));
         for path in [
             vec![member("defaultAddress")],
             vec![member("addresses"), Segment::Index(3)],
@@ -329,6 +353,17 @@ mod tests {
         assert_eq!(closest("ID", &members), Some("id"));
         assert_eq!(closest("colour", &members), None);
         assert_eq!(closest("", &members), None);
+        // A case-only alias beside its name: the spelling nearest to what was written wins.
+        let both = ["AssociatedPartnerId", "associatedPartnerId"];
+        assert_eq!(
+            closest("associated_partner_idd", &both),
+            Some("associatedPartnerId")
+        );
+        assert_eq!(
+            closest("associatedpartnerid", &both),
+            Some("associatedPartnerId")
+        );
+        assert_eq!(distinct(&both), ["associatedPartnerId"]);
     }
 
     #[test]
