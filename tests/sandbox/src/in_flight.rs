@@ -1,37 +1,54 @@
-//! How many Partner Center calls the emulator is serving at once, and the most it has served at
-//! once since the last reset (`inFlightPeak` in `GET /_sandbox/health`). Lets a test prove that a
-//! client really overlaps its calls, without timing them.
+//! The Partner Center calls the emulator receives and serves: how many since the last reset
+//! (`requests` in `GET /_sandbox/health`), how many it is serving now (`inFlight`) and the
+//! most it has served at once since the last reset (`inFlightPeak`). Lets a test prove that a
+//! client really overlaps its calls, without timing them, and that nothing is left hanging.
+//!
+//! A call counts as served until its response has been sent: a streamed answer fault (a
+//! slow or stalled body) stays in flight until its body ends or the client goes away.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 #[derive(Default)]
 pub struct InFlight {
     now: AtomicUsize,
     peak: AtomicUsize,
+    received: AtomicU64,
 }
 
 impl InFlight {
-    /// Counts a call until the returned guard is dropped.
-    pub fn enter(&self) -> InFlightGuard<'_> {
+    /// Counts a call received, and in flight until the returned guard is dropped.
+    pub fn enter(self: &Arc<Self>) -> InFlightGuard {
+        self.received.fetch_add(1, Ordering::SeqCst);
         let now = self.now.fetch_add(1, Ordering::SeqCst) + 1;
         self.peak.fetch_max(now, Ordering::SeqCst);
-        InFlightGuard(self)
+        InFlightGuard(self.clone())
+    }
+
+    pub fn now(&self) -> usize {
+        self.now.load(Ordering::SeqCst)
     }
 
     pub fn peak(&self) -> usize {
         self.peak.load(Ordering::SeqCst)
     }
 
-    /// The peak starts again from the calls being served now.
-    pub fn reset_peak(&self) {
+    /// Calls received since start or the last reset.
+    pub fn requests(&self) -> u64 {
+        self.received.load(Ordering::SeqCst)
+    }
+
+    /// The peak starts again from the calls being served now; the received count from 0.
+    pub fn reset(&self) {
         self.peak
             .store(self.now.load(Ordering::SeqCst), Ordering::SeqCst);
+        self.received.store(0, Ordering::SeqCst);
     }
 }
 
-pub struct InFlightGuard<'a>(&'a InFlight);
+pub struct InFlightGuard(Arc<InFlight>);
 
-impl Drop for InFlightGuard<'_> {
+impl Drop for InFlightGuard {
     fn drop(&mut self) {
         self.0.now.fetch_sub(1, Ordering::SeqCst);
     }
@@ -43,15 +60,18 @@ mod tests {
 
     #[test]
     fn the_peak_is_the_most_calls_at_once() {
-        let gauge = InFlight::default();
+        let gauge = Arc::new(InFlight::default());
         {
             let _a = gauge.enter();
             let _b = gauge.enter();
             let _c = gauge.enter();
+            assert_eq!(gauge.now(), 3);
         }
         let _d = gauge.enter();
         assert_eq!(gauge.peak(), 3);
-        gauge.reset_peak();
+        assert_eq!((gauge.now(), gauge.requests()), (1, 4));
+        gauge.reset();
         assert_eq!(gauge.peak(), 1, "the call still being served");
+        assert_eq!((gauge.now(), gauge.requests()), (1, 0));
     }
 }

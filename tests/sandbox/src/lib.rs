@@ -19,6 +19,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::serve::ListenerExt;
+
+use crate::connections::{CountingAcceptor, CountingListener};
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
@@ -27,6 +29,7 @@ pub mod admin_body;
 pub mod auth;
 pub mod clock;
 pub mod config;
+pub mod connections;
 pub mod countries;
 pub mod datetime;
 pub mod errors;
@@ -46,6 +49,7 @@ pub mod wire;
 
 pub use config::{AuthMode, Config};
 pub use faults::{FaultConfig, FaultKind, ScriptEntry};
+pub use throttle::Settings as ThrottleSettings;
 
 /// A running emulator. Dropping it stops the server too (without waiting).
 pub struct Running {
@@ -115,6 +119,7 @@ pub async fn start(config: Config) -> std::io::Result<Running> {
     let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, config.port)).await?;
     let addr = listener.local_addr()?;
     let app = Arc::new(state::App::new(config));
+    let connections = app.connections.clone();
     let router = routes::router(app);
     let (tx, rx) = oneshot::channel::<()>();
     let ca_pem = tls.as_ref().map(|t| t.ca_pem.clone());
@@ -125,6 +130,7 @@ pub async fn start(config: Config) -> std::io::Result<Running> {
             let listener = listener.tap_io(|tcp| {
                 let _ = tcp.set_nodelay(true);
             });
+            let listener = CountingListener::new(listener, connections);
             tokio::spawn(async move {
                 let _ = axum::serve(listener, router)
                     .with_graceful_shutdown(async {
@@ -134,10 +140,9 @@ pub async fn start(config: Config) -> std::io::Result<Running> {
             })
         }
         Some(material) => {
-            use axum_server::accept::NoDelayAcceptor;
             use axum_server::tls_rustls::{RustlsAcceptor, RustlsConfig};
             let acceptor = RustlsAcceptor::new(RustlsConfig::from_config(material.server_config))
-                .acceptor(NoDelayAcceptor::new());
+                .acceptor(CountingAcceptor::new(connections));
             let handle = axum_server::Handle::new();
             let server = axum_server::from_tcp(listener.into_std()?)?
                 .acceptor(acceptor)

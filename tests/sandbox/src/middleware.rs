@@ -15,7 +15,7 @@ use uuid::Uuid;
 
 use crate::auth;
 use crate::errors::ApiError;
-use crate::faults::Decision;
+use crate::faults::{self, Decision};
 use crate::state::App;
 
 pub const MS_REQUEST_ID: HeaderName = HeaderName::from_static("ms-requestid");
@@ -84,7 +84,8 @@ async fn guarded(
     method: &axum::http::Method,
     path: &str,
 ) -> (Response, bool) {
-    let _serving = app.in_flight.enter();
+    // Dropped when this returns, or, for a streamed answer fault, when its body is done.
+    let serving = app.in_flight.enter();
     match authorize(app, req.headers(), method, path) {
         Ok(token) => {
             if let Err(e) = check_ids(req.headers()) {
@@ -102,6 +103,12 @@ async fn guarded(
     }
     match decision {
         Decision::Respond(e) => (e.into_response(), false),
+        Decision::Answer(answer) => {
+            // Read the request body first, like a server that answers, so hyper's connection
+            // state is clean and it watches for the client going away while the answer streams.
+            let _ = axum::body::to_bytes(req.into_body(), app.config.max_body_bytes).await;
+            (faults::answer::respond(answer, serving), false)
+        }
         Decision::DropAfterCommit => {
             let _ = next.run(req).await;
             (dropped_response(), true)

@@ -5,7 +5,7 @@
 //! queue behind each other. Reads (the common case) share the lock.
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
-use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use bytes::Bytes;
 use rand::RngExt;
@@ -15,6 +15,7 @@ use uuid::Uuid;
 use crate::auth::Auth;
 use crate::clock::Clock;
 use crate::config::Config;
+use crate::connections::Connections;
 use crate::errors::ApiError;
 use crate::faults::Faults;
 use crate::in_flight::InFlight;
@@ -43,8 +44,11 @@ pub struct App {
     pub clock: Clock,
     /// The partner's GCC validation codes.
     pub validation_codes: ValidationCodes,
-    /// Partner Center calls being served now, and the most at once (`inFlightPeak`).
-    pub in_flight: InFlight,
+    /// Partner Center calls received, being served now, and the most at once (`requests`,
+    /// `inFlight`, `inFlightPeak`).
+    pub in_flight: Arc<InFlight>,
+    /// TCP connections open now (`connections`), counted by the listener.
+    pub connections: Arc<Connections>,
 }
 
 impl App {
@@ -59,7 +63,8 @@ impl App {
             token_secret: rand::rng().random(),
             clock: Clock::default(),
             validation_codes: ValidationCodes::default(),
-            in_flight: InFlight::default(),
+            in_flight: Arc::default(),
+            connections: Arc::default(),
             config,
         }
     }

@@ -121,6 +121,10 @@ pub fn router(app: Arc<App>) -> Router {
         )
         .route("/_sandbox/health", get(sandbox::health))
         .route(
+            "/_sandbox/throttle",
+            get(sandbox::throttle_get).post(sandbox::throttle_set),
+        )
+        .route(
             "/_sandbox/customers/{id}/direct-signed",
             post(sandbox_onboarding::direct_signed),
         )
