@@ -312,3 +312,98 @@ async fn invalid_fault_configuration_is_rejected() {
     // Nothing was applied.
     assert_eq!(env.get_status("/v1/customers").await, 200);
 }
+
+async fn injected(env: &Env) -> Value {
+    let state: Value = env
+        .admin(Method::GET, "/_sandbox/faults", None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    state["injected"].clone()
+}
+
+#[tokio::test]
+async fn injected_faults_are_counted_by_kind() {
+    let env = env().await;
+    let zero = json!({
+        "500": 0, "503": 0, "429": 0, "drop_after_commit": 0, "malformed_json": 0,
+        "wrong_types": 0, "truncated": 0, "html_502": 0, "invalid_utf8": 0, "huge_body": 0,
+        "slow_body": 0, "stall_after_headers": 0
+    });
+    assert_eq!(injected(&env).await, zero, "every kind from 0");
+    let state = set_faults(
+        &env,
+        json!({"script": [
+            {"path": "/v1/countryvalidationrules", "status": 502, "times": 2},
+            {"path": "/v1/countryvalidationrules", "fault": "throttle"},
+            {"path": "/v1/countryvalidationrules", "fault": "wrong_types"},
+            {"method": "POST", "fault": "drop_after_commit"}
+        ]}),
+    )
+    .await;
+    assert_eq!(state["injected"], zero, "POST answers with the counts too");
+    for _ in 0..5 {
+        let _ = env
+            .get("/v1/countryvalidationrules/US")
+            .send()
+            .await
+            .unwrap();
+    }
+    let dropped = env
+        .req(Method::POST, "/v1/customers")
+        .json(&customer("counted.onmicrosoft.com", "C"))
+        .send()
+        .await;
+    assert!(dropped.is_err());
+    let counts = injected(&env).await;
+    assert_eq!(counts["502"], 2, "{counts}");
+    assert_eq!(counts["429"], 1, "{counts}");
+    assert_eq!(counts["wrong_types"], 1, "{counts}");
+    assert_eq!(counts["drop_after_commit"], 1, "{counts}");
+    assert_eq!(counts["500"], 0, "{counts}");
+
+    // Random faults count under their status; a random drop only when it drops.
+    set_faults(&env, json!({"errorRate": 1.0})).await;
+    for _ in 0..20 {
+        let _ = env.get("/v1/customers").send().await.unwrap();
+    }
+    let counts = injected(&env).await;
+    assert_eq!(counts["502"], json!(null), "POST started the counts again");
+    let (c500, c503) = (
+        counts["500"].as_u64().unwrap(),
+        counts["503"].as_u64().unwrap(),
+    );
+    assert_eq!(c500 + c503, 20, "{counts}");
+    assert!(c500 > 0 && c503 > 0, "an even split: {counts}");
+    set_faults(
+        &env,
+        json!({"throttleRate": 1.0, "dropAfterCreateRate": 1.0}),
+    )
+    .await;
+    let _ = env.get("/v1/customers").send().await.unwrap();
+    set_faults(&env, json!({"dropAfterCreateRate": 1.0})).await;
+    expect_error(env.create(&json!({})).await, 400, 3000).await;
+    let dropped = env
+        .req(Method::POST, "/v1/customers")
+        .json(&customer("random-drop.onmicrosoft.com", "R"))
+        .send()
+        .await;
+    assert!(dropped.is_err());
+    let counts = injected(&env).await;
+    assert_eq!(
+        (counts["429"].clone(), counts["drop_after_commit"].clone()),
+        (json!(0), json!(1)),
+        "a failing create is not dropped: {counts}"
+    );
+
+    // DELETE and reset start again too.
+    let r = env.admin(Method::DELETE, "/_sandbox/faults", None).await;
+    assert_eq!(r.status().as_u16(), 204);
+    assert_eq!(injected(&env).await, zero);
+    set_faults(&env, json!({"throttleRate": 1.0})).await;
+    let _ = env.get("/v1/customers").send().await.unwrap();
+    assert_eq!(injected(&env).await["429"], 1);
+    env.admin(Method::POST, "/_sandbox/reset", None).await;
+    assert_eq!(injected(&env).await, zero);
+}
