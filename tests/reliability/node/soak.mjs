@@ -1,0 +1,224 @@
+// Node runner of the soak (the flags and the JSON line are the contract in tests/reliability/README.md).
+//
+//   node tests/reliability/node/soak.mjs --base-url URL --token T --prefix P \
+//     [--creates N] [--concurrency C] [--timeout-seconds S] [--call-deadline-seconds D] \
+//     [--max-retries R] [--max-replays M] [--replay-id same|fresh] [--ids-out FILE]
+//
+// `--creates` logical creates (`POST /v1/customers` through the package's `Client`), each with its
+// own domain and its own request id, run by `--concurrency` promise loops sharing one client. A
+// create that still fails after the client's own retries with a transient error (transport,
+// timeout, 429, 5xx) is replayed with the same request id (`--replay-id fresh`: a new one, to show
+// why not), at most `--max-replays` times. Every client call races a deadline: one that has not
+// settled by then counts as hung and is replayed like a transient failure, so a hang shows in the
+// numbers instead of stopping the run. stdout carries nothing but the result line.
+
+import { randomUUID } from 'node:crypto'
+import { writeFileSync } from 'node:fs'
+import { performance } from 'node:perf_hooks'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { parseArgs } from 'node:util'
+
+import { Client, PartnerCenterError } from '../../../bindings/node/index.mjs'
+
+const USAGE =
+  'usage: soak.mjs --base-url URL --token T --prefix P [--creates N] [--concurrency C] ' +
+  '[--timeout-seconds S] [--call-deadline-seconds D] [--max-retries R] [--max-replays M] ' +
+  '[--replay-id same|fresh] [--ids-out FILE]'
+
+// What a replay may fix: the failures the client itself retries.
+const TRANSIENT = new Set(['transport', 'timeout', 'throttled', 'server'])
+
+function usage(message) {
+  console.error(`${message}\n${USAGE}`)
+  process.exit(2)
+}
+
+function parseFlags() {
+  let values
+  try {
+    values = parseArgs({
+      options: {
+        'base-url': { type: 'string' },
+        token: { type: 'string' },
+        prefix: { type: 'string' },
+        creates: { type: 'string', default: '2000' },
+        concurrency: { type: 'string', default: '32' },
+        'timeout-seconds': { type: 'string', default: '10' },
+        'call-deadline-seconds': { type: 'string', default: '60' },
+        'max-retries': { type: 'string', default: '2' },
+        'max-replays': { type: 'string', default: '20' },
+        'replay-id': { type: 'string', default: 'same' },
+        'ids-out': { type: 'string' },
+      },
+      strict: true,
+    }).values
+  } catch (err) {
+    usage(err.message)
+  }
+  for (const flag of ['base-url', 'token', 'prefix']) {
+    if (values[flag] === undefined) usage(`--${flag} is required`)
+  }
+  const count = (flag, min) => {
+    const n = Number(values[flag])
+    if (!Number.isInteger(n) || n < min) usage(`bad --${flag} ${values[flag]}`)
+    return n
+  }
+  const seconds = (flag) => {
+    const s = Number(values[flag])
+    if (!(s > 0) || !Number.isFinite(s)) usage(`bad --${flag} ${values[flag]}`)
+    return s
+  }
+  if (!['same', 'fresh'].includes(values['replay-id'])) usage(`bad --replay-id ${values['replay-id']}`)
+  return {
+    baseUrl: values['base-url'].replace(/\/+$/, ''),
+    token: values.token,
+    prefix: values.prefix,
+    creates: count('creates', 0),
+    concurrency: count('concurrency', 1),
+    timeoutSeconds: seconds('timeout-seconds'),
+    callDeadlineSeconds: seconds('call-deadline-seconds'),
+    maxRetries: count('max-retries', 0),
+    maxReplays: count('max-replays', 0),
+    freshReplayId: values['replay-id'] === 'fresh',
+    idsOut: values['ids-out'],
+  }
+}
+
+/** The create body (the same in every runner); only the domain varies. */
+function newCustomer(domain) {
+  return {
+    companyProfile: { domain },
+    billingProfile: {
+      email: 'admin@contoso.example',
+      culture: 'en-US',
+      language: 'en',
+      companyName: 'Contoso Soak',
+      defaultAddress: {
+        firstName: 'Jane',
+        lastName: 'Doe',
+        addressLine1: '1 Microsoft Way',
+        city: 'Redmond',
+        state: 'WA',
+        postalCode: '98052',
+        country: 'US',
+        phoneNumber: '4255550101',
+      },
+    },
+  }
+}
+
+const HUNG = Symbol('hung')
+
+/** The call's outcome, or HUNG when it has not settled within `ms`. */
+async function withDeadline(promise, ms) {
+  let timer
+  const deadline = new Promise((resolve) => {
+    timer = setTimeout(() => resolve(HUNG), ms)
+  })
+  try {
+    return await Promise.race([promise, deadline])
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+const args = parseFlags()
+const tally = {
+  calls: 0,
+  replays: 0,
+  succeeded: 0,
+  failed: 0,
+  hung: 0,
+  maxCallSeconds: 0,
+  errors: {}, // client calls that failed (after the client's own retries), by kind
+  ids: {}, // domain -> customer id of every logical create that succeeded
+}
+
+function recordError(kind, message) {
+  if (!tally.errors[kind]) {
+    tally.errors[kind] = 0
+    console.error(`first ${kind} error: ${message}`)
+  }
+  tally.errors[kind] += 1
+}
+
+/** One logical create: the first call, then replays while it fails transiently. */
+async function logicalCreate(client, n) {
+  const domain = `${args.prefix}-${n}.onmicrosoft.com`
+  const body = newCustomer(domain)
+  let requestId = randomUUID()
+  let replay = 0
+  for (;;) {
+    tally.calls += 1
+    const started = performance.now()
+    let retry
+    try {
+      const customer = await withDeadline(
+        client.customers.create(body, { requestId }),
+        args.callDeadlineSeconds * 1000,
+      )
+      if (customer === HUNG) {
+        tally.hung += 1
+        recordError('hung', `${domain}: no answer within ${args.callDeadlineSeconds} s`)
+        retry = true
+      } else {
+        tally.ids[domain] = String(customer.id)
+        tally.succeeded += 1
+        return
+      }
+    } catch (err) {
+      const kind = err instanceof PartnerCenterError ? err.kind : 'other'
+      recordError(kind, err?.message ?? String(err))
+      retry = TRANSIENT.has(kind)
+    } finally {
+      tally.maxCallSeconds = Math.max(tally.maxCallSeconds, (performance.now() - started) / 1000)
+    }
+    if (!retry || replay >= args.maxReplays) {
+      tally.failed += 1
+      return
+    }
+    replay += 1
+    tally.replays += 1
+    if (args.freshReplayId) requestId = randomUUID()
+    // A short pause that grows with the replays, on top of the client's own backoff.
+    await sleep(200 * Math.min(replay, 10))
+  }
+}
+
+const client = new Client({
+  token: args.token,
+  baseUrl: args.baseUrl,
+  timeout: args.timeoutSeconds * 1000,
+  maxRetries: args.maxRetries,
+})
+let next = 0
+async function worker() {
+  while (next < args.creates) {
+    const n = next++
+    await logicalCreate(client, n)
+  }
+}
+
+const started = performance.now()
+await Promise.all(Array.from({ length: args.concurrency }, worker))
+const seconds = (performance.now() - started) / 1000
+
+if (args.idsOut) writeFileSync(args.idsOut, JSON.stringify(tally.ids))
+const errors = Object.fromEntries(Object.entries(tally.errors).sort(([a], [b]) => a.localeCompare(b)))
+process.stdout.write(
+  `${JSON.stringify({
+    language: 'node',
+    creates: args.creates,
+    concurrency: args.concurrency,
+    calls: tally.calls,
+    replays: tally.replays,
+    succeeded: tally.succeeded,
+    failed: tally.failed,
+    hung: tally.hung,
+    errors,
+    max_call_seconds: Math.round(tally.maxCallSeconds * 1e6) / 1e6,
+    seconds: Math.round(seconds * 1e6) / 1e6,
+  })}\n`,
+  // A hung call may still hold the native side: exit once the line is out rather than wait for it.
+  () => process.exit(0),
+)
