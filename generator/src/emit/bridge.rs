@@ -130,22 +130,20 @@ fn arm(api: &Api, op: &Operation, group: Option<TokenStream>) -> TokenStream {
     let mut args = Vec::new();
     for p in op.required_params() {
         let wire = &p.name.original;
-        let ty = param_type(&p.ty);
-        args.push(if holds_dates(api, &p.ty) {
-            quote!(param::<Wire<#ty>>(&call, #wire)?.0)
-        } else {
-            quote!(param::<#ty>(&call, #wire)?)
-        });
+        args.push(read(
+            api,
+            &p.ty,
+            param_type(&p.ty),
+            "param",
+            quote!(&call, #wire),
+        ));
     }
     if let Some(b) = op.body.as_ref().filter(|b| b.required) {
         match b.format {
             BodyFormat::Json | BodyFormat::Form | BodyFormat::Multipart => {
                 let ty = rust_type(&b.ty, Models::Module);
-                prelude.push(if holds_dates(api, &b.ty) {
-                    quote!(let request_body: #ty = body::<Wire<#ty>>(&call, strict)?.0;)
-                } else {
-                    quote!(let request_body: #ty = body(&call, strict)?;)
-                });
+                let value = read(api, &b.ty, ty.clone(), "body", quote!(&call, strict));
+                prelude.push(quote!(let request_body: #ty = #value;));
                 args.push(quote!(&request_body));
             }
             // Raw bodies arrive as JSON too: text as a string, octets as a file
@@ -165,18 +163,10 @@ fn arm(api: &Api, op: &Operation, group: Option<TokenStream>) -> TokenStream {
     for p in op.optional_params() {
         let wire = &p.name.original;
         let setter = ident(&p.name.snake);
-        let ty = param_type(&p.ty);
-        setters.push(if holds_dates(api, &p.ty) {
-            quote! {
-                if let Some(Wire(value)) = opt_param::<Wire<#ty>>(&call, #wire)? {
-                    request = request.#setter(value);
-                }
-            }
-        } else {
-            quote! {
-                if let Some(value) = opt_param::<#ty>(&call, #wire)? {
-                    request = request.#setter(value);
-                }
+        let (ty, value) = wire_or_not(api, &p.ty, param_type(&p.ty));
+        setters.push(quote! {
+            if let Some(#value) = opt_param::<#ty>(&call, #wire)? {
+                request = request.#setter(value);
             }
         });
     }
@@ -184,12 +174,8 @@ fn arm(api: &Api, op: &Operation, group: Option<TokenStream>) -> TokenStream {
         match b.format {
             BodyFormat::Json | BodyFormat::Form | BodyFormat::Multipart => {
                 let ty = rust_type(&b.ty, Models::Module);
-                let read = if holds_dates(api, &b.ty) {
-                    quote!(body::<Wire<#ty>>(&call, strict)?.0)
-                } else {
-                    quote!(body(&call, strict)?)
-                };
-                prelude.push(quote!(let request_body: Option<#ty> = if call.body.is_some() { Some(#read) } else { None };));
+                let value = read(api, &b.ty, ty.clone(), "body", quote!(&call, strict));
+                prelude.push(quote!(let request_body: Option<#ty> = if call.body.is_some() { Some(#value) } else { None };));
                 setters.push(quote!(if let Some(b) = &request_body { request = request.body(b); }));
             }
             BodyFormat::Text => setters.push(quote! {
@@ -249,6 +235,37 @@ fn arm(api: &Api, op: &Operation, group: Option<TokenStream>) -> TokenStream {
             #binding = #receiver.#method(#(#args),*).options(#options);
             #(#setters)*
             outcome(#response)
+        }
+    }
+}
+
+/// What the bridge reads for a value of `ty` (`rust` in Rust), and the pattern that takes the
+/// value out of it: `Wire<T>` and `Wire(value)` when the type holds dates (RFC 3339, leniently,
+/// through `sdk_runtime::dates::Wire`), else `T` and `value`.
+fn wire_or_not(api: &Api, ty: &TypeRef, rust: TokenStream) -> (TokenStream, TokenStream) {
+    if holds_dates(api, ty) {
+        (quote!(Wire<#rust>), quote!(Wire(value)))
+    } else {
+        (rust, quote!(value))
+    }
+}
+
+/// `helper::<T>(args)?` — `param` or `body` of the bridge — reading a `ty`, through `Wire` and
+/// unwrapped again when it holds dates. A body goes into an annotated `let`: no turbofish then.
+fn read(
+    api: &Api,
+    ty: &TypeRef,
+    rust: TokenStream,
+    helper: &str,
+    args: TokenStream,
+) -> TokenStream {
+    let name = ident(helper);
+    match (holds_dates(api, ty), helper) {
+        (false, "body") => quote!(#name(#args)?),
+        (false, _) => quote!(#name::<#rust>(#args)?),
+        (true, _) => {
+            let (read, _) = wire_or_not(api, ty, rust);
+            quote!(#name::<#read>(#args)?.0)
         }
     }
 }
