@@ -19,6 +19,7 @@ export type PartnerCenterErrorCode =
   | 'PC_AUTHENTICATION'
   | 'PC_REAUTHENTICATION_REQUIRED'
   | 'PC_MFA_REQUIRED'
+  | 'PC_ABORTED'
 
 /** The Rust runtime's error kind the code is derived from. */
 export type PartnerCenterErrorKind =
@@ -39,6 +40,7 @@ export type PartnerCenterErrorKind =
   | 'authentication'
   | 'reauthentication_required'
   | 'mfa_required'
+  | 'aborted'
 
 /** One client-side validation problem: `path` uses wire names (`billingProfile.defaultAddress.city`). */
 export interface FieldError {
@@ -69,7 +71,11 @@ export interface PartnerCenterErrorFields {
 /** Every failed call rejects with this. */
 export declare class PartnerCenterError extends Error {
   constructor(fields?: PartnerCenterErrorFields)
-  readonly name: 'PartnerCenterError'
+  /**
+   * `'AbortError'` for a call its `signal` stopped (code `PC_ABORTED`, `cause`: the signal's
+   * `reason`), as `fetch` names it; `'PartnerCenterError'` otherwise.
+   */
+  readonly name: 'PartnerCenterError' | 'AbortError'
   /** Stable string per meaning, e.g. `PC_NOT_FOUND`, `PC_THROTTLED`, `PC_VALIDATION`. */
   readonly code: PartnerCenterErrorCode
   readonly kind: PartnerCenterErrorKind

@@ -20,6 +20,7 @@ const CODES = Object.freeze({
   authentication: 'PC_AUTHENTICATION',
   reauthentication_required: 'PC_REAUTHENTICATION_REQUIRED',
   mfa_required: 'PC_MFA_REQUIRED',
+  aborted: 'PC_ABORTED',
 })
 
 const FIELDS = [
@@ -47,7 +48,8 @@ class PartnerCenterError extends Error {
   constructor(fields = {}) {
     const kind = typeof fields.kind === 'string' && fields.kind in CODES ? fields.kind : 'other_status'
     super(fields.message || kind, fields.cause === undefined ? undefined : { cause: fields.cause })
-    this.name = 'PartnerCenterError'
+    // A call its AbortSignal stopped is named like fetch's: `err.name === 'AbortError'`.
+    this.name = kind === 'aborted' ? 'AbortError' : 'PartnerCenterError'
     this.code = CODES[kind]
     this.kind = kind
     this.status = numberOrNull(fields.status)

@@ -52,6 +52,13 @@ export interface CallOptions {
   timeout?: number
   /** Extra request headers. */
   headers?: Record<string, string>
+  /**
+   * Stops the call, as `fetch`'s `signal` does: already aborted, nothing is sent; aborted during
+   * the call, its request is dropped (connection closed, no retry) and the call rejects with a
+   * `PartnerCenterError` whose `name` is `'AbortError'` (code `PC_ABORTED`, `cause`: the signal's
+   * `reason`). The client stays usable. `list()` checks it before every page.
+   */
+  signal?: AbortSignal | null
 }
 
 /** A call's answer with its status and headers. */

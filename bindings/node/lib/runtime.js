@@ -113,17 +113,100 @@ function headerObject(pairs) {
   return out
 }
 
+/** `options.signal`: null, or something that behaves as an `AbortSignal` (from any realm). */
+function abortSignal(value) {
+  if (value === undefined || value === null) return null
+  if (
+    typeof value !== 'object' ||
+    typeof value.aborted !== 'boolean' ||
+    typeof value.addEventListener !== 'function' ||
+    typeof value.removeEventListener !== 'function'
+  ) {
+    throw validationError('signal', 'must be an AbortSignal')
+  }
+  return value
+}
+
+/** Per signal: the native handles of its calls in flight, and its one `abort` listener. */
+const watched = new WeakMap()
+
+/**
+ * Stops `stop` (a `NativeAbort`) when `signal` aborts; returns the function that forgets it when
+ * the call ends. A signal shared by many calls in flight gets one listener in all (no
+ * MaxListenersExceededWarning at 11), removed when its last call ends.
+ */
+function watch(signal, stop) {
+  let entry = watched.get(signal)
+  if (entry === undefined) {
+    const stops = new Set()
+    const onAbort = () => {
+      watched.delete(signal)
+      for (const s of stops) s.abort()
+    }
+    entry = { stops, onAbort }
+    watched.set(signal, entry)
+    signal.addEventListener('abort', onAbort, { once: true })
+  }
+  entry.stops.add(stop)
+  return () => {
+    entry.stops.delete(stop)
+    if (entry.stops.size === 0) {
+      signal.removeEventListener('abort', entry.onAbort)
+      if (watched.get(signal) === entry) watched.delete(signal)
+    }
+  }
+}
+
+/**
+ * The error of a call its `signal` stopped: a `PartnerCenterError` named `AbortError` (code
+ * `PC_ABORTED`, kind `aborted`), the signal's `reason` as its `cause`, like `fetch`'s AbortError.
+ */
+function abortError(signal, nativeError) {
+  const reason = signal.reason
+  let message = 'the call was aborted'
+  if (reason instanceof Error || (reason !== null && typeof reason === 'object' && typeof reason.message === 'string')) {
+    if (reason.name !== 'AbortError' && reason.message) message += `: ${reason.message}`
+  } else if (reason !== undefined) {
+    message += `: ${String(reason)}`
+  }
+  const error = new PartnerCenterError({
+    kind: 'aborted',
+    message,
+    cause: reason,
+    correlationId: nativeError?.correlationId,
+  })
+  Error.captureStackTrace?.(error, call)
+  return error
+}
+
 /**
  * Runs one operation: params (wire names) and body go to the Rust client as JSON, the answer comes
  * back parsed. Rejects with `PartnerCenterError` (PC_VALIDATION before any request for bad input).
+ * `options.signal` (an `AbortSignal`) stops it: already aborted, nothing is sent; aborted during the
+ * call, the Rust future is dropped (its connection closed, no retry) and the call rejects with an
+ * `AbortError` (see `abortError`). Nothing is left listening to the signal once the call ends.
  */
 async function call(native, operation, params, body, options, continuationToken) {
   let outcome
+  let signal = null
+  let unwatch = null
   try {
+    signal = abortSignal(options?.signal)
+    if (signal?.aborted) throw abortError(signal)
     const args = nativeArguments(params, body, options, continuationToken)
-    outcome = await native.call(operation, ...args)
+    let stop = null
+    if (signal !== null) {
+      stop = new (addon().NativeAbort)()
+      unwatch = watch(signal, stop)
+    }
+    outcome = await native.call(operation, ...args, stop)
   } catch (err) {
+    if (signal !== null && err !== null && typeof err === 'object' && err.kind === 'aborted') {
+      throw err instanceof PartnerCenterError ? err : abortError(signal, err)
+    }
     throw fromNative(err)
+  } finally {
+    if (unwatch !== null) unwatch()
   }
   let data = null
   if (outcome.body !== '') {

@@ -1,5 +1,10 @@
 //! `NativeClient`: a `partner_center::Client` (the generated client crate this addon is built
 //! with) and one generic `call` (docs/contract.md §5).
+//!
+//! A call ends early, its Rust future dropped (the request's connection closed, nothing retried),
+//! when its [`NativeAbort`] is aborted (`lib/runtime.js` aborts it from the call's `AbortSignal`)
+//! or when the JS environment that made it goes away (a `worker_threads` worker terminated
+//! mid-call): [`crate::abort`].
 
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
@@ -9,8 +14,9 @@ use bridge::{Call, Outcome};
 
 use std::sync::Arc;
 
+use crate::abort::{NativeAbort, Stopped, env_closing, until_stopped};
 use crate::credentials::{NativeCredential, Pending};
-use crate::errors::js_error;
+use crate::errors::{aborted_error, js_error};
 use crate::options::{NativeOptions, build_client, millis};
 
 /// What a successful call resolves to.
@@ -134,7 +140,8 @@ impl NativeClient {
     /// Runs one operation on the shared tokio runtime; never blocks the event loop.
     /// `params`: JSON object text (wire names). Rejects with an `Error` carrying `kind`, `status`,
     /// `partnerCenterCode`, `description`, `data`, `source`, `requestId`, `correlationId`,
-    /// `retryAfter` (seconds), `errors` and `body`.
+    /// `retryAfter` (seconds), `errors` and `body`. With `abort`, `abort.abort()` (or the end of
+    /// this JS environment) drops the call at once: it rejects with `kind: "aborted"`.
     #[napi(ts_return_type = "Promise<NativeOutcome>")]
     #[allow(clippy::too_many_arguments)]
     pub fn call<'env>(
@@ -147,7 +154,10 @@ impl NativeClient {
         timeout_ms: Option<f64>,
         headers: Option<Vec<(String, String)>>,
         continuation_token: Option<String>,
+        abort: Option<&NativeAbort>,
     ) -> Result<PromiseRaw<'env, NativeOutcome>> {
+        let aborted = abort.map(NativeAbort::receiver).transpose()?;
+        let closing = env_closing(env)?;
         let client = self.client.clone();
         let callbacks = self.callbacks.clone();
         let mark = callbacks.as_ref().map(|c| c.mark());
@@ -160,23 +170,28 @@ impl NativeClient {
             headers,
             continuation_token,
         );
+        let correlation = self.client.correlation_id().to_string();
+        let work = async move {
+            let result = match call {
+                Ok(call) => partner_center::dispatch(&client, &operation, call)
+                    .await
+                    .map_err(|e| (e, Some(client.correlation_id().to_string()))),
+                Err(e) => Err((e, None)),
+            };
+            // A refresh during this call told `onRefresh`; resolve once it has run.
+            if let (Some(callbacks), Some(mark)) = (callbacks, mark) {
+                callbacks.settled(mark).await;
+            }
+            result
+        };
         env.spawn_future_with_callback(
-            async move {
-                let result = match call {
-                    Ok(call) => partner_center::dispatch(&client, &operation, call)
-                        .await
-                        .map_err(|e| (e, Some(client.correlation_id().to_string()))),
-                    Err(e) => Err((e, None)),
-                };
-                // A refresh during this call told `onRefresh`; resolve once it has run.
-                if let (Some(callbacks), Some(mark)) = (callbacks, mark) {
-                    callbacks.settled(mark).await;
+            async move { Ok(until_stopped(work, aborted, closing).await) },
+            move |env, finished| match finished {
+                Ok(Ok(outcome)) => Ok(NativeOutcome::from(outcome)),
+                Ok(Err((e, correlation))) => Err(js_error(env, &e, correlation.as_deref())),
+                Err(Stopped::Aborted | Stopped::EnvClosing) => {
+                    Err(aborted_error(env, Some(&correlation)))
                 }
-                Ok(result)
-            },
-            |env, result| match result {
-                Ok(outcome) => Ok(NativeOutcome::from(outcome)),
-                Err((e, correlation)) => Err(js_error(env, &e, correlation.as_deref())),
             },
         )
     }

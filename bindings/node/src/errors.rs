@@ -59,10 +59,35 @@ pub fn error_fields(err: &PcError, correlation_id: Option<&str>) -> Map<String, 
 /// A real JS `Error` (message: the Rust error's text) carrying [`error_fields`], wrapped in a
 /// `napi::Error` that references it, so a Promise rejects with exactly this object.
 pub fn js_error(env: &Env, err: &PcError, correlation_id: Option<&str>) -> napi::Error {
+    error_object(env, &err.to_string(), error_fields(err, correlation_id))
+}
+
+/// The message of a call stopped by its `AbortSignal` (or by the end of its JS environment).
+pub const ABORTED_MESSAGE: &str = "the call was aborted";
+
+/// The fields of a call stopped before it ended: `kind: "aborted"`, the client's correlation id,
+/// everything else empty (no answer was read; `lib/runtime.js` adds the signal's reason).
+pub fn aborted_fields(correlation_id: Option<&str>) -> Map<String, Value> {
+    let mut m = error_fields(
+        &PcError::Transport {
+            message: String::new(),
+            request_id: None,
+        },
+        correlation_id,
+    );
+    m.insert("kind".into(), json!("aborted"));
+    m
+}
+
+/// The JS error a stopped call rejects with ([`aborted_fields`]).
+pub fn aborted_error(env: &Env, correlation_id: Option<&str>) -> napi::Error {
+    error_object(env, ABORTED_MESSAGE, aborted_fields(correlation_id))
+}
+
+fn error_object(env: &Env, message: &str, fields: Map<String, Value>) -> napi::Error {
     let build = || -> Result<napi::Error> {
-        let mut obj =
-            env.create_error(napi::Error::new(Status::GenericFailure, err.to_string()))?;
-        for (name, value) in error_fields(err, correlation_id) {
+        let mut obj = env.create_error(napi::Error::new(Status::GenericFailure, message))?;
+        for (name, value) in fields {
             obj.set_named_property(&name, value)?;
         }
         Ok(napi::Error::from(obj.to_unknown()))
@@ -130,6 +155,16 @@ mod tests {
         assert_eq!(m.len(), 15);
         assert_eq!(m["errorCodes"], json!([]));
         assert_eq!(m["error"], Value::Null);
+    }
+
+    #[test]
+    fn aborted_fields_name_the_kind_only() {
+        let m = aborted_fields(Some("c1"));
+        assert_eq!(m["kind"], "aborted");
+        assert_eq!(m["correlationId"], "c1");
+        assert_eq!(m["status"], Value::Null);
+        assert_eq!(m["requestId"], Value::Null);
+        assert_eq!(m.len(), 15);
     }
 
     #[test]

@@ -9,11 +9,13 @@
 
 #![deny(clippy::all)]
 
+pub mod abort;
 pub mod client;
 pub mod credentials;
 pub mod errors;
 pub mod options;
 
+pub use abort::NativeAbort;
 pub use client::NativeClient;
 pub use credentials::NativeCredential;
 

@@ -6,6 +6,7 @@
 
 import { execFileSync, spawn } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
+import { request } from 'node:http'
 import { createServer } from 'node:net'
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -90,6 +91,45 @@ export class Emulator {
 
   health() {
     return this.admin('GET', '/_sandbox/health')
+  }
+
+  /**
+   * `GET /_sandbox/health` over a connection of its own, closed after the answer (no keep-alive
+   * pool), so its `connections` counts this request's connection once plus the clients' own.
+   */
+  probe() {
+    return new Promise((resolveHealth, reject) => {
+      const req = request(
+        `${this.url}/_sandbox/health`,
+        { agent: false, headers: { connection: 'close' } },
+        (res) => {
+          let text = ''
+          res.setEncoding('utf8')
+          res.on('data', (chunk) => (text += chunk))
+          res.on('end', () => {
+            if (res.statusCode === 200) resolveHealth(JSON.parse(text))
+            else reject(new Error(`GET /_sandbox/health: ${res.statusCode} ${text}`))
+          })
+        },
+      )
+      req.on('error', reject)
+      req.end()
+    })
+  }
+
+  /**
+   * Polls `probe()` until `check(health)` holds; fails after `ms` with the last answer. A bounded
+   * wait for something the emulator must see, never a measure of how fast it happened.
+   */
+  async until(what, check, ms = 15_000) {
+    const deadline = Date.now() + ms
+    let last
+    for (;;) {
+      last = await this.probe()
+      if (check(last)) return last
+      if (Date.now() > deadline) throw new Error(`the emulator never saw ${what}: ${JSON.stringify(last)}`)
+      await new Promise((r) => setTimeout(r, 25))
+    }
   }
 
   async stop() {

@@ -80,7 +80,12 @@ test('call: a native rejection becomes a PartnerCenterError; answers are parsed'
 })
 
 test('fromNative and the codes', () => {
-  assert.equal(Object.keys(CODES).length, 17)
+  assert.equal(Object.keys(CODES).length, 18)
+  // A call its signal stopped is named like fetch's AbortError, and never retryable.
+  const stopped = fromNative(Object.assign(new Error('the call was aborted'), { kind: 'aborted', correlationId: 'c' }))
+  assert.deepEqual([stopped.name, stopped.code, stopped.retryable, stopped.correlationId], ['AbortError', 'PC_ABORTED', false, 'c'])
+  assert.ok(stopped instanceof PartnerCenterError)
+  assert.equal(new PartnerCenterError({ kind: 'timeout' }).name, 'PartnerCenterError')
   assert.equal(fromNative(new TypeError('bad argument')).code, 'PC_VALIDATION')
   assert.equal(fromNative(new Error('config: unknown cloud')).code, 'PC_CONFIG')
   const e = new PartnerCenterError({ kind: 'throttled', retryAfter: 3, errors: [{ path: 'a', message: 'b' }] })
