@@ -11,6 +11,7 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use futures::StreamExt;
 use uuid::Uuid;
 
 use crate::auth;
@@ -104,9 +105,11 @@ async fn guarded(
     match decision {
         Decision::Respond(e) => (e.into_response(), false),
         Decision::Answer(answer) => {
-            // Read the request body first, like a server that answers, so hyper's connection
-            // state is clean and it watches for the client going away while the answer streams.
-            let _ = axum::body::to_bytes(req.into_body(), app.config.max_body_bytes).await;
+            // Read (and discard) the request body first, like a server that answers. A body
+            // left unread that has not fully arrived makes hyper stop reading the connection,
+            // and then it would not see the client go away while a stalled answer waits.
+            let mut body = req.into_body().into_data_stream();
+            while let Some(Ok(_)) = body.next().await {}
             (faults::answer::respond(answer, serving), false)
         }
         Decision::DropAfterCommit => {

@@ -468,6 +468,37 @@ async fn stall_after_headers_holds_until_the_client_hangs_up() {
 }
 
 #[tokio::test]
+async fn a_stall_notices_the_client_leaving_after_a_slow_request_body() {
+    let env = env().await;
+    let baseline = health(&env).await["connections"].as_u64().unwrap();
+    set_faults(&env, json!({"script": [{"fault": "stall_after_headers"}]})).await;
+    // The request body arrives in two parts: the answer waits for the whole body (else hyper
+    // stops reading the connection and never sees the client go away).
+    let body = customer("slow-request.onmicrosoft.com", "Slow").to_string();
+    let (first, second) = body.split_at(body.len() / 2);
+    let mut tcp = TcpStream::connect(env.server.addr).await.unwrap();
+    let head = format!(
+        "POST /v1/customers HTTP/1.1\r\nHost: {}\r\nAuthorization: Bearer {TOKEN}\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+        env.server.addr,
+        body.len()
+    );
+    tcp.write_all(format!("{head}{first}").as_bytes())
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    tcp.write_all(second.as_bytes()).await.unwrap();
+    let head = read_head(&mut tcp).await;
+    assert_eq!(head.status, 200);
+    assert_eq!(health(&env).await["inFlight"], 1);
+    drop(tcp);
+    wait_health(&env, "the stalled call ends with its client", |h| {
+        h["inFlight"] == 0 && h["connections"].as_u64() <= Some(baseline)
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn stall_seconds_ends_the_stall_by_closing_the_connection() {
     let env = env().await;
     set_faults(
