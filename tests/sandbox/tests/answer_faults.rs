@@ -432,6 +432,11 @@ async fn slow_body_trickles_without_blocking_other_calls() {
     assert_eq!(r.status().as_u16(), 200, "headers come at once");
     let err = r.bytes().await.expect_err("the body is too slow");
     assert!(err.is_timeout(), "{err:?}");
+    // The client closed its connection: the emulator stops trickling.
+    wait_health(&env, "the slow body stops with its client", |h| {
+        h["inFlight"] == 0
+    })
+    .await;
 }
 
 #[tokio::test]
