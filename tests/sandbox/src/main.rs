@@ -14,7 +14,8 @@ use sandbox::{AuthMode, Config, FaultConfig};
 /// (`https://` with --tls). Also emulates Microsoft Entra ID's token endpoint
 /// (POST /{tenant}/oauth2/v2.0/token and /{tenant}/oauth2/token).
 /// Admin API (no auth): POST /_sandbox/reset, GET/POST/DELETE /_sandbox/faults,
-/// GET /_sandbox/health, /_sandbox/auth/{apps,refresh-tokens,device-codes/approve,settings},
+/// GET /_sandbox/health, GET/POST /_sandbox/throttle,
+/// /_sandbox/auth/{apps,refresh-tokens,device-codes/approve,settings},
 /// POST /_sandbox/customers/{id}/{direct-signed,licenses,qualification},
 /// POST /_sandbox/validation-codes, GET/POST /_sandbox/clock. See tests/sandbox/README.md.
 #[derive(Parser, Debug)]
