@@ -366,6 +366,10 @@ def fmt_int(n: int | None) -> str:
     return "n/a" if n is None else f"{n:,}"
 
 
+def fmt_seconds(s: float | None) -> str:
+    return "n/a" if s is None else f"{s:.1f} s"
+
+
 def faults_text(injected: dict[str, int] | None) -> str:
     if injected is None:
         return "n/a"
@@ -385,9 +389,9 @@ def table(outcomes: list[Outcome]) -> list[str]:
         (
             "| language | verdict | logical creates | calls | attempts | replays | faults injected (by kind) "
             "| failed calls seen by the runner (by kind) | customers listed | duplicate domains | hung "
-            "| duration | peak RSS |"
+            "| longest call | duration | peak RSS |"
         ),
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for o in outcomes:
         r = o.report
@@ -397,6 +401,7 @@ def table(outcomes: list[Outcome]) -> list[str]:
             f"| {fmt_int(r.get('calls'))} | {fmt_int(o.attempts)} | {fmt_int(r.get('replays'))} "
             f"| {faults_text(o.injected)} | {errors_text(r.get('errors', {}))} "
             f"| {o.customers:,} | {o.duplicate_domains} | {fmt_int(r.get('hung'))} "
+            f"| {fmt_seconds(r.get('max_call_seconds'))} "
             f"| {r.get('seconds', o.wall_seconds):.1f} s | {o.rss_mb:.0f} MB |"
         )
     return lines
@@ -415,6 +420,7 @@ def console_table(outcomes: list[Outcome]) -> str:
             "customers",
             "dups",
             "hung",
+            "longest call",
             "seconds",
             "RSS MB",
         )
@@ -433,6 +439,7 @@ def console_table(outcomes: list[Outcome]) -> str:
                 str(o.customers),
                 str(o.duplicate_domains),
                 str(r.get("hung", "?")),
+                fmt_seconds(r.get("max_call_seconds")),
                 f"{r.get('seconds', o.wall_seconds):.1f}",
                 f"{o.rss_mb:.0f}",
             )
