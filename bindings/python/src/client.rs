@@ -1,8 +1,9 @@
 //! `NativeClient`: a `partner_center::Client` (the generated client crate this package is built
 //! with) and the two ways Python calls it (docs/contract.md §4).
 
+use std::mem::ManuallyDrop;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicPtr, Ordering};
 use std::time::Duration;
 
 use pyo3::exceptions::PyValueError;
@@ -14,15 +15,20 @@ use bridge::{Outcome, build_call, seconds};
 
 use crate::credentials::{self, Resolved};
 use crate::errors::to_pyerr;
-use crate::{completions, local, runtime};
+use crate::{completions, fork, local, runtime};
 
 /// The native half of the package's `Client` / `AsyncClient`: one configured Rust client.
 ///
 /// Cheap to share between threads and event loops: calls clone the client (one connection pool).
 #[pyclass(frozen)]
 pub struct NativeClient {
-    /// The shared client: async calls, and sync calls that cannot use a thread's own.
-    client: partner_center::Client,
+    /// The shared client: async calls, and sync calls that cannot use a thread's own. Built in
+    /// process generation `born` (see `fork`); a forked child uses `rebuilt` instead.
+    client: ManuallyDrop<partner_center::Client>,
+    born: u64,
+    /// The shared client of a forked child (built there on first use). Freed with this object in
+    /// the process that built it; in a grandchild, forgotten and replaced like `client`.
+    rebuilt: AtomicPtr<Rebuilt>,
     /// How to build the same client again, for each thread that makes sync calls.
     options: Options,
     /// Identifies this client among a thread's own clients (see `local`), and tells them when it is gone.
@@ -30,6 +36,76 @@ pub struct NativeClient {
     base_url: String,
     /// The adapter of an async foreign credential, told the loop of each async call.
     loop_hint: Option<Arc<Py<PyAny>>>,
+}
+
+/// A client rebuilt in a forked child, and the generation it belongs to.
+struct Rebuilt {
+    generation: u64,
+    client: partner_center::Client,
+}
+
+impl NativeClient {
+    /// The shared client of this process: the one built in `new`, or in a forked child one built
+    /// there from the same options (the parent's pool holds the parent's connections, driven by
+    /// tasks of a runtime whose threads the child does not have).
+    fn shared(&self) -> Result<partner_center::Client, Error> {
+        let generation = fork::generation();
+        if generation == self.born {
+            return Ok(partner_center::Client::clone(&self.client));
+        }
+        self.rebuilt(generation)
+    }
+
+    #[cold]
+    fn rebuilt(&self, generation: u64) -> Result<partner_center::Client, Error> {
+        let mut current = self.rebuilt.load(Ordering::Acquire);
+        loop {
+            // SAFETY: a non-null pointer came from `Box::into_raw` below and is freed only by
+            // `Drop` (which has `&mut self`).
+            if let Some(rebuilt) = unsafe { current.as_ref() }
+                && rebuilt.generation == generation
+            {
+                return Ok(rebuilt.client.clone());
+            }
+            // No lock (one held by another thread at the moment of a fork would never be
+            // released in the child): build, then install unless another thread was quicker.
+            let fresh = Box::into_raw(Box::new(Rebuilt {
+                generation,
+                client: self.options.build()?,
+            }));
+            match self
+                .rebuilt
+                .compare_exchange(current, fresh, Ordering::AcqRel, Ordering::Acquire)
+            {
+                // The one replaced (a parent's, when this is a grandchild) is leaked on purpose.
+                // SAFETY: `fresh` is now owned by `self.rebuilt`.
+                Ok(_) => return Ok(unsafe { (*fresh).client.clone() }),
+                Err(installed) => {
+                    // SAFETY: `fresh` was never shared, nor used: no connection to close.
+                    drop(unsafe { Box::from_raw(fresh) });
+                    current = installed;
+                }
+            }
+        }
+    }
+}
+
+impl Drop for NativeClient {
+    fn drop(&mut self) {
+        let generation = fork::generation();
+        // The parent's objects in a forked child are forgotten, not dropped (see `fork`).
+        if self.born == generation {
+            // SAFETY: dropped once, here.
+            unsafe { ManuallyDrop::drop(&mut self.client) };
+        }
+        let pointer = *self.rebuilt.get_mut();
+        // SAFETY: as in `rebuilt`; nothing else can reach it any more.
+        if let Some(rebuilt) = unsafe { pointer.as_ref() }
+            && rebuilt.generation == generation
+        {
+            drop(unsafe { Box::from_raw(pointer) });
+        }
+    }
 }
 
 /// What `NativeClient(...)` was given, checked: enough to build identical clients.
@@ -311,7 +387,9 @@ impl NativeClient {
         }
         let base_url = client.transport().base_url().to_string();
         Ok(Self {
-            client,
+            client: ManuallyDrop::new(client),
+            born: fork::generation(),
+            rebuilt: AtomicPtr::new(std::ptr::null_mut()),
             options,
             owner: Arc::new(()),
             base_url,
@@ -384,7 +462,7 @@ impl NativeClient {
             // this thread: the shared runtime.
             None => {
                 let call = pending.take().unwrap_or_default();
-                let client = self.client.clone();
+                let client = self.shared().map_err(|e| to_pyerr(py, &e, None))?;
                 runtime::block_on(py, async move {
                     partner_center::dispatch(&client, operation, call).await
                 })?
@@ -425,7 +503,8 @@ impl NativeClient {
             // An async credential runs on the loop of the calls that need its tokens.
             adapter.bind(py).call_method0("use_running_loop")?;
         }
-        completions::submit(py, self.client.clone(), operation, call)
+        let client = self.shared().map_err(|e| to_pyerr(py, &e, None))?;
+        completions::submit(py, client, operation, call)
     }
 
     fn __repr__(&self) -> String {

@@ -24,6 +24,7 @@ use bridge::Outcome;
 
 use crate::client::PyOutcome;
 use crate::errors::to_pyerr;
+use crate::fork;
 
 /// A finished call: its token, and its answer or its error with the client's correlation id.
 type Finished = (u64, Result<Outcome, (Error, String)>);
@@ -53,6 +54,9 @@ impl Inbox {
 /// The completion queue of one event loop.
 #[pyclass(frozen)]
 pub struct CompletionQueue {
+    /// The process generation it was made in (see `fork`): a forked child makes its own, since
+    /// this one's socket pair is shared with the parent (the child would steal its wake-ups).
+    generation: u64,
     inbox: Arc<Inbox>,
     reader: UnixStream,
     /// Token → the asyncio future awaiting it. Touched only on the loop's thread.
@@ -64,6 +68,10 @@ pub struct CompletionQueue {
 impl CompletionQueue {
     /// Resolves the futures of every finished call (the loop calls this when the socket is readable).
     fn drain(&self, py: Python<'_>) {
+        if !fork::is_current(self.generation) {
+            // A forked child's copy: the bytes and the answers are the parent's.
+            return;
+        }
         // Order matters. First empty the socket; then clear the flag; then take the answers. A
         // worker that finds the flag cleared writes a new byte, so an answer queued after the take
         // always wakes the loop again. (Emptying the socket after clearing the flag could swallow
@@ -165,9 +173,14 @@ fn running_queue<'py>(
                 .map(Bound::unbind)
         })?
         .bind(py);
+    // A queue the parent of a fork made, on a loop object this child runs again (its selector is
+    // then the parent's epoll instance too), is not reused: a new one replaces it. Its reader
+    // stays registered — removing it would remove the parent's registration — and its `drain`
+    // does nothing here.
     if let Ok(queue) = queues
         .call_method1("get", (&event_loop,))?
         .cast_into::<CompletionQueue>()
+        && fork::is_current(queue.get().generation)
     {
         return Ok((event_loop, queue));
     }
@@ -178,6 +191,7 @@ fn running_queue<'py>(
     let queue = Bound::new(
         py,
         CompletionQueue {
+            generation: fork::generation(),
             inbox: Arc::new(Inbox {
                 finished: Mutex::new(Vec::new()),
                 signalled: AtomicBool::new(false),
@@ -211,7 +225,7 @@ pub fn submit<'py>(
         .unwrap_or_else(PoisonError::into_inner)
         .insert(token, future.clone().unbind());
     let inbox = Arc::clone(&queue.inbox);
-    let task = crate::runtime::runtime().spawn(async move {
+    let task = crate::runtime::shared_runtime()?.spawn(async move {
         let answer = partner_center::dispatch(&client, operation, call)
             .await
             .map_err(|e| (e, client.correlation_id().to_string()));

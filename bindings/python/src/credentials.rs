@@ -47,8 +47,9 @@ struct Deliveries {
 #[derive(Default)]
 struct Pending {
     queue: VecDeque<Delivery>,
-    /// Whether a blocking thread is emptying the queue.
-    draining: bool,
+    /// The process generation (see `fork`) of the blocking thread emptying the queue, if one is:
+    /// in a forked child, the parent's drainer does not exist.
+    draining: Option<u64>,
 }
 
 enum Delivery {
@@ -73,11 +74,16 @@ impl Deliveries {
             let mut pending = self.pending.lock().unwrap_or_else(PoisonError::into_inner);
             pending.queue.push_back(delivery);
             self.queued.fetch_add(1, Ordering::SeqCst);
-            !std::mem::replace(&mut pending.draining, true)
+            let generation = crate::fork::generation();
+            pending.draining.replace(generation) != Some(generation)
         };
         if start {
             let this = Arc::clone(self);
-            runtime::runtime().spawn_blocking(move || this.drain());
+            match runtime::runtime() {
+                Ok(runtime) => drop(runtime.spawn_blocking(move || this.drain())),
+                // No runtime could start (out of threads?): a thread of its own, or nothing.
+                Err(_) => drop(std::thread::Builder::new().spawn(move || this.drain())),
+            }
         }
     }
 
@@ -88,7 +94,7 @@ impl Deliveries {
                 let mut pending = self.pending.lock().unwrap_or_else(PoisonError::into_inner);
                 let next = pending.queue.pop_front();
                 if next.is_none() {
-                    pending.draining = false;
+                    pending.draining = None;
                 }
                 next
             };

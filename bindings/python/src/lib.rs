@@ -14,6 +14,7 @@ pub mod client;
 mod completions;
 pub mod credentials;
 pub mod errors;
+mod fork;
 mod local;
 pub mod runtime;
 
@@ -47,6 +48,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let module = m.name()?.to_string();
     let package = module.rsplit_once('.').map_or("", |(package, _)| package);
     let _ = PACKAGE.set(package.to_string());
+    fork::install()?;
     m.add_class::<NativeClient>()?;
     m.add_class::<credentials::NativeCredential>()?;
     // The classes name no module at compile time: they belong to whichever package this is.

@@ -36,19 +36,44 @@ impl SyncCall {
     }
 }
 
+/// In a forked child (inside `fork()`): the sync calls counted were on threads it does not have.
+pub fn after_fork_in_child() {
+    SYNC_CALLS.store(0, Ordering::Relaxed);
+}
+
 impl Drop for SyncCall {
     fn drop(&mut self) {
         SYNC_CALLS.fetch_sub(1, Ordering::Relaxed);
     }
 }
 
+use std::mem::ManuallyDrop;
+
 use sdk_runtime::Error;
 use tokio::runtime::Runtime;
 
+use crate::fork;
+
 /// This thread's runtime and its clients, one per live `NativeClient` (identified by a token).
 struct ThreadClients {
-    runtime: Runtime,
-    clients: Vec<(Weak<()>, partner_center::Client)>,
+    /// The process generation they were made in (see `fork`).
+    generation: u64,
+    runtime: ManuallyDrop<Runtime>,
+    clients: ManuallyDrop<Vec<(Weak<()>, partner_center::Client)>>,
+}
+
+impl Drop for ThreadClients {
+    fn drop(&mut self) {
+        // Inherited from the parent of a fork: its epoll instance and connections are the
+        // parent's too (dropping them would deregister the parent's sockets): forgotten.
+        if fork::is_current(self.generation) {
+            // SAFETY: dropped once, here, and never used again.
+            unsafe {
+                ManuallyDrop::drop(&mut self.runtime);
+                ManuallyDrop::drop(&mut self.clients);
+            }
+        }
+    }
 }
 
 thread_local! {
@@ -56,8 +81,9 @@ thread_local! {
 }
 
 /// Runs `f` with this thread's runtime and its client for `owner` (built with `build` on first
-/// use). `None` when this thread is already inside such a call (a Python signal handler making a
-/// call of its own): the caller then takes the shared runtime instead.
+/// use, and again in a forked child). `None` when this thread is already inside such a call (a
+/// Python signal handler making a call of its own): the caller then takes the shared runtime
+/// instead.
 pub fn with_thread_client<R>(
     owner: &Arc<()>,
     build: impl FnOnce() -> Result<partner_center::Client, Error>,
@@ -65,7 +91,11 @@ pub fn with_thread_client<R>(
 ) -> Option<Result<R, Error>> {
     LOCAL.with(|cell| {
         let mut slot = cell.try_borrow_mut().ok()?;
-        if slot.is_none() {
+        let generation = fork::generation();
+        if slot
+            .as_ref()
+            .is_none_or(|local| local.generation != generation)
+        {
             let runtime = match tokio::runtime::Builder::new_current_thread()
                 .enable_all()
                 .build()
@@ -77,9 +107,11 @@ pub fn with_thread_client<R>(
                     ))));
                 }
             };
+            // The parent's, in a forked child: forgotten by its `Drop`.
             *slot = Some(ThreadClients {
-                runtime,
-                clients: Vec::new(),
+                generation,
+                runtime: ManuallyDrop::new(runtime),
+                clients: ManuallyDrop::new(Vec::new()),
             });
         }
         let local = slot.as_mut()?;

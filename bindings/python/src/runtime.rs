@@ -1,7 +1,9 @@
-//! The one tokio runtime every call runs on (pyo3-async-runtimes' shared runtime, so sync and async
-//! calls share connection pools and timers), and blocking on it from Python without holding the GIL.
+//! The one tokio runtime of this process every async call (and every sync call that does not run
+//! on its own thread, see `local`) runs on, and blocking on it from Python without holding the GIL.
 
 use std::future::Future;
+use std::ptr;
+use std::sync::atomic::{AtomicPtr, Ordering};
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::Duration;
 
@@ -9,12 +11,72 @@ use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 use tokio::runtime::Runtime;
 
+use crate::fork;
+
 /// How often a blocked sync call looks for pending signals (Ctrl-C → KeyboardInterrupt).
 const SIGNAL_POLL: Duration = Duration::from_millis(100);
 
-/// The shared multi-threaded runtime (created on first use).
-pub fn runtime() -> &'static Runtime {
-    pyo3_async_runtimes::tokio::get_runtime()
+/// The shared runtime and the process generation it was built in (see `fork`).
+struct Shared {
+    generation: u64,
+    runtime: Runtime,
+}
+
+/// The shared runtime, once built; never freed. A forked child builds its own and leaves the
+/// parent's copy alone: its worker threads do not exist in the child, and dropping it there would
+/// deregister the parent's sockets from their common epoll instance.
+static SHARED: AtomicPtr<Shared> = AtomicPtr::new(ptr::null_mut());
+
+/// The shared multi-threaded runtime of this process (built on first use, and again in a forked
+/// child).
+pub fn runtime() -> Result<&'static Runtime, std::io::Error> {
+    let generation = fork::generation();
+    let current = SHARED.load(Ordering::Acquire);
+    // SAFETY: a non-null pointer came from `Box::into_raw` in `build` and is never freed.
+    match unsafe { current.as_ref() } {
+        Some(shared) if shared.generation == generation => Ok(&shared.runtime),
+        _ => build(current, generation),
+    }
+}
+
+/// Builds this process's runtime and installs it, unless another thread was quicker. No lock: a
+/// lock held by another thread at the moment of a fork would stay locked in the child forever.
+#[cold]
+fn build(mut current: *mut Shared, generation: u64) -> Result<&'static Runtime, std::io::Error> {
+    loop {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .thread_name("partner-center-runtime")
+            .build()?;
+        let fresh = Box::into_raw(Box::new(Shared {
+            generation,
+            runtime,
+        }));
+        match SHARED.compare_exchange(current, fresh, Ordering::AcqRel, Ordering::Acquire) {
+            // The one replaced (if any) belongs to the parent process: leaked on purpose.
+            // SAFETY: `fresh` is now owned by `SHARED`, which never frees it.
+            Ok(_) => return Ok(unsafe { &(*fresh).runtime }),
+            Err(installed) => {
+                // SAFETY: `fresh` was never shared. Its workers never ran a task: stop them
+                // without waiting (allowed on a runtime thread, unlike a plain drop).
+                let unused = unsafe { Box::from_raw(fresh) };
+                unused.runtime.shutdown_background();
+                // SAFETY: as in `runtime`.
+                if let Some(shared) = unsafe { installed.as_ref() }
+                    && shared.generation == generation
+                {
+                    return Ok(&shared.runtime);
+                }
+                current = installed;
+            }
+        }
+    }
+}
+
+/// The shared runtime, or the Python error saying it could not start.
+pub fn shared_runtime() -> PyResult<&'static Runtime> {
+    runtime()
+        .map_err(|e| PyRuntimeError::new_err(format!("cannot start the client's runtime: {e}")))
 }
 
 /// Runs `fut` to completion on the shared runtime with the GIL released, so other Python threads
@@ -33,7 +95,7 @@ where
 {
     refuse_inside_runtime()?;
     let (done, answer) = mpsc::sync_channel(1);
-    let task = runtime().spawn(async move {
+    let task = shared_runtime()?.spawn(async move {
         // The receiver is gone only when the caller gave up (a signal): nothing to report.
         let _ = done.send(fut.await);
     });

@@ -217,13 +217,15 @@ class _Foreign:
         method: Callable[..., Any] = info if info is not None else credential.get_token
         self._method = method
         self.is_async = inspect.iscoroutinefunction(method)
-        self._loop: weakref.ReferenceType[asyncio.AbstractEventLoop] | None = None
+        #: The loop of the latest async call, and the fork generation it was seen in (a loop
+        #: of the parent process runs on a thread a forked child does not have).
+        self._loop: tuple[weakref.ReferenceType[asyncio.AbstractEventLoop], int] | None = None
 
     def use_running_loop(self) -> None:
         """Remembers the running loop: an async credential's coroutines run there."""
         loop = asyncio.get_running_loop()
-        if self._loop is None or self._loop() is not loop:
-            self._loop = weakref.ref(loop)
+        if self._loop is None or self._loop[0]() is not loop or self._loop[1] != _forks:
+            self._loop = (weakref.ref(loop), _forks)
 
     def fetch(self, scope: str) -> tuple[str, float, float | None]:
         """``(token, expires_on, refresh_on)`` (Unix seconds) for ``scope``."""
@@ -239,7 +241,7 @@ class _Foreign:
     def _wait(self, awaitable: Awaitable[T]) -> T:
         """Runs ``awaitable`` on the loop of the latest async call (where an ``azure.identity.aio``
         credential's HTTP session lives), else on this module's own loop thread, and waits."""
-        loop = self._loop() if self._loop is not None else None
+        loop = self._loop[0]() if self._loop is not None and self._loop[1] == _forks else None
         if loop is None or loop.is_closed() or not loop.is_running():
             loop = _private_loop()
         future = asyncio.run_coroutine_threadsafe(_awaited(awaitable), loop)
@@ -258,6 +260,8 @@ async def _awaited(awaitable: Awaitable[T]) -> T:
 
 _private: asyncio.AbstractEventLoop | None = None
 _private_lock = threading.Lock()
+#: How many forks this process is away from the one that imported the module.
+_forks = 0
 
 
 def _private_loop() -> asyncio.AbstractEventLoop:
@@ -270,6 +274,20 @@ def _private_loop() -> asyncio.AbstractEventLoop:
             thread.start()
             _private = loop
         return _private
+
+
+def _after_fork_in_child() -> None:
+    """A forked child has none of the parent's threads: the private loop's thread is gone (its
+    loop would look running and never run anything) and the lock may have been held by one of
+    them. Forget both (never close the loop: its selector and self-pipe are the parent's too)."""
+    global _private, _private_lock, _forks
+    _private = None
+    _private_lock = threading.Lock()
+    _forks += 1
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 def _adapt(credential: Any) -> _Foreign:  # pyright: ignore[reportUnusedFunction] (called by the native module)
