@@ -9,7 +9,7 @@ use std::time::Duration;
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyString, PyTuple};
-use sdk_runtime::{BoxFuture, Error, RetryPolicy, Secret, TokenProvider, TokenRequest};
+use sdk_runtime::{BoxFuture, Error, RateLimit, RetryPolicy, Secret, TokenProvider, TokenRequest};
 
 use bridge::{Outcome, build_call, seconds};
 
@@ -127,6 +127,9 @@ struct Options {
     max_attempts: Option<u32>,
     validate: bool,
     user_agent: Option<String>,
+    /// One pace for the shared client and every thread's own (`requests_per_minute`).
+    rate_limit: Option<RateLimit>,
+    max_response_bytes: Option<usize>,
 }
 
 impl Options {
@@ -170,6 +173,12 @@ impl Options {
         }
         if let Some(agent) = &self.user_agent {
             builder = builder.user_agent(agent.clone());
+        }
+        if let Some(limit) = &self.rate_limit {
+            builder = builder.rate_limit(limit.clone());
+        }
+        if let Some(max) = self.max_response_bytes {
+            builder = builder.max_response_bytes(max);
         }
         builder.validation(self.validate).build()
     }
@@ -291,7 +300,7 @@ impl NativeClient {
     #[pyo3(signature = (*, base_url=None, cloud=None, token=None, token_provider=None,
                         credential=None, ca_cert=None, locale=None, application=None,
                         correlation_id=None, timeout=None, max_retries=None, validate=true,
-                        user_agent=None))]
+                        user_agent=None, requests_per_minute=None, max_response_bytes=None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -308,6 +317,8 @@ impl NativeClient {
         max_retries: Option<i64>,
         validate: bool,
         user_agent: Option<String>,
+        requests_per_minute: Option<i64>,
+        max_response_bytes: Option<i64>,
     ) -> PyResult<Self> {
         if base_url.is_some() && cloud.is_some() {
             return Err(PyValueError::new_err("give base_url or cloud, not both"));
@@ -362,6 +373,29 @@ impl NativeClient {
                     .ok_or_else(|| PyValueError::new_err("max_retries must be 0 or more"))
             })
             .transpose()?;
+        // One pace for every client built from these options (each thread's own included).
+        let rate_limit = requests_per_minute
+            .map(|n| {
+                u32::try_from(n)
+                    .ok()
+                    .filter(|n| *n > 0)
+                    .ok_or_else(|| {
+                        Error::Config("requests_per_minute must be a positive whole number".into())
+                    })
+                    .and_then(RateLimit::per_minute)
+                    .map_err(|e| to_pyerr(py, &e, None))
+            })
+            .transpose()?;
+        let max_response_bytes = max_response_bytes
+            .map(|n| {
+                usize::try_from(n).ok().filter(|n| *n > 0).ok_or_else(|| {
+                    config_error(
+                        py,
+                        "max_response_bytes must be a positive number of bytes".into(),
+                    )
+                })
+            })
+            .transpose()?;
         let mut options = Options {
             base_url,
             cloud,
@@ -376,6 +410,8 @@ impl NativeClient {
             max_attempts,
             validate,
             user_agent,
+            rate_limit,
+            max_response_bytes,
         };
         let client = options.build().map_err(|e| match e {
             Error::Config(message) => config_error(py, message),
