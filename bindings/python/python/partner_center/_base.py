@@ -30,6 +30,7 @@ __all__ = [
     "Model",
     "OpenEnum",
     "define_fields",
+    "dict_to_wire",
     "enum_of",
     "list_of",
     "map_of",
@@ -148,7 +149,14 @@ def model(cls: type[Model]) -> Conv:
             return from_dict(cast("Mapping[str, Any]", value))
         return value
 
-    return Conv(decode, to_wire)
+    def encode(value: Any) -> Any:
+        # A dict where the model goes (in a dict body, or set on a model's field): its keys become
+        # the model's wire names, and keys it does not know stay as given.
+        if isinstance(value, Mapping) and not isinstance(value, Model):
+            return dict_to_wire(cls, cast("Mapping[Any, Any]", value))
+        return to_wire(value)
+
+    return Conv(decode, encode)
 
 
 def enum_of(cls: type[OpenEnum]) -> Conv:
@@ -215,6 +223,25 @@ def to_wire(value: Any) -> Any:
     return value
 
 
+def dict_to_wire(cls: type[Model], data: Mapping[Any, Any]) -> dict[str, Any]:
+    """A dict given for model ``cls`` in its wire form: keys the model knows (its wire names, its
+    snake_case names, compared as ``from_dict`` compares them) become its wire names, at every
+    depth; keys it does not know are kept as given, so the Rust client can refuse them (validation
+    on: an error at their path naming the closest known member) or send them (validation off).
+    Known members that are ``None`` are left out, as ``to_dict`` leaves them out."""
+    fields = cls._FIELD_OF  # pyright: ignore[reportPrivateUsage] (this module's own table)
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        field = fields.get(key)
+        if field is None and isinstance(key, str):
+            field = fields.get(_fold(key))
+        if field is None:
+            out[str(key)] = to_wire(value)  # unknown: as given
+        elif value is not None:
+            out[field.wire] = to_wire(value) if field.conv is SCALAR else field.conv.encode(value)
+    return out
+
+
 def define_fields(cls: type[Model], *fields: Field) -> None:
     """Give a generated class its field table, and the key lookup ``from_dict`` uses.
 
@@ -222,15 +249,18 @@ def define_fields(cls: type[Model], *fields: Field) -> None:
     is defined further down the module).
     """
     lookup: dict[str, tuple[str, Callable[[Any], Any] | None]] = {}
+    field_of: dict[str, Field] = {}
     for f in fields:
         # None for scalars: `from_dict` stores them as they are, without a call.
         entry = (f.name, None if f.conv is SCALAR else f.conv.decode)
         # Exact names first hit without folding (the service sends its own camelCase).
         for key in (f.wire, f.name, _fold(f.wire), _fold(f.name)):
             lookup[key] = entry
+            field_of[key] = f
     setattr(cls, "_FIELDS", fields)  # noqa: B010 (set from outside the class, by design)
     setattr(cls, "_NAMES", tuple(f.name for f in fields))  # noqa: B010
     setattr(cls, "_LOOKUP", lookup)  # noqa: B010
+    setattr(cls, "_FIELD_OF", field_of)  # noqa: B010
     setattr(cls, "_WIRE_KEYS", frozenset(f.wire for f in fields))  # noqa: B010
     setattr(cls, "_from_wire", _wire_decoder(cls, fields))  # noqa: B010
 
@@ -274,6 +304,8 @@ class Model:
     # Wire or Python name, as is and folded → (attribute, decoder or None for scalars); set with
     # the table by `define_fields`.
     _LOOKUP: ClassVar[dict[str, tuple[str, Callable[[Any], Any] | None]]] = {}
+    # The same keys → their field (`dict_to_wire`).
+    _FIELD_OF: ClassVar[dict[str, Field]] = {}
 
     def to_dict(self) -> dict[str, Any]:
         """The wire form (the service's camelCase names); fields that are ``None`` are left out."""

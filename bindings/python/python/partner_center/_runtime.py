@@ -11,9 +11,10 @@ from typing import (
     Callable,
     Generic,
     TypeVar,
+    cast,
 )
 
-from ._base import Model, date_time_text, to_wire
+from ._base import Model, date_time_text, dict_to_wire, to_wire
 from ._files import FilePart
 
 if TYPE_CHECKING:
@@ -97,10 +98,14 @@ def _headers(headers: Mapping[str, str] | None) -> list[tuple[str, str]] | None:
 
 
 def encode_body(body: Any, cls: type[Model] | None = None) -> bytes:
-    """A request body as wire JSON: a model, or a dict with wire or snake_case keys."""
+    """A request body as wire JSON: a model, or a dict with wire or snake_case keys. A dict's keys
+    that its model does not know, at any depth, are kept as given (never dropped): with validation
+    on the Rust client refuses them at their path, with validation off it sends them."""
     if cls is not None and isinstance(body, Mapping) and not isinstance(body, Model):
-        body = cls.from_dict(body)  # type: ignore[arg-type]
-    return json.dumps(to_wire(body), separators=(",", ":"), default=_json_default).encode()
+        wire: Any = dict_to_wire(cls, cast("Mapping[Any, Any]", body))
+    else:
+        wire = to_wire(body)
+    return json.dumps(wire, separators=(",", ":"), default=_json_default).encode()
 
 
 def _json_default(value: object) -> object:
