@@ -92,24 +92,26 @@ pub fn body<T: DeserializeOwned>(call: &Call, strict: bool) -> Result<T, Error> 
         }
     };
     let de = &mut serde_json::Deserializer::from_slice(raw);
-    let value = serde_path_to_error::deserialize(serde_ignored::Deserializer::new(de, &mut note))
-        .map_err(|e| {
-        let path = e.path().to_string();
-        let (path, message) = body_error(if path == "." { "" } else { &path }, &e.into_inner());
-        invalid(&path, message)
-    })?;
-    if unknown.is_empty() {
-        return Ok(value);
+    let read = serde_path_to_error::deserialize(serde_ignored::Deserializer::new(de, &mut note));
+    // The members seen before a failure are reported with it: a misspelt required member is both
+    // missing and unknown, and the unknown one says what was meant.
+    let mut errors: Vec<FieldError> = unknown
+        .iter()
+        .map(|path| FieldError {
+            path: members::display(path),
+            message: members::unknown_member_message::<T>(path),
+        })
+        .collect();
+    match read {
+        Ok(value) if errors.is_empty() => Ok(value),
+        Ok(_) => Err(Error::Validation(ValidationError { errors })),
+        Err(e) => {
+            let path = e.path().to_string();
+            let (path, message) = body_error(if path == "." { "" } else { &path }, &e.into_inner());
+            errors.insert(0, FieldError { path, message });
+            Err(Error::Validation(ValidationError { errors }))
+        }
     }
-    Err(Error::Validation(ValidationError {
-        errors: unknown
-            .iter()
-            .map(|path| FieldError {
-                path: members::display(path),
-                message: members::unknown_member_message::<T>(path),
-            })
-            .collect(),
-    }))
 }
 
 /// A serde error at `parent` as the runtime's validator would word it: `missing field `x`` becomes
@@ -280,6 +282,28 @@ mod tests {
             err,
             ("defaultAddress.city".to_string(), "is required".to_string())
         );
+        // A misspelt required member: missing, and unknown with the name it meant.
+        let call = call_with(Value::Null, Some(r#"{"defaultAddress": {"cty": "x"}}"#));
+        match body::<Outer>(&call, true).unwrap_err() {
+            Error::Validation(v) => {
+                let found: Vec<(&str, &str)> = v
+                    .errors
+                    .iter()
+                    .map(|e| (e.path.as_str(), e.message.as_str()))
+                    .collect();
+                assert_eq!(
+                    found,
+                    [
+                        ("defaultAddress.city", "is required"),
+                        (
+                            "defaultAddress.cty",
+                            "unknown member of Inner; did you mean \"city\"?"
+                        ),
+                    ]
+                );
+            }
+            other => panic!("{other:?}"),
+        }
         let call = call_with(Value::Null, None);
         assert_eq!(
             first_error(body::<Outer>(&call, true).unwrap_err()).0,
