@@ -9,8 +9,9 @@
 // create that still fails after the client's own retries with a transient error (transport,
 // timeout, 429, 5xx) is replayed with the same request id (`--replay-id fresh`: a new one, to show
 // why not), at most `--max-replays` times. Every client call races a deadline: one that has not
-// settled by then counts as hung and is replayed like a transient failure, so a hang shows in the
-// numbers instead of stopping the run. stdout carries nothing but the result line.
+// settled by then is aborted (its `signal`), counts as hung and is replayed like a transient
+// failure, so a hang shows in the numbers instead of stopping the run. stdout carries nothing but
+// the result line.
 
 import { randomUUID } from 'node:crypto'
 import { writeFileSync } from 'node:fs'
@@ -109,14 +110,24 @@ function newCustomer(domain) {
 
 const HUNG = Symbol('hung')
 
-/** The call's outcome, or HUNG when it has not settled within `ms`. */
-async function withDeadline(promise, ms) {
+/**
+ * `start(signal)`'s outcome, or HUNG when it has not settled within `ms`. At the deadline the call
+ * is aborted through its signal (its connection closed, no further retry) and HUNG returned at
+ * once, whether or not the abort takes: a call that ignored it would still not stop the run.
+ */
+async function withDeadline(start, ms) {
+  const controller = new AbortController()
   let timer
   const deadline = new Promise((resolve) => {
-    timer = setTimeout(() => resolve(HUNG), ms)
+    timer = setTimeout(() => {
+      controller.abort()
+      resolve(HUNG)
+    }, ms)
   })
+  const call = start(controller.signal)
+  call.catch(() => {}) // after the deadline it rejects with an AbortError that nobody awaits
   try {
-    return await Promise.race([promise, deadline])
+    return await Promise.race([call, deadline])
   } finally {
     clearTimeout(timer)
   }
@@ -154,7 +165,7 @@ async function logicalCreate(client, n) {
     let retry
     try {
       const customer = await withDeadline(
-        client.customers.create(body, { requestId }),
+        (signal) => client.customers.create(body, { requestId, signal }),
         args.callDeadlineSeconds * 1000,
       )
       if (customer === HUNG) {
