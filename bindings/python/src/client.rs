@@ -481,11 +481,16 @@ impl NativeClient {
                 || self.options.build(),
                 |runtime, client| {
                     let call = pending.take().unwrap_or_default();
-                    runtime::block_on_here(
+                    let answer = runtime::block_on_here(
                         py,
                         runtime,
                         partner_center::dispatch(client, operation, call),
-                    )
+                    );
+                    if !matches!(answer, Ok(Ok(_))) {
+                        // A call that gave up on its answer: close its connection now.
+                        runtime::settle(py, runtime);
+                    }
+                    answer
                 },
             )
         } else {

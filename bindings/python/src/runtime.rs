@@ -148,6 +148,24 @@ where
     })
 }
 
+/// Lets `runtime` — a thread's own current-thread runtime — run its other tasks for a moment after
+/// a call that ended without its whole answer (a timeout, an answer over the size cap, a signal):
+/// the connection that carried it is then closed at once. Its task runs only while this thread
+/// drives the runtime, so it would otherwise stay open, with the server still sending, until the
+/// thread's next call.
+pub fn settle(py: Python<'_>, runtime: &Runtime) {
+    py.detach(|| {
+        runtime.block_on(async {
+            for _ in 0..SETTLE_TURNS {
+                tokio::task::yield_now().await;
+            }
+        });
+    });
+}
+
+/// Turns of the scheduler `settle` gives: the connection task wakes, shuts its stream, ends.
+const SETTLE_TURNS: usize = 4;
+
 /// A sync call from a thread that is running a tokio runtime (a token provider called back on a
 /// worker, say) would block that runtime, or panic: refuse it with a clear error instead.
 fn refuse_inside_runtime() -> PyResult<()> {
