@@ -10,7 +10,7 @@ import uuid
 import pytest
 
 import partner_center as pc
-from partner_center._errors import error_class
+from partner_center._errors import DecodeError, error_class
 
 from conftest import TOKEN, Emulator, emulator_with, new_customer, unique_domain
 
@@ -46,7 +46,7 @@ def test_hierarchy_and_error_class() -> None:
         "validation": pc.ValidationError,
         "transport": pc.TransportError,
         "timeout": pc.TimeoutError,
-        "decode": pc.PartnerCenterError,
+        "decode": DecodeError,
         "config": pc.PartnerCenterError,
         "something_new": pc.PartnerCenterError,
     }

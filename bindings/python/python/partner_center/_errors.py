@@ -14,8 +14,10 @@
     ├── AuthenticationError            the token endpoint refused to sign in (.error, .error_codes, ...)
     │   └── ReauthenticationRequiredError  the stored refresh token or consent is dead: sign in again
     ├── ValidationError                the request broke the spec's rules; nothing was sent (.errors)
-    ├── TransportError                 no answer: connection refused or reset, DNS, TLS
-    └── TimeoutError                   an attempt took too long (also a builtins.TimeoutError)
+    ├── TransportError                 no answer: connection refused or reset, DNS, TLS, cut short
+    ├── TimeoutError                   an attempt took too long (also a builtins.TimeoutError)
+    └── DecodeError                    an answer that cannot be read: not JSON, not UTF-8, the wrong
+                                       shape, or larger than the client's max_response_bytes
 
 The native module raises them through `error_class(kind)` with the keyword arguments of
 `PartnerCenterError.__init__`. Errors never carry the bearer token, nor any other secret of a
@@ -32,6 +34,7 @@ __all__ = [
     "AuthenticationError",
     "BadRequestError",
     "ConflictError",
+    "DecodeError",
     "ForbiddenError",
     "MfaRequiredError",
     "NotFoundError",
@@ -307,7 +310,8 @@ class ValidationError(PartnerCenterError):
 
 
 class TransportError(PartnerCenterError):
-    """No answer arrived: connection refused or reset, DNS, TLS."""
+    """No (whole) answer arrived: connection refused or reset, DNS, TLS, or the answer's body was
+    cut short (fewer bytes than its ``Content-Length``). Retried like a 5xx."""
 
     default_kind = "transport"
 
@@ -316,6 +320,15 @@ class TimeoutError(PartnerCenterError, builtins.TimeoutError):
     """An attempt took longer than the timeout. Also a `builtins.TimeoutError`."""
 
     default_kind = "timeout"
+
+
+class DecodeError(PartnerCenterError):
+    """The service answered, but the answer cannot be read as the spec describes it: not JSON, not
+    UTF-8, the wrong shape, or larger than the client's ``max_response_bytes`` (refused without
+    being read whole). Not retried: the same request would get the same answer. ``body`` holds the
+    start of the answer (at most 1 KiB)."""
+
+    default_kind = "decode"
 
 
 _CLASSES: dict[str, type[PartnerCenterError]] = {
@@ -331,7 +344,7 @@ _CLASSES: dict[str, type[PartnerCenterError]] = {
     "validation": ValidationError,
     "transport": TransportError,
     "timeout": TimeoutError,
-    "decode": PartnerCenterError,
+    "decode": DecodeError,
     "config": PartnerCenterError,
     "authentication": AuthenticationError,
     "reauthentication_required": ReauthenticationRequiredError,
