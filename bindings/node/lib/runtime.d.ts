@@ -38,8 +38,24 @@ export interface ClientOptions {
   timeout?: number
   /** Retries after the first attempt on transient failures (default 2; 0 = none). */
   maxRetries?: number
-  /** Check requests against the spec before sending them (default true). */
+  /**
+   * Check requests against the spec before sending them (default true): a body member the model
+   * does not have, at any depth, is a `PC_VALIDATION` error naming its path and nothing is sent.
+   * With `false`, bodies are sent as given.
+   */
   validate?: boolean
+  /**
+   * Client-side pacing: at most this many requests a minute, evenly spaced (no burst), shared by
+   * every concurrent call of this client; retries count too. E.g. just under a service's
+   * per-minute throttling, so a bulk job is not answered 429. A whole number, 1 or more (default:
+   * no pacing).
+   */
+  requestsPerMinute?: number
+  /**
+   * Answers larger than this many bytes are refused without being read whole: `PC_DECODE`, whose
+   * message says the answer is larger than the client's limit (default 33 554 432, 32 MiB).
+   */
+  maxResponseBytes?: number
   /** The `User-Agent` sent with every call. */
   userAgent?: string
 }

@@ -15,7 +15,15 @@ function addon() {
 }
 
 const STRING_OPTIONS = ['token', 'baseUrl', 'cloud', 'locale', 'application', 'correlationId', 'userAgent', 'caCert']
-const KNOWN_OPTIONS = new Set([...STRING_OPTIONS, 'timeout', 'maxRetries', 'validate', 'credential'])
+const KNOWN_OPTIONS = new Set([
+  ...STRING_OPTIONS,
+  'timeout',
+  'maxRetries',
+  'validate',
+  'credential',
+  'requestsPerMinute',
+  'maxResponseBytes',
+])
 
 function configError(message) {
   return new PartnerCenterError({ kind: 'config', message })

@@ -33,6 +33,12 @@ pub struct NativeOptions {
     /// PEM of an extra trusted root certificate (a local emulator over TLS, a TLS-inspecting
     /// proxy), on top of the system's; also used by credentials for the token endpoint.
     pub ca_cert: Option<String>,
+    /// Client-side pacing: at most this many requests a minute, evenly spaced, shared by every
+    /// concurrent call of the client (retries count too). A whole number, 1 or more.
+    pub requests_per_minute: Option<f64>,
+    /// Answers larger than this many bytes are refused without being read whole (a decode
+    /// error); default 32 MiB. A whole number, 1 or more.
+    pub max_response_bytes: Option<f64>,
 }
 
 // Never print the token: a hand-written Debug that leaves it out.
@@ -50,6 +56,8 @@ impl std::fmt::Debug for NativeOptions {
             .field("validate", &self.validate)
             .field("user_agent", &self.user_agent)
             .field("ca_cert", &self.ca_cert.as_ref().map(|_| "PEM"))
+            .field("requests_per_minute", &self.requests_per_minute)
+            .field("max_response_bytes", &self.max_response_bytes)
             .finish()
     }
 }
@@ -92,6 +100,15 @@ pub fn attempts(max_retries: f64) -> Option<u32> {
     } else {
         None
     }
+}
+
+/// A whole number from 1 to `max` (JS numbers are doubles: 1.5, NaN, 0 and negatives are refused).
+pub fn positive_whole(n: f64, max: u64) -> Option<u64> {
+    // 2^53: above it a double no longer holds every whole number.
+    const EXACT: f64 = 9_007_199_254_740_992.0;
+    (n.is_finite() && n >= 1.0 && n.fract() == 0.0 && n <= EXACT)
+        .then_some(n as u64)
+        .filter(|&n| n <= max)
 }
 
 /// The Rust client these options describe, signing in with `credential` when given (instead of
@@ -143,6 +160,16 @@ pub fn build_client(
     if let Some(agent) = options.user_agent {
         builder = builder.user_agent(agent);
     }
+    if let Some(n) = options.requests_per_minute {
+        let n = positive_whole(n, u64::from(u32::MAX))
+            .ok_or_else(|| config("requestsPerMinute must be a whole number, 1 or more"))?;
+        builder = builder.requests_per_minute(n as u32);
+    }
+    if let Some(n) = options.max_response_bytes {
+        let n = positive_whole(n, usize::MAX as u64)
+            .ok_or_else(|| config("maxResponseBytes must be a whole number of bytes, 1 or more"))?;
+        builder = builder.max_response_bytes(n as usize);
+    }
     builder.validation(options.validate.unwrap_or(true)).build()
 }
 
@@ -170,6 +197,11 @@ mod tests {
         for bad in [-1.0, 1.5, f64::NAN, 1e12] {
             assert_eq!(attempts(bad), None);
         }
+        assert_eq!(positive_whole(1.0, 10), Some(1));
+        assert_eq!(positive_whole(600.0, u64::MAX), Some(600));
+        for bad in [0.0, -3.0, 2.5, f64::NAN, f64::INFINITY, 11.0, 1e300] {
+            assert_eq!(positive_whole(bad, 10), None, "{bad}");
+        }
         use partner_center::Cloud;
         assert_eq!(Cloud::from_name("Global"), Some(Cloud::Global));
         assert_eq!(Cloud::from_name("usgov"), Some(Cloud::Usgov));
@@ -192,6 +224,8 @@ mod tests {
                 max_retries: Some(0.0),
                 timeout_ms: Some(1500.0),
                 validate: Some(false),
+                requests_per_minute: Some(600.0),
+                max_response_bytes: Some(1024.0),
                 ..Default::default()
             },
             None,
@@ -222,6 +256,22 @@ mod tests {
             },
             NativeOptions {
                 ca_cert: Some("not a certificate".into()),
+                ..with_url()
+            },
+            NativeOptions {
+                requests_per_minute: Some(0.0),
+                ..with_url()
+            },
+            NativeOptions {
+                requests_per_minute: Some(1e10),
+                ..with_url()
+            },
+            NativeOptions {
+                max_response_bytes: Some(-1.0),
+                ..with_url()
+            },
+            NativeOptions {
+                max_response_bytes: Some(0.5),
                 ..with_url()
             },
         ] {

@@ -1,9 +1,18 @@
 // Type checks of the reliability options (compiled with `tsc --noEmit --strict -p tests/typings` by
-// tests/typings.test.mjs): `signal` per call, and (@ts-expect-error) what must not compile.
+// tests/typings.test.mjs): `signal` per call, `requestsPerMinute` and `maxResponseBytes` per client,
+// and (@ts-expect-error) what must not compile.
 
 import { Client, PartnerCenterError, type CallOptions, type Customer } from '../../index'
 
 const client = new Client({ token: 't', baseUrl: 'http://127.0.0.1:8080' })
+
+export function bulkClient(): Client {
+  // @ts-expect-error a number of requests, not text
+  void new Client({ token: 't', cloud: 'global', requestsPerMinute: '500' })
+  // @ts-expect-error a number of bytes
+  void new Client({ token: 't', cloud: 'global', maxResponseBytes: '1MB' })
+  return new Client({ token: 't', cloud: 'global', requestsPerMinute: 480, maxResponseBytes: 8 << 20, maxRetries: 5 })
+}
 
 export async function cancelling(id: string): Promise<void> {
   const controller = new AbortController()
