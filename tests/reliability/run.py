@@ -519,9 +519,9 @@ EXPLANATION = """\
   answered with: the retry (or the runner's replay) of a lost create got the first customer back.
 - When nothing but the faults interfered, attempts = logical creates + faults injected: every
   attempt was either an injected fault or the one success of its logical create.
-- **Replays** are the creates the client gave up on (three failed attempts in a row, about 0.8% of
-  creates at a 20% fault rate) that the runner sent again with the same request id, as the README
-  tells users to. Each of them ended in success.
+- **Replays** are the creates the client gave up on (three failed attempts in a row: about 0.7% of
+  creates when nearly one attempt in five is faulted) that the runner sent again with the same
+  request id, as the README tells users to. Every replayed create ended in success.
 - **Hung** counts calls that did not settle within the per-call deadline, although every attempt has
   a timeout: 0 means the timeouts bound every call. The watchdog bounds the run as a whole.
 - **Peak RSS** is the runner process's maximum resident set (`wait4`): the whole interpreter for
