@@ -293,7 +293,6 @@ const ROOT_MANIFEST: &str = include_str!("../../Cargo.toml");
 /// What the Python package's native crate takes from `[workspace.dependencies]`.
 const PYTHON_DEPENDENCIES: &[&str] = &[
     "pyo3",
-    "pyo3-async-runtimes",
     "tokio",
     "serde",
     "serde_json",

@@ -754,6 +754,7 @@ fn context(api: &Api) -> tera::Context {
         "ThrottledError",
         "ServerError",
         "ValidationError",
+        "DecodeError",
         "TransportError",
         "TimeoutError",
         "AuthenticationError",
