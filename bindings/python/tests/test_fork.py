@@ -18,7 +18,7 @@ import time
 import traceback
 import urllib.request
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 import pytest
 
@@ -205,6 +205,41 @@ def test_fork_while_another_thread_makes_sync_calls(reset: Emulator) -> None:
     assert not worker.is_alive() and len(done) == 1
     reset.faults()
     sync_calls(client)
+
+
+class _Access(NamedTuple):
+    """azure.core.credentials.AccessToken's fields."""
+
+    token: str
+    expires_on: int
+
+
+def test_a_token_refresh_in_flight_at_the_fork_does_not_block_the_child(reset: Emulator) -> None:
+    # A thread of the parent is inside the credential (the token cache's one refresh in flight)
+    # at the moment of the fork. The child inherits that refresh's lock, held by a task that does
+    # not exist there; it must take a refresh of its own instead of waiting for ever.
+    parent = os.getpid()
+    entered, release = threading.Event(), threading.Event()
+
+    class Slow:
+        def get_token(self, *scopes: str, **kwargs: Any) -> _Access:
+            if os.getpid() == parent:
+                entered.set()
+                release.wait(30)
+            return _Access(TOKEN, int(time.time()) + 3600)
+
+    client = pc.Client(credential=Slow(), base_url=reset.url, timeout=5)
+    done: list[int] = []
+    worker = threading.Thread(target=lambda: done.append(customer_count(client)))
+    worker.start()
+    try:
+        assert entered.wait(10), "the parent's refresh started"
+        run_in_child(lambda: customer_count(client) and None)
+    finally:
+        release.set()
+        worker.join(30)
+    assert done, "the parent's call ended with its refresh"
+    customer_count(client)
 
 
 # -- multiprocessing, fork start method ----------------------------------------------------------

@@ -84,8 +84,18 @@ struct SlotKey {
 #[derive(Default)]
 struct Slot {
     current: Mutex<Option<Entry>>,
-    /// Held while asking the source: the one refresh in flight.
-    flight: tokio::sync::Mutex<()>,
+    /// Held while asking the source: the one refresh in flight (see [`Flight`]).
+    flight: Mutex<Flight>,
+}
+
+/// The lock of the one refresh in flight, and the process it belongs to. A process forked while
+/// a refresh was in flight (a Python prefork worker) inherits the lock held by a task that does
+/// not exist there and would wait for it for ever; it takes a lock of its own instead. The
+/// process id is read only on the way to a refresh, never when a cached token is handed out.
+#[derive(Default)]
+struct Flight {
+    process: u32,
+    lock: Arc<tokio::sync::Mutex<()>>,
 }
 
 struct Entry {
@@ -112,6 +122,19 @@ impl Slot {
 
     fn fresh(&self, now: SystemTime) -> Option<Secret> {
         self.entry().as_ref().and_then(|e| e.fresh(now)).cloned()
+    }
+
+    /// This process's refresh lock.
+    fn flight(&self) -> Arc<tokio::sync::Mutex<()>> {
+        let process = std::process::id();
+        let mut flight = self.flight.lock().unwrap_or_else(PoisonError::into_inner);
+        if flight.process != process {
+            *flight = Flight {
+                process,
+                lock: Arc::default(),
+            };
+        }
+        Arc::clone(&flight.lock)
     }
 }
 
@@ -157,7 +180,8 @@ impl<S: TokenSource> Cached<S> {
         if let Some(token) = slot.fresh(SystemTime::now()) {
             return Ok(token);
         }
-        let _flight = slot.flight.lock().await;
+        let flight = slot.flight();
+        let _flight = flight.lock().await;
         // Whoever held the flight before us may have refreshed already.
         let now = SystemTime::now();
         if let Some(token) = slot.fresh(now) {
