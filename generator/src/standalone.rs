@@ -291,14 +291,7 @@ fn workspace_manifest(api: &Api, members: &[&str]) -> Result<String, GenError> {
 const ROOT_MANIFEST: &str = include_str!("../../Cargo.toml");
 
 /// What the Python package's native crate takes from `[workspace.dependencies]`.
-const PYTHON_DEPENDENCIES: &[&str] = &[
-    "pyo3",
-    "tokio",
-    "serde",
-    "serde_json",
-    "bytes",
-    "futures",
-];
+const PYTHON_DEPENDENCIES: &[&str] = &["pyo3", "tokio", "serde", "serde_json", "bytes", "futures"];
 
 /// What the Node addon's crate takes from `[workspace.dependencies]`.
 const NODE_DEPENDENCIES: &[&str] = &["napi", "napi-derive", "napi-build", "tokio", "serde_json"];
