@@ -14,31 +14,19 @@ use tokio::net::TcpStream;
 
 const JSON: &str = "application/json; charset=utf-8";
 
-async fn set_faults(env: &Env, cfg: Value) -> Value {
-    let r = env.admin(Method::POST, "/_sandbox/faults", Some(cfg)).await;
-    assert_eq!(r.status().as_u16(), 200);
-    r.json().await.unwrap()
+/// The connections open now (the health call's own included).
+async fn connections(env: &Env) -> u64 {
+    env.health().await["connections"].as_u64().unwrap()
 }
 
-async fn health(env: &Env) -> Value {
-    env.admin(Method::GET, "/_sandbox/health", None)
-        .await
-        .json()
-        .await
-        .unwrap()
-}
-
-/// Polls health until `ok` holds (5 s at most); returns the last health seen.
-async fn wait_health(env: &Env, what: &str, ok: impl Fn(&Value) -> bool) -> Value {
-    let deadline = Instant::now() + Duration::from_secs(5);
-    loop {
-        let h = health(env).await;
-        if ok(&h) {
-            return h;
-        }
-        assert!(Instant::now() < deadline, "{what}: health stayed {h}");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+/// Closes the client's connection, then waits until the emulator has ended the call and
+/// closed its side (`baseline`: the connections open before the call).
+async fn hang_up(env: &Env, tcp: TcpStream, baseline: u64, what: &str) {
+    drop(tcp);
+    env.wait_health(what, |h| {
+        h["inFlight"] == 0 && h["connections"].as_u64() <= Some(baseline)
+    })
+    .await;
 }
 
 /// A response head read off a raw connection, and the body bytes that came with it.
@@ -176,8 +164,7 @@ async fn broken_json_answers_are_200_json_and_run_nothing() {
         ),
     ];
     for (fault, expected) in cases {
-        set_faults(
-            &env,
+        env.set_faults(
             json!({"script": [{"method": "POST", "path": "/v1/customers", "fault": fault}]}),
         )
         .await;
@@ -209,8 +196,7 @@ async fn broken_json_answers_are_200_json_and_run_nothing() {
 #[tokio::test]
 async fn answer_faults_select_by_method_path_and_times() {
     let env = env().await;
-    set_faults(
-        &env,
+    env.set_faults(
         json!({"script": [{"method": "get", "path": "/v1/customers/", "fault": "malformed_json", "times": 2}]}),
     )
     .await;
@@ -229,7 +215,8 @@ async fn answer_faults_select_by_method_path_and_times() {
 #[tokio::test]
 async fn html_502_is_a_gateway_page_over_4_kb() {
     let env = env().await;
-    set_faults(&env, json!({"script": [{"fault": "html_502"}]})).await;
+    env.set_faults(json!({"script": [{"fault": "html_502"}]}))
+        .await;
     let r = env.get("/v1/customers").send().await.unwrap();
     assert_eq!(r.status().as_u16(), 502);
     assert_eq!(r.headers()["content-type"], "text/html");
@@ -238,12 +225,7 @@ async fn html_502_is_a_gateway_page_over_4_kb() {
     assert!(page.starts_with("<!DOCTYPE html>"), "{page}");
     assert!(page.contains("<title>502 Bad Gateway</title>"));
     assert!(page.ends_with("</html>\n"));
-    let state: Value = env
-        .admin(Method::GET, "/_sandbox/faults", None)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let state = env.fault_state().await;
     assert_eq!(state["injected"]["html_502"], 1);
     assert_eq!(
         state["injected"]["502"],
@@ -255,12 +237,9 @@ async fn html_502_is_a_gateway_page_over_4_kb() {
 #[tokio::test]
 async fn truncated_sends_less_than_content_length_then_closes() {
     let env = env().await;
-    let baseline = health(&env).await["connections"].as_u64().unwrap();
-    set_faults(
-        &env,
-        json!({"script": [{"fault": "truncated", "times": 2}]}),
-    )
-    .await;
+    let baseline = connections(&env).await;
+    env.set_faults(json!({"script": [{"fault": "truncated", "times": 2}]}))
+        .await;
 
     let mut tcp = raw_send(&env, "GET", "/v1/customers").await;
     let head = read_head(&mut tcp).await;
@@ -281,7 +260,7 @@ async fn truncated_sends_less_than_content_length_then_closes() {
     );
     assert!(serde_json::from_str::<Value>(&text).is_err());
     // The emulator closed its side too.
-    wait_health(&env, "truncated connection closed", |h| {
+    env.wait_health("truncated connection closed", |h| {
         h["connections"].as_u64() <= Some(baseline)
     })
     .await;
@@ -303,13 +282,10 @@ async fn truncated_sends_less_than_content_length_then_closes() {
 #[tokio::test]
 async fn huge_body_arrives_in_pieces_with_or_without_content_length() {
     let env = env().await;
-    set_faults(
-        &env,
-        json!({"script": [
-            {"fault": "huge_body", "bytes": 1_000_000},
-            {"fault": "huge_body", "bytes": 300_001, "chunked": true}
-        ]}),
-    )
+    env.set_faults(json!({"script": [
+        {"fault": "huge_body", "bytes": 1_000_000},
+        {"fault": "huge_body", "bytes": 300_001, "chunked": true}
+    ]}))
     .await;
     let mut r = env.get("/v1/customers").send().await.unwrap();
     assert_eq!(r.status().as_u16(), 200);
@@ -361,8 +337,9 @@ fn dechunk(mut wire: &[u8]) -> Vec<u8> {
 #[tokio::test]
 async fn a_client_leaving_a_huge_body_stops_the_stream() {
     let env = env().await;
-    let baseline = health(&env).await["connections"].as_u64().unwrap();
-    set_faults(&env, json!({"script": [{"fault": "huge_body"}]})).await;
+    let baseline = connections(&env).await;
+    env.set_faults(json!({"script": [{"fault": "huge_body"}]}))
+        .await;
     let mut tcp = raw_send(&env, "GET", "/v1/customers").await;
     let head = read_head(&mut tcp).await;
     assert_eq!(head.status, 200);
@@ -370,21 +347,16 @@ async fn a_client_leaving_a_huge_body_stops_the_stream() {
     let mut body = head.rest;
     read_exact_counting(&mut tcp, 1_000_000, &mut body).await;
     assert!(body.starts_with(b"[0,0,0,"));
-    let h = health(&env).await;
+    let h = env.health().await;
     assert_eq!(h["inFlight"], 1, "still streaming: {h}");
     assert_eq!(h["connections"].as_u64(), Some(baseline + 1), "{h}");
-    drop(tcp);
-    wait_health(&env, "the huge body stops", |h| {
-        h["inFlight"] == 0 && h["connections"].as_u64() <= Some(baseline)
-    })
-    .await;
+    hang_up(&env, tcp, baseline, "the huge body stops").await;
 }
 
 #[tokio::test]
 async fn slow_body_trickles_without_blocking_other_calls() {
     let env = env().await;
-    set_faults(
-        &env,
+    env.set_faults(
         json!({"script": [{"path": "/v1/customers", "fault": "slow_body", "intervalMs": 10}]}),
     )
     .await;
@@ -418,11 +390,8 @@ async fn slow_body_trickles_without_blocking_other_calls() {
     assert_eq!(v["companyProfile"]["domain"], "slow.onmicrosoft.com");
 
     // A client with a timeout shorter than the trickle gives up.
-    set_faults(
-        &env,
-        json!({"script": [{"fault": "slow_body", "intervalMs": 50}]}),
-    )
-    .await;
+    env.set_faults(json!({"script": [{"fault": "slow_body", "intervalMs": 50}]}))
+        .await;
     let r = env
         .get("/v1/customers")
         .timeout(Duration::from_millis(400))
@@ -433,7 +402,7 @@ async fn slow_body_trickles_without_blocking_other_calls() {
     let err = r.bytes().await.expect_err("the body is too slow");
     assert!(err.is_timeout(), "{err:?}");
     // The client closed its connection: the emulator stops trickling.
-    wait_health(&env, "the slow body stops with its client", |h| {
+    env.wait_health("the slow body stops with its client", |h| {
         h["inFlight"] == 0
     })
     .await;
@@ -442,12 +411,9 @@ async fn slow_body_trickles_without_blocking_other_calls() {
 #[tokio::test]
 async fn stall_after_headers_holds_until_the_client_hangs_up() {
     let env = env().await;
-    let baseline = health(&env).await["connections"].as_u64().unwrap();
-    set_faults(
-        &env,
-        json!({"script": [{"method": "POST", "fault": "stall_after_headers"}]}),
-    )
-    .await;
+    let baseline = connections(&env).await;
+    env.set_faults(json!({"script": [{"method": "POST", "fault": "stall_after_headers"}]}))
+        .await;
     let mut tcp = raw_send(&env, "POST", "/v1/customers").await;
     let head = read_head(&mut tcp).await;
     assert_eq!(head.status, 200);
@@ -460,23 +426,20 @@ async fn stall_after_headers_holds_until_the_client_hangs_up() {
             .is_err(),
         "nothing after the headers"
     );
-    let h = health(&env).await;
+    let h = env.health().await;
     assert_eq!(h["inFlight"], 1, "{h}");
     assert_eq!(h["connections"].as_u64(), Some(baseline + 1), "{h}");
     assert_eq!(env.customer_count().await, 0, "nothing is committed");
 
-    drop(tcp);
-    wait_health(&env, "the stalled call ends with its client", |h| {
-        h["inFlight"] == 0 && h["connections"].as_u64() <= Some(baseline)
-    })
-    .await;
+    hang_up(&env, tcp, baseline, "the stalled call ends with its client").await;
 }
 
 #[tokio::test]
 async fn a_stall_notices_the_client_leaving_after_a_slow_request_body() {
     let env = env().await;
-    let baseline = health(&env).await["connections"].as_u64().unwrap();
-    set_faults(&env, json!({"script": [{"fault": "stall_after_headers"}]})).await;
+    let baseline = connections(&env).await;
+    env.set_faults(json!({"script": [{"fault": "stall_after_headers"}]}))
+        .await;
     // The request body arrives in two parts: the answer waits for the whole body (else hyper
     // stops reading the connection and never sees the client go away).
     let body = customer("slow-request.onmicrosoft.com", "Slow").to_string();
@@ -495,22 +458,15 @@ async fn a_stall_notices_the_client_leaving_after_a_slow_request_body() {
     tcp.write_all(second.as_bytes()).await.unwrap();
     let head = read_head(&mut tcp).await;
     assert_eq!(head.status, 200);
-    assert_eq!(health(&env).await["inFlight"], 1);
-    drop(tcp);
-    wait_health(&env, "the stalled call ends with its client", |h| {
-        h["inFlight"] == 0 && h["connections"].as_u64() <= Some(baseline)
-    })
-    .await;
+    assert_eq!(env.health().await["inFlight"], 1);
+    hang_up(&env, tcp, baseline, "the stalled call ends with its client").await;
 }
 
 #[tokio::test]
 async fn stall_seconds_ends_the_stall_by_closing_the_connection() {
     let env = env().await;
-    set_faults(
-        &env,
-        json!({"script": [{"fault": "stall_after_headers", "stallSeconds": 1}]}),
-    )
-    .await;
+    env.set_faults(json!({"script": [{"fault": "stall_after_headers", "stallSeconds": 1}]}))
+        .await;
     let start = Instant::now();
     let mut tcp = raw_send(&env, "GET", "/v1/customers").await;
     let head = read_head(&mut tcp).await;
@@ -521,7 +477,7 @@ async fn stall_seconds_ends_the_stall_by_closing_the_connection() {
     // No body data, and no end of the chunked body: an incomplete answer.
     let wire = [head.rest, rest].concat();
     assert!(!wire.ends_with(b"0\r\n\r\n"), "{wire:?}");
-    assert_eq!(health(&env).await["inFlight"], 0);
+    assert_eq!(env.health().await["inFlight"], 0);
 }
 
 #[tokio::test]
@@ -544,14 +500,12 @@ async fn answer_fault_members_are_checked() {
         expect_error(r, 400, 800002).await;
     }
     // Defaults are shown.
-    let state = set_faults(
-        &env,
-        json!({"script": [
+    let state = env
+        .set_faults(json!({"script": [
             {"fault": "huge_body"}, {"fault": "slow_body"}, {"fault": "STALL_AFTER_HEADERS"},
             {"fault": "Html502"}
-        ]}),
-    )
-    .await;
+        ]}))
+        .await;
     let script = &state["script"];
     assert_eq!(script[0]["bytes"], 300_000_000);
     assert_eq!(script[0]["chunked"], false);

@@ -841,12 +841,7 @@ async fn discovery_points_back_at_the_server() {
     let get = |path: String| {
         let env = &env;
         async move {
-            let r = env
-                .client
-                .get(format!("{}{path}", env.base))
-                .send()
-                .await
-                .unwrap();
+            let r = env.get_no_token(&path).await;
             assert_eq!(r.status().as_u16(), 200, "{path}");
             r.json::<Value>().await.unwrap()
         }
@@ -1022,12 +1017,7 @@ async fn admin_calls_check_their_bodies_and_reset_keeps_sign_in_state() {
     let rt = env
         .refresh_token_for("app-one", "u@contoso.com", true)
         .await;
-    let before: Value = env
-        .admin(Method::GET, "/_sandbox/health", None)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let before = env.health().await;
     assert_eq!(
         env.admin(Method::POST, "/_sandbox/reset", None)
             .await
@@ -1035,12 +1025,7 @@ async fn admin_calls_check_their_bodies_and_reset_keeps_sign_in_state() {
             .as_u16(),
         204
     );
-    let after: Value = env
-        .admin(Method::GET, "/_sandbox/health", None)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let after = env.health().await;
     assert_eq!(after["tokenRequests"], before["tokenRequests"]);
     assert_eq!(env.v2_token(&cc("second-secret")).await.status, 200);
     let a = env
@@ -1065,16 +1050,7 @@ async fn admin_calls_check_their_bodies_and_reset_keeps_sign_in_state() {
 #[tokio::test]
 async fn token_requests_are_counted() {
     let env = env_with(Config::default()).await;
-    let health = || async {
-        let v: Value = env
-            .admin(Method::GET, "/_sandbox/health", None)
-            .await
-            .json()
-            .await
-            .unwrap();
-        v
-    };
-    let h = health().await;
+    let h = env.health().await;
     assert_eq!(h["tokenRequests"], 0);
     assert_eq!(h["auth"], "lenient");
     env.app_only_token("counted-app").await; // 1 success
@@ -1085,13 +1061,7 @@ async fn token_requests_are_counted() {
         &[("client_id", "counted-app"), ("scope", PC_USER)],
     )
     .await; // not a token request
-    env.client
-        .get(format!(
-            "{}/common/v2.0/.well-known/openid-configuration",
-            env.base
-        ))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(health().await["tokenRequests"], 3);
+    env.get_no_token("/common/v2.0/.well-known/openid-configuration")
+        .await;
+    assert_eq!(env.health().await["tokenRequests"], 3);
 }

@@ -20,13 +20,8 @@ async fn throttling_per_token_with_retry_after() {
         let r = env.get("/v1/customers").send().await.unwrap();
         assert_eq!(r.status().as_u16(), 200, "request {i}");
     }
-    let r = env.get("/v1/customers").send().await.unwrap();
-    assert_eq!(r.status().as_u16(), 429);
-    let retry: u64 = r.headers()["retry-after"]
-        .to_str()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let r = env.get_throttled("/v1/customers").await;
+    let retry = retry_after(&r);
     assert!((1..=60).contains(&retry), "{retry}");
     assert!(r.headers().contains_key("ms-requestid"));
     let body: Value = r.json().await.unwrap();
@@ -38,12 +33,8 @@ async fn throttling_per_token_with_retry_after() {
 
     // Another partner (token) has its own budget.
     let other = env
-        .client
-        .get(format!("{}/v1/customers", env.base))
-        .bearer_auth("other-partner")
-        .send()
-        .await
-        .unwrap();
+        .call_as("other-partner", Method::GET, "/v1/customers", None)
+        .await;
     assert_eq!(other.status().as_u16(), 200);
     // The admin API is never throttled.
     for _ in 0..10 {
@@ -73,17 +64,10 @@ async fn default_limit_is_500_and_zero_turns_throttling_off() {
     }
 }
 
-async fn set_faults(env: &Env, cfg: Value) -> Value {
-    let r = env.admin(Method::POST, "/_sandbox/faults", Some(cfg)).await;
-    assert_eq!(r.status().as_u16(), 200);
-    r.json().await.unwrap()
-}
-
 #[tokio::test]
 async fn scripted_status_faults_hit_exactly_the_matching_requests() {
     let env = env().await;
-    let state = set_faults(
-        &env,
+    let state = env.set_faults(
         json!({"script": [
             {"method": "POST", "path": "/v1/customers", "fault": "status", "status": 503, "times": 2},
             {"method": "get", "path": "/v1/countryvalidationrules", "status": 500}
@@ -111,25 +95,16 @@ async fn scripted_status_faults_hit_exactly_the_matching_requests() {
     )
     .await;
     assert_eq!(env.get_status("/v1/countryvalidationrules/US").await, 200);
-    let state: Value = env
-        .admin(Method::GET, "/_sandbox/faults", None)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let state = env.fault_state().await;
     assert_eq!(state["script"], json!([]));
 }
 
 #[tokio::test]
 async fn scripted_throttle_fault() {
     let env = env().await;
-    set_faults(
-        &env,
-        json!({"Script": [{"Fault": "throttle", "RetryAfterSeconds": 7}]}),
-    )
-    .await;
-    let r = env.get("/v1/customers").send().await.unwrap();
-    assert_eq!(r.status().as_u16(), 429);
+    env.set_faults(json!({"Script": [{"Fault": "throttle", "RetryAfterSeconds": 7}]}))
+        .await;
+    let r = env.get_throttled("/v1/customers").await;
     assert_eq!(r.headers()["retry-after"], "7");
     let b: Value = r.json().await.unwrap();
     assert_eq!(
@@ -142,8 +117,7 @@ async fn scripted_throttle_fault() {
 #[tokio::test]
 async fn drop_after_commit_gives_a_connection_error_but_the_customer_exists() {
     let env = env().await;
-    set_faults(
-        &env,
+    env.set_faults(
         json!({"script": [{"method": "POST", "path": "/v1/customers", "fault": "drop_after_commit"}]}),
     )
     .await;
@@ -182,7 +156,7 @@ async fn drop_after_commit_gives_a_connection_error_but_the_customer_exists() {
 #[tokio::test]
 async fn random_faults_by_probability_and_delete_turns_them_off() {
     let env = env().await;
-    set_faults(&env, json!({"errorRate": 1.0})).await;
+    env.set_faults(json!({"errorRate": 1.0})).await;
     for _ in 0..10 {
         let r = env.get("/v1/customers").send().await.unwrap();
         let s = r.status().as_u16();
@@ -191,17 +165,15 @@ async fn random_faults_by_probability_and_delete_turns_them_off() {
         assert_eq!(b["code"], s);
         assert_eq!(b["isRetryable"], true);
     }
-    set_faults(&env, json!({"throttleRate": 1.0, "retryAfterSeconds": 3})).await;
-    let r = env.get("/v1/customers").send().await.unwrap();
-    assert_eq!(r.status().as_u16(), 429);
+    env.set_faults(json!({"throttleRate": 1.0, "retryAfterSeconds": 3}))
+        .await;
+    let r = env.get_throttled("/v1/customers").await;
     assert_eq!(r.headers()["retry-after"], "3");
 
-    set_faults(&env, json!({"dropAfterCreateRate": 1.0})).await;
+    env.set_faults(json!({"dropAfterCreateRate": 1.0})).await;
     // Only committed creates are dropped: a failing create still answers.
     expect_error(env.create(&json!({})).await, 400, 3000).await;
-    env.req(Method::POST, "/v1/customers")
-        .json(&customer("r2.onmicrosoft.com", "R"))
-        .send()
+    env.try_create(&customer("r2.onmicrosoft.com", "R"))
         .await
         .expect_err("dropped");
     assert_eq!(env.get_status("/v1/customers").await, 200);
@@ -210,12 +182,7 @@ async fn random_faults_by_probability_and_delete_turns_them_off() {
     let r = env.admin(Method::DELETE, "/_sandbox/faults", None).await;
     assert_eq!(r.status().as_u16(), 204);
     env.create_ok(&customer("r3.onmicrosoft.com", "R")).await;
-    let state: Value = env
-        .admin(Method::GET, "/_sandbox/faults", None)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let state = env.fault_state().await;
     assert_eq!(state["dropAfterCreateRate"], 0.0);
     assert_eq!(state["errorRate"], 0.0);
 }
@@ -223,26 +190,22 @@ async fn random_faults_by_probability_and_delete_turns_them_off() {
 #[tokio::test]
 async fn latency_is_added() {
     let env = env().await;
-    set_faults(&env, json!({"latencyMs": 150})).await;
+    env.set_faults(json!({"latencyMs": 150})).await;
     let start = Instant::now();
     assert_eq!(env.get_status("/v1/customers").await, 200);
     assert!(start.elapsed() >= Duration::from_millis(150));
 }
 
 async fn in_flight_peak(env: &Env) -> u64 {
-    let health: Value = env
-        .admin(Method::GET, "/_sandbox/health", None)
-        .await
-        .json()
-        .await
-        .unwrap();
-    health["inFlightPeak"].as_u64().expect("inFlightPeak")
+    env.health().await["inFlightPeak"]
+        .as_u64()
+        .expect("inFlightPeak")
 }
 
 #[tokio::test]
 async fn health_counts_the_most_calls_served_at_once() {
     let env = env().await;
-    set_faults(&env, json!({"latencyMs": 200})).await;
+    env.set_faults(json!({"latencyMs": 200})).await;
     for _ in 0..3 {
         assert_eq!(env.get_status("/v1/customers").await, 200);
     }
@@ -314,13 +277,7 @@ async fn invalid_fault_configuration_is_rejected() {
 }
 
 async fn injected(env: &Env) -> Value {
-    let state: Value = env
-        .admin(Method::GET, "/_sandbox/faults", None)
-        .await
-        .json()
-        .await
-        .unwrap();
-    state["injected"].clone()
+    env.fault_state().await["injected"].clone()
 }
 
 #[tokio::test]
@@ -332,16 +289,14 @@ async fn injected_faults_are_counted_by_kind() {
         "slow_body": 0, "stall_after_headers": 0
     });
     assert_eq!(injected(&env).await, zero, "every kind from 0");
-    let state = set_faults(
-        &env,
-        json!({"script": [
+    let state = env
+        .set_faults(json!({"script": [
             {"path": "/v1/countryvalidationrules", "status": 502, "times": 2},
             {"path": "/v1/countryvalidationrules", "fault": "throttle"},
             {"path": "/v1/countryvalidationrules", "fault": "wrong_types"},
             {"method": "POST", "fault": "drop_after_commit"}
-        ]}),
-    )
-    .await;
+        ]}))
+        .await;
     assert_eq!(state["injected"], zero, "POST answers with the counts too");
     for _ in 0..5 {
         let _ = env
@@ -351,9 +306,7 @@ async fn injected_faults_are_counted_by_kind() {
             .unwrap();
     }
     let dropped = env
-        .req(Method::POST, "/v1/customers")
-        .json(&customer("counted.onmicrosoft.com", "C"))
-        .send()
+        .try_create(&customer("counted.onmicrosoft.com", "C"))
         .await;
     assert!(dropped.is_err());
     let counts = injected(&env).await;
@@ -364,7 +317,7 @@ async fn injected_faults_are_counted_by_kind() {
     assert_eq!(counts["500"], 0, "{counts}");
 
     // Random faults count under their status; a random drop only when it drops.
-    set_faults(&env, json!({"errorRate": 1.0})).await;
+    env.set_faults(json!({"errorRate": 1.0})).await;
     for _ in 0..20 {
         let _ = env.get("/v1/customers").send().await.unwrap();
     }
@@ -376,18 +329,13 @@ async fn injected_faults_are_counted_by_kind() {
     );
     assert_eq!(c500 + c503, 20, "{counts}");
     assert!(c500 > 0 && c503 > 0, "an even split: {counts}");
-    set_faults(
-        &env,
-        json!({"throttleRate": 1.0, "dropAfterCreateRate": 1.0}),
-    )
-    .await;
+    env.set_faults(json!({"throttleRate": 1.0, "dropAfterCreateRate": 1.0}))
+        .await;
     let _ = env.get("/v1/customers").send().await.unwrap();
-    set_faults(&env, json!({"dropAfterCreateRate": 1.0})).await;
+    env.set_faults(json!({"dropAfterCreateRate": 1.0})).await;
     expect_error(env.create(&json!({})).await, 400, 3000).await;
     let dropped = env
-        .req(Method::POST, "/v1/customers")
-        .json(&customer("random-drop.onmicrosoft.com", "R"))
-        .send()
+        .try_create(&customer("random-drop.onmicrosoft.com", "R"))
         .await;
     assert!(dropped.is_err());
     let counts = injected(&env).await;
@@ -401,7 +349,7 @@ async fn injected_faults_are_counted_by_kind() {
     let r = env.admin(Method::DELETE, "/_sandbox/faults", None).await;
     assert_eq!(r.status().as_u16(), 204);
     assert_eq!(injected(&env).await, zero);
-    set_faults(&env, json!({"throttleRate": 1.0})).await;
+    env.set_faults(json!({"throttleRate": 1.0})).await;
     let _ = env.get("/v1/customers").send().await.unwrap();
     assert_eq!(injected(&env).await["429"], 1);
     env.admin(Method::POST, "/_sandbox/reset", None).await;

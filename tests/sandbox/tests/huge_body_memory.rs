@@ -5,7 +5,6 @@
 mod common;
 
 use common::*;
-use reqwest::Method;
 use serde_json::json;
 
 /// Resident set size of this process, in bytes (Linux).
@@ -23,14 +22,8 @@ async fn the_default_huge_body_streams_in_bounded_memory() {
         return;
     };
     let env = env().await;
-    let r = env
-        .admin(
-            Method::POST,
-            "/_sandbox/faults",
-            Some(json!({"script": [{"fault": "huge_body"}]})),
-        )
+    env.set_faults(json!({"script": [{"fault": "huge_body"}]}))
         .await;
-    assert_eq!(r.status().as_u16(), 200);
     let mut r = env.get("/v1/customers").send().await.unwrap();
     assert_eq!(r.headers()["content-length"], "300000000");
     let (mut total, mut peak) = (0u64, before);

@@ -3,6 +3,8 @@
 
 pub mod signin;
 
+use std::time::{Duration, Instant};
+
 use reqwest::{Method, RequestBuilder, Response};
 use sandbox::{Config, Running};
 use serde_json::{Value, json};
@@ -47,17 +49,42 @@ impl Env {
         self.req(Method::GET, path)
     }
 
+    /// A request without an Authorization header.
+    pub fn no_token(&self, method: Method, path: &str) -> RequestBuilder {
+        self.client
+            .request(method, format!("{}{}", self.base, path))
+    }
+
+    /// `GET path` without an Authorization header.
+    pub async fn get_no_token(&self, path: &str) -> Response {
+        self.no_token(Method::GET, path)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// An authorised `GET path` that must be throttled (429); the response.
+    pub async fn get_throttled(&self, path: &str) -> Response {
+        let r = self.get(path).send().await.unwrap();
+        assert_eq!(r.status().as_u16(), 429, "GET {path}");
+        r
+    }
+
     /// The status of an authorised GET of `path`.
     pub async fn get_status(&self, path: &str) -> u16 {
         self.get(path).send().await.unwrap().status().as_u16()
     }
 
     pub async fn create(&self, body: &Value) -> Response {
+        self.try_create(body).await.expect("create request")
+    }
+
+    /// Sends a create as it is: a create dropped after commit is an `Err`.
+    pub async fn try_create(&self, body: &Value) -> reqwest::Result<Response> {
         self.req(Method::POST, "/v1/customers")
             .json(body)
             .send()
             .await
-            .expect("create request")
     }
 
     /// Creates a customer and returns the 201 body.
@@ -70,9 +97,7 @@ impl Env {
     }
 
     pub async fn admin(&self, method: Method, path: &str, body: Option<Value>) -> Response {
-        let mut r = self
-            .client
-            .request(method, format!("{}{}", self.base, path));
+        let mut r = self.no_token(method, path);
         if let Some(b) = body {
             r = r.json(&b);
         }
@@ -157,6 +182,15 @@ pub fn is_guid(v: &Value) -> bool {
         .is_some_and(|s| s.len() == 36 && uuid::Uuid::parse_str(s).is_ok() && s == s.to_lowercase())
 }
 
+/// The Retry-After of a response, in whole seconds.
+pub fn retry_after(resp: &Response) -> u64 {
+    resp.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
 /// Status and JSON body of a response (`Value::Null` for an empty body).
 pub async fn status_json(resp: Response) -> (u16, Value) {
     let status = resp.status().as_u16();
@@ -204,6 +238,46 @@ impl Env {
         let (status, v) = status_json(self.admin(Method::POST, path, Some(body)).await).await;
         assert_eq!(status, 200, "{path}: {v}");
         v
+    }
+
+    /// `GET /_sandbox/health`.
+    pub async fn health(&self) -> Value {
+        self.admin(Method::GET, "/_sandbox/health", None)
+            .await
+            .json()
+            .await
+            .unwrap()
+    }
+
+    /// Polls health until `ok` holds (5 s at most); returns the last health seen.
+    pub async fn wait_health(&self, what: &str, ok: impl Fn(&Value) -> bool) -> Value {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        loop {
+            let h = self.health().await;
+            if ok(&h) {
+                return h;
+            }
+            assert!(Instant::now() < deadline, "{what}: health stayed {h}");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    /// `POST /_sandbox/faults`, which must answer 200; returns the fault state.
+    pub async fn set_faults(&self, cfg: Value) -> Value {
+        let r = self
+            .admin(Method::POST, "/_sandbox/faults", Some(cfg))
+            .await;
+        assert_eq!(r.status().as_u16(), 200);
+        r.json().await.unwrap()
+    }
+
+    /// `GET /_sandbox/faults`: the fault state.
+    pub async fn fault_state(&self) -> Value {
+        self.admin(Method::GET, "/_sandbox/faults", None)
+            .await
+            .json()
+            .await
+            .unwrap()
     }
 
     /// Moves the emulator's clock forward.
