@@ -4,22 +4,16 @@
 
 import assert from 'node:assert/strict'
 import { getEventListeners } from 'node:events'
-import { after, before, beforeEach, test } from 'node:test'
+import { test } from 'node:test'
 
 import { Client, PartnerCenterError } from 'partner-center'
 
-import { Emulator, TOKEN, newCustomer, uniqueDomain } from './helpers.mjs'
+import { TOKEN, newCustomer, uniqueDomain, useEmulator } from './helpers.mjs'
 
-let emu
-
-before(async () => {
-  emu = await Emulator.start('--quota', '100000')
-})
-after(() => emu.stop())
-beforeEach(() => emu.reset())
+const env = useEmulator()
 
 function client(options = {}) {
-  return new Client({ token: TOKEN, baseUrl: emu.url, ...options })
+  return new Client({ token: TOKEN, baseUrl: env.emu.url, ...options })
 }
 
 /** The rejection of an aborted call; `reason`, when given, must be its `cause`. */
@@ -38,14 +32,14 @@ function aborted(reason) {
 
 /** The fault script entries no request has consumed yet. */
 async function scriptLeft() {
-  return (await emu.admin('GET', '/_sandbox/faults')).script ?? []
+  return (await env.emu.admin('GET', '/_sandbox/faults')).script ?? []
 }
 
 test('an already-aborted signal rejects at once and sends nothing', async () => {
   const c = client()
   const created = await c.customers.create(newCustomer())
   // Any /v1 request would consume this entry.
-  await emu.faults({ script: [{ fault: 'status', status: 503, times: 1 }] })
+  await env.emu.faults({ script: [{ fault: 'status', status: 503, times: 1 }] })
 
   const controller = new AbortController()
   const reason = new Error('the user went away')
@@ -74,12 +68,12 @@ test('aborting a call in flight rejects with AbortError, drops its connection, a
   const created = await c.customers.create(newCustomer())
   // A client of its own: its one connection is the held call's.
   const held = client({ maxRetries: 2 })
-  await emu.faults({ latencyMs: 60_000 })
-  const idle = await emu.probe()
+  await env.emu.faults({ latencyMs: 60_000 })
+  const idle = await env.emu.probe()
   const controller = new AbortController()
   const reason = new Error('stop')
   const pending = held.customers.get(created.id, { signal: controller.signal })
-  const during = await emu.until('the held call', (h) => h.inFlight === 1)
+  const during = await env.emu.until('the held call', (h) => h.inFlight === 1)
   assert.ok(during.connections > idle.connections, JSON.stringify({ idle, during }))
   assert.equal(getEventListeners(controller.signal, 'abort').length, 1)
 
@@ -91,10 +85,10 @@ test('aborting a call in flight rejects with AbortError, drops its connection, a
   })
   assert.equal(getEventListeners(controller.signal, 'abort').length, 0)
   // The emulator sees the request go: no call in flight, one connection fewer, and no retry.
-  const gone = await emu.until('the aborted call go', (h) => h.inFlight === 0 && h.connections < during.connections)
+  const gone = await env.emu.until('the aborted call go', (h) => h.inFlight === 0 && h.connections < during.connections)
   assert.equal(gone.requests, during.requests, 'the aborted call was retried')
 
-  await emu.faults({})
+  await env.emu.faults({})
   const again = new AbortController()
   assert.equal((await held.customers.get(created.id, { signal: again.signal })).id, created.id)
   assert.equal(getEventListeners(again.signal, 'abort').length, 0)
@@ -105,18 +99,18 @@ test('aborting a call in flight rejects with AbortError, drops its connection, a
 
 test('aborting while the client waits to retry stops the retries', async () => {
   const c = client({ maxRetries: 2 })
-  await emu.faults({ script: [{ fault: 'status', status: 503, retryAfterSeconds: 2, times: 3 }] })
+  await env.emu.faults({ script: [{ fault: 'status', status: 503, retryAfterSeconds: 2, times: 3 }] })
   const controller = new AbortController()
   const pending = c.domains.exists(uniqueDomain(), { signal: controller.signal })
   // The first attempt got its 503 (one of the entry's `times` used); the client now waits 2 s.
-  await emu.until('the first attempt', (h) => h.requests === 1)
+  await env.emu.until('the first attempt', (h) => h.requests === 1)
   controller.abort()
   await assert.rejects(pending, aborted())
   // Past the Retry-After, no retry has come: the call's future was dropped, not left to run.
   await new Promise((r) => setTimeout(r, 3_000))
-  assert.equal((await emu.probe()).requests, 1, 'a retry was sent after the abort')
+  assert.equal((await env.emu.probe()).requests, 1, 'a retry was sent after the abort')
   assert.equal((await scriptLeft())[0]?.times, 2)
-  await emu.faults({})
+  await env.emu.faults({})
   assert.equal(await c.domains.exists(uniqueDomain()), false)
 })
 
@@ -129,7 +123,7 @@ test('list() checks the signal before every page', async () => {
     for await (const customer of c.customers.list({ size: 1, signal: controller.signal })) {
       seen.push(customer.id)
       // The next page's request would consume this entry.
-      await emu.faults({ script: [{ fault: 'status', status: 503, times: 1 }] })
+      await env.emu.faults({ script: [{ fault: 'status', status: 503, times: 1 }] })
       controller.abort()
     }
   }, aborted())
@@ -165,14 +159,14 @@ test('thousands of calls with one signal leave no listener behind', async (t) =>
   await new Promise((r) => setImmediate(r))
   assert.deepEqual(warnings.map((w) => w.name), [])
   // And an abort reaches every call in flight on it.
-  await emu.faults({ latencyMs: 60_000 })
+  await env.emu.faults({ latencyMs: 60_000 })
   const held = Array.from({ length: 20 }, () => c.customers.get(created.id, { signal }))
-  await emu.until('the 20 held calls', (h) => h.inFlight === 20)
+  await env.emu.until('the 20 held calls', (h) => h.inFlight === 20)
   controller.abort()
   const outcomes = await Promise.allSettled(held)
   for (const o of outcomes) assert.ok(o.status === 'rejected' && aborted()(o.reason))
   assert.equal(getEventListeners(signal, 'abort').length, 0)
-  await emu.until('the aborted calls go', (h) => h.inFlight === 0)
+  await env.emu.until('the aborted calls go', (h) => h.inFlight === 0)
 })
 
 test('a signal that is not an AbortSignal is a validation error', async () => {

@@ -1,24 +1,14 @@
 // Every error code: what a failed call rejects with, and that no token ever shows in it.
 
 import assert from 'node:assert/strict'
-import { after, before, beforeEach, describe, test } from 'node:test'
+import { describe, test } from 'node:test'
 import { inspect } from 'node:util'
 
 import { Client, PartnerCenterError } from 'partner-center'
 
-import { Emulator, TOKEN, closedPort, newCustomer, uniqueDomain } from './helpers.mjs'
+import { Emulator, TOKEN, closedPort, newCustomer, uniqueDomain, useEmulator } from './helpers.mjs'
 
-let emu
-let client
-
-before(async () => {
-  emu = await Emulator.start('--quota', '100000')
-})
-after(() => emu.stop())
-beforeEach(async () => {
-  await emu.reset()
-  client = new Client({ token: TOKEN, baseUrl: emu.url })
-})
+const env = useEmulator({ client: {} })
 
 /** Awaits `promise`, which must reject with a PartnerCenterError of `code`; returns the error. */
 async function failure(promise, code) {
@@ -52,28 +42,28 @@ describe('before any request', () => {
     assert.ok(err.errors.every((e) => typeof e.message === 'string' && e.message))
 
     const missing = await failure(
-      client.customers.create({ companyProfile: { domain: uniqueDomain() } }),
+      env.client.customers.create({ companyProfile: { domain: uniqueDomain() } }),
       'PC_VALIDATION',
     )
     assert.ok(missing.errors.some((e) => e.path === 'billingProfile'), inspect(missing.errors))
-    await failure(client.customers.get('not-a-guid'), 'PC_VALIDATION')
-    await failure(client.customers.get(undefined), 'PC_VALIDATION')
-    await failure(client.customers.get('f2a3d2a6-2b3e-4c56-8d1e-3f5a6b7c8d9e', { timeout: -5 }), 'PC_VALIDATION')
-    await failure(client.customers.get('f2a3d2a6-2b3e-4c56-8d1e-3f5a6b7c8d9e', { requestId: 42 }), 'PC_VALIDATION')
+    await failure(env.client.customers.get('not-a-guid'), 'PC_VALIDATION')
+    await failure(env.client.customers.get(undefined), 'PC_VALIDATION')
+    await failure(env.client.customers.get('f2a3d2a6-2b3e-4c56-8d1e-3f5a6b7c8d9e', { timeout: -5 }), 'PC_VALIDATION')
+    await failure(env.client.customers.get('f2a3d2a6-2b3e-4c56-8d1e-3f5a6b7c8d9e', { requestId: 42 }), 'PC_VALIDATION')
     const cyclic = newCustomer()
     cyclic.self = cyclic
-    await failure(client.customers.create(cyclic), 'PC_VALIDATION')
-    assert.equal((await emu.health()).customers, 0)
+    await failure(env.client.customers.create(cyclic), 'PC_VALIDATION')
+    assert.equal((await env.emu.health()).customers, 0)
   })
 
   test('PC_CONFIG: bad client options throw at construction', () => {
     for (const options of [
       { token: TOKEN, cloud: 'mars' },
-      { token: TOKEN, cloud: 'global', baseUrl: emu.url },
-      { token: TOKEN, baseUrl: emu.url, timeout: 0 },
-      { token: TOKEN, baseUrl: emu.url, maxRetries: -1 },
-      { token: TOKEN, base_url: emu.url },
-      { token: 12345, baseUrl: emu.url },
+      { token: TOKEN, cloud: 'global', baseUrl: env.emu.url },
+      { token: TOKEN, baseUrl: env.emu.url, timeout: 0 },
+      { token: TOKEN, baseUrl: env.emu.url, maxRetries: -1 },
+      { token: TOKEN, base_url: env.emu.url },
+      { token: 12345, baseUrl: env.emu.url },
       { token: TOKEN, baseUrl: 'not a url' },
     ]) {
       assert.throws(
@@ -93,7 +83,7 @@ describe('before any request', () => {
 
 describe('answers from the service', () => {
   test('PC_BAD_REQUEST: the service refuses what validation let through', async () => {
-    const loose = new Client({ token: TOKEN, baseUrl: emu.url, validate: false })
+    const loose = new Client({ token: TOKEN, baseUrl: env.emu.url, validate: false })
     const body = newCustomer()
     body.billingProfile.email = 'not-an-email'
     const err = await failure(loose.customers.create(body), 'PC_BAD_REQUEST')
@@ -122,27 +112,27 @@ describe('answers from the service', () => {
   })
 
   test('PC_NOT_FOUND', async () => {
-    const err = await failure(client.customers.get('f2a3d2a6-2b3e-4c56-8d1e-3f5a6b7c8d9e'), 'PC_NOT_FOUND')
+    const err = await failure(env.client.customers.get('f2a3d2a6-2b3e-4c56-8d1e-3f5a6b7c8d9e'), 'PC_NOT_FOUND')
     assert.equal(err.status, 404)
     assert.equal(err.partnerCenterCode, '60003')
     assert.ok(err.message.includes('60003'))
-    await failure(client.countryValidationRules.get('ZZ'), 'PC_NOT_FOUND')
+    await failure(env.client.countryValidationRules.get('ZZ'), 'PC_NOT_FOUND')
   })
 
   test('PC_CONFLICT: a domain that exists', async () => {
     const domain = uniqueDomain()
-    await client.customers.create(newCustomer({ domain }))
-    const err = await failure(client.customers.create(newCustomer({ domain })), 'PC_CONFLICT')
+    await env.client.customers.create(newCustomer({ domain }))
+    const err = await failure(env.client.customers.create(newCustomer({ domain })), 'PC_CONFLICT')
     assert.equal(err.status, 409)
   })
 
   test('PC_PRECONDITION_FAILED: a stale etag', async () => {
-    const c = await client.customers.create(newCustomer())
-    const billing = await client.profiles.getBilling(c.id)
+    const c = await env.client.customers.create(newCustomer())
+    const billing = await env.client.profiles.getBilling(c.id)
     const stale = billing.attributes.etag
-    await client.profiles.updateBilling(c.id, { ...billing, firstName: 'Ada' })
+    await env.client.profiles.updateBilling(c.id, { ...billing, firstName: 'Ada' })
     const err = await failure(
-      client.profiles.updateBilling(c.id, { ...billing, firstName: 'Grace' }, { ifMatch: stale }),
+      env.client.profiles.updateBilling(c.id, { ...billing, firstName: 'Grace' }, { ifMatch: stale }),
       'PC_PRECONDITION_FAILED',
     )
     assert.equal(err.status, 412)
@@ -150,8 +140,8 @@ describe('answers from the service', () => {
   })
 
   test('PC_THROTTLED with retryAfter', async () => {
-    await emu.faults({ script: [{ fault: 'throttle', retryAfterSeconds: 7 }] })
-    const once = new Client({ token: TOKEN, baseUrl: emu.url, maxRetries: 0 })
+    await env.emu.faults({ script: [{ fault: 'throttle', retryAfterSeconds: 7 }] })
+    const once = new Client({ token: TOKEN, baseUrl: env.emu.url, maxRetries: 0 })
     const err = await failure(once.domains.exists(uniqueDomain()), 'PC_THROTTLED')
     assert.equal(err.status, 429)
     assert.equal(err.retryAfter, 7)
@@ -159,14 +149,14 @@ describe('answers from the service', () => {
   })
 
   test('PC_SERVER, PC_FORBIDDEN and PC_HTTP_STATUS from injected statuses', async () => {
-    const once = new Client({ token: TOKEN, baseUrl: emu.url, maxRetries: 0 })
-    await emu.faults({ script: [{ method: 'GET', fault: 'status', status: 500 }] })
+    const once = new Client({ token: TOKEN, baseUrl: env.emu.url, maxRetries: 0 })
+    await env.emu.faults({ script: [{ method: 'GET', fault: 'status', status: 500 }] })
     const err = await failure(once.customers.getRelationshipRequest(), 'PC_SERVER')
     assert.equal(err.status, 500)
     assert.equal(err.partnerCenterCode, '500')
-    await emu.faults({ script: [{ method: 'GET', fault: 'status', status: 403 }] })
+    await env.emu.faults({ script: [{ method: 'GET', fault: 'status', status: 403 }] })
     await failure(once.customers.getRelationshipRequest(), 'PC_FORBIDDEN')
-    await emu.faults({ script: [{ method: 'GET', fault: 'status', status: 418 }] })
+    await env.emu.faults({ script: [{ method: 'GET', fault: 'status', status: 418 }] })
     const other = await failure(once.customers.getRelationshipRequest(), 'PC_HTTP_STATUS')
     assert.equal(other.status, 418)
   })
@@ -180,13 +170,13 @@ describe('answers from the service', () => {
   })
 
   test('PC_TIMEOUT: per call and per client', async () => {
-    await emu.faults({ latencyMs: 1500 })
-    const once = new Client({ token: TOKEN, baseUrl: emu.url, maxRetries: 0 })
+    await env.emu.faults({ latencyMs: 1500 })
+    const once = new Client({ token: TOKEN, baseUrl: env.emu.url, maxRetries: 0 })
     const started = Date.now()
     const err = await failure(once.domains.exists(uniqueDomain(), { timeout: 150 }), 'PC_TIMEOUT')
     assert.ok(Date.now() - started < 1400, 'the per-call timeout was not applied')
     assert.equal(err.status, null)
-    const impatient = new Client({ token: TOKEN, baseUrl: emu.url, maxRetries: 0, timeout: 150 })
+    const impatient = new Client({ token: TOKEN, baseUrl: env.emu.url, maxRetries: 0, timeout: 150 })
     await failure(impatient.domains.exists(uniqueDomain()), 'PC_TIMEOUT')
   })
 })

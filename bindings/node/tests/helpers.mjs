@@ -2,14 +2,18 @@
 //
 // The emulator binary is built with `cargo build -p sandbox --release` (set PC_SANDBOX_BIN to use a
 // prebuilt one) and started on a free port with throttling off; `reset()` empties it and clears
-// faults, `faults({...})` scripts injected failures (tests/sandbox/README.md).
+// faults, `faults({...})` scripts injected failures (tests/sandbox/README.md). `useEmulator()` is the
+// set-up most test files share: one emulator for the file, emptied before each test.
 
 import { execFileSync, spawn } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import { request } from 'node:http'
 import { createServer } from 'node:net'
 import { dirname, resolve } from 'node:path'
+import { after, before, beforeEach } from 'node:test'
 import { fileURLToPath } from 'node:url'
+
+import { Client } from 'partner-center'
 
 export const PACKAGE = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 export const ROOT = resolve(PACKAGE, '../..')
@@ -140,6 +144,26 @@ export class Emulator {
     await exited
     clearTimeout(timer)
   }
+}
+
+/**
+ * Registers the hooks most test files share and returns `{ emu, client }`, which they fill in: `emu`
+ * is one emulator for the file, started with `args` before its first test, stopped after its last
+ * and emptied (`reset()`) before each test; with `client` (options), `client` is a new `Client` for
+ * it before each test: the test token and the emulator's URL, then those options. Read them inside
+ * tests and hooks; a file's own `beforeEach` hooks, registered after this call, run after the reset.
+ */
+export function useEmulator({ args = ['--quota', '100000'], client = null } = {}) {
+  const env = { emu: null, client: null }
+  before(async () => {
+    env.emu = await Emulator.start(...args)
+  })
+  after(() => env.emu.stop())
+  beforeEach(async () => {
+    await env.emu.reset()
+    if (client !== null) env.client = new Client({ token: TOKEN, baseUrl: env.emu.url, ...client })
+  })
+  return env
 }
 
 /** A port nothing listens on (bound, then closed). */

@@ -4,31 +4,26 @@
 // the answer's size.
 
 import assert from 'node:assert/strict'
-import { after, before, beforeEach, test } from 'node:test'
+import { beforeEach, test } from 'node:test'
 
 import { Client, PartnerCenterError } from 'partner-center'
 
-import { Emulator, TOKEN, newCustomer } from './helpers.mjs'
+import { TOKEN, newCustomer, useEmulator } from './helpers.mjs'
 
-let emu
+const env = useEmulator()
 let customer
 
-before(async () => {
-  emu = await Emulator.start('--quota', '100000')
-})
-after(() => emu.stop())
 beforeEach(async () => {
-  await emu.reset()
   customer = await client().customers.create(newCustomer())
 })
 
 function client(options = {}) {
-  return new Client({ token: TOKEN, baseUrl: emu.url, ...options })
+  return new Client({ token: TOKEN, baseUrl: env.emu.url, ...options })
 }
 
 /** Scripts `fault` (with `extra` members) for the next `times` gets of the customer. */
 function fault(fault, extra = {}, times = 1) {
-  return emu.faults({ script: [{ method: 'GET', path: `/v1/customers/${customer.id}`, fault, times, ...extra }] })
+  return env.emu.faults({ script: [{ method: 'GET', path: `/v1/customers/${customer.id}`, fault, times, ...extra }] })
 }
 
 /** The customer's get rejects with `code`; returns the error. */
@@ -45,9 +40,9 @@ async function failing(c, code) {
 
 /** The client works again once the faults are gone, and nothing is left in flight. */
 async function stillUsable(c) {
-  await emu.faults({})
+  await env.emu.faults({})
   assert.equal((await c.customers.get(customer.id)).id, customer.id)
-  await emu.until('no call left in flight', (h) => h.inFlight === 0)
+  await env.emu.until('no call left in flight', (h) => h.inFlight === 0)
 }
 
 // First in this file: the process's peak RSS (maxRSS) is then this test's own.
@@ -60,7 +55,7 @@ test('maxResponseBytes: a small limit refuses a 300 MB answer in bounded memory'
     const err = await failing(c, 'PC_DECODE')
     assert.match(err.message, /larger than this client's limit of 1048576 bytes/)
     assert.ok((err.body ?? '').length <= 1024)
-    await emu.until('the huge answer let go', (h) => h.inFlight === 0)
+    await env.emu.until('the huge answer let go', (h) => h.inFlight === 0)
   }
   // The most this process ever held (maxRSS, in KiB) grew by far less than one answer's 300 MB.
   const peak = process.resourceUsage().maxRSS * 1024
@@ -73,13 +68,13 @@ for (const kind of ['malformed_json', 'wrong_types', 'invalid_utf8']) {
   test(`${kind}: PC_DECODE with the answer's excerpt, not retried`, async () => {
     const c = client({ maxRetries: 2 })
     await fault(kind, {}, 3)
-    const before = (await emu.probe()).requests
+    const before = (await env.emu.probe()).requests
     const err = await failing(c, 'PC_DECODE')
     assert.equal(err.status, 200)
     assert.equal(err.retryable, false)
     assert.ok(err.body !== null && err.body.length > 0 && err.body.length <= 1024, JSON.stringify(err.body))
     assert.match(err.message, /could not decode/)
-    assert.equal((await emu.probe()).requests, before + 1, 'a decode error was retried')
+    assert.equal((await env.emu.probe()).requests, before + 1, 'a decode error was retried')
     await stillUsable(c)
   })
 }
@@ -93,9 +88,9 @@ test('truncated: PC_TRANSPORT, retried like any transport error', async () => {
   // With retries, the next attempt gets the whole answer.
   const retrying = client({ maxRetries: 2 })
   await fault('truncated')
-  const before = (await emu.probe()).requests
+  const before = (await env.emu.probe()).requests
   assert.equal((await retrying.customers.get(customer.id)).id, customer.id)
-  assert.equal((await emu.probe()).requests, before + 2)
+  assert.equal((await env.emu.probe()).requests, before + 2)
 })
 
 test('html_502: PC_SERVER, status 502, the page capped at 4 KiB, retried as a 5xx', async () => {
@@ -133,7 +128,7 @@ test('huge_body: refused above the default 32 MiB limit, announced by Content-Le
     const err = await failing(c, 'PC_DECODE')
     assert.match(err.message, /the answer is larger than this client's limit of 33554432 bytes/)
     assert.ok((err.body ?? '').length <= 1024)
-    await emu.until('the huge answer let go', (h) => h.inFlight === 0)
+    await env.emu.until('the huge answer let go', (h) => h.inFlight === 0)
   }
   await stillUsable(c)
 })
@@ -149,7 +144,7 @@ test('many hostile answers in a row, concurrently: every call ends with its type
     stall_after_headers: 'PC_TIMEOUT',
   }
   const script = Object.keys(kinds).map((kind) => ({ method: 'GET', path: `/v1/customers/${customer.id}`, fault: kind, times: 5 }))
-  await emu.faults({ script })
+  await env.emu.faults({ script })
   // The script is consumed in order: 5 of each kind.
   const codes = []
   for (let round = 0; round < Object.keys(kinds).length; round++) {

@@ -4,11 +4,11 @@
 
 import assert from 'node:assert/strict'
 import { createServer } from 'node:http'
-import { after, before, beforeEach, describe, test } from 'node:test'
+import { beforeEach, describe, test } from 'node:test'
 
 import { Client } from 'partner-center'
 
-import { Emulator, TOKEN } from './helpers.mjs'
+import { TOKEN, useEmulator } from './helpers.mjs'
 import {
   ISO_UTC,
   LENIENT_USER_ID,
@@ -25,18 +25,13 @@ import {
   unknownCustomer,
 } from './onboarding-support.mjs'
 
-let emu
+const env = useEmulator()
 let client
 let lax // client-side validation off: what the emulator itself answers
 
-before(async () => {
-  emu = await Emulator.start('--quota', '100000')
-})
-after(() => emu.stop())
 beforeEach(async () => {
-  await emu.reset()
-  client = appUserClient(emu)
-  lax = appUserClient(emu, { validate: false })
+  client = appUserClient(env.emu)
+  lax = appUserClient(env.emu, { validate: false })
 })
 
 describe('agreements.listMetadata', () => {
@@ -161,9 +156,9 @@ describe('agreements.create and list', () => {
   })
 
   test('userId is the signed-in user (the oid of an App+User token the emulator issued)', async () => {
-    const { token, oid } = await appUserToken(emu, 'agent@partner.example')
+    const { token, oid } = await appUserToken(env.emu, 'agent@partner.example')
     assert.match(oid, /^[0-9a-f-]{36}$/)
-    const signedIn = new Client({ token, baseUrl: emu.url, maxRetries: 0 })
+    const signedIn = new Client({ token, baseUrl: env.emu.url, maxRetries: 0 })
     const customer = await createCustomer(signedIn)
     const created = await signedIn.agreements.create(customer.id, attestation())
     assert.equal(created.userId, oid)
@@ -280,14 +275,14 @@ describe('agreements.getDirectSignedStatus', () => {
   test('false until the emulator marks the customer as having signed; back to false', async () => {
     const customer = await createCustomer(client)
     assert.deepEqual({ ...(await client.agreements.getDirectSignedStatus(customer.id)) }, { isSigned: false })
-    await setDirectSigned(emu, customer.id, true)
+    await setDirectSigned(env.emu, customer.id, true)
     const res = await client.agreements.getDirectSignedStatusWithResponse(customer.id)
     assert.equal(res.status, 200)
     assert.equal(res.data.isSigned, true)
     // Only that customer.
     const other = await createCustomer(client)
     assert.equal((await client.agreements.getDirectSignedStatus(other.id)).isSigned, false)
-    await setDirectSigned(emu, customer.id, false)
+    await setDirectSigned(env.emu, customer.id, false)
     assert.equal((await client.agreements.getDirectSignedStatus(customer.id)).isSigned, false)
   })
 

@@ -4,9 +4,9 @@
 // /work/notes/issue14-contract.md §7-11.
 
 import assert from 'node:assert/strict'
-import { after, before, beforeEach, describe, test } from 'node:test'
+import { beforeEach, describe, test } from 'node:test'
 
-import { Emulator } from './helpers.mjs'
+import { useEmulator } from './helpers.mjs'
 import {
   DELETED,
   ISO_UTC,
@@ -26,20 +26,15 @@ import {
   unknownUser,
 } from './onboarding-support.mjs'
 
-let emu
+const env = useEmulator()
 let client
 let lax // client-side validation off: what the emulator itself answers
 let customer
 let domain
 
-before(async () => {
-  emu = await Emulator.start('--quota', '100000')
-})
-after(() => emu.stop())
 beforeEach(async () => {
-  await emu.reset()
-  client = appUserClient(emu)
-  lax = appUserClient(emu, { validate: false })
+  client = appUserClient(env.emu)
+  lax = appUserClient(env.emu, { validate: false })
   customer = await createCustomer(client)
   domain = customer.companyProfile.domain
 })
@@ -253,15 +248,15 @@ describe('users.get, update, delete', () => {
     const late = await client.users.create(customer.id, newUser(domain))
     const saved = await client.users.create(customer.id, newUser(domain))
     await client.users.delete(customer.id, early.id)
-    await advanceClock(emu, 10)
+    await advanceClock(env.emu, 10)
     await client.users.delete(customer.id, late.id)
     await client.users.delete(customer.id, saved.id)
-    await advanceClock(emu, 19) // early: 29 days
+    await advanceClock(env.emu, 19) // early: 29 days
     const deletedIds = async () => (await collect(client.users.list(customer.id, { filter: DELETED }))).map((u) => u.id)
     assert.deepEqual(await deletedIds(), [early.id, late.id, saved.id])
     await client.users.update(customer.id, saved.id, { state: 'active' })
 
-    await advanceClock(emu, 2) // early: 31 days, late: 21
+    await advanceClock(env.emu, 2) // early: 31 days, late: 21
     assert.deepEqual(await deletedIds(), [late.id])
     await unknownUser(client.users.update(customer.id, early.id, { state: 'active' }))
     await unknownUser(client.users.get(customer.id, early.id))
@@ -274,7 +269,7 @@ describe('users.get, update, delete', () => {
       partnerCenterCode: '3000',
     })
 
-    await advanceClock(emu, 10) // late: 31 days
+    await advanceClock(env.emu, 10) // late: 31 days
     assert.deepEqual(await deletedIds(), [])
     await unknownUser(client.users.update(customer.id, late.id, { state: 'active' }))
     // The restored user was never purged.

@@ -8,12 +8,12 @@ import assert from 'node:assert/strict'
 import { execFile } from 'node:child_process'
 import { createServer } from 'node:http'
 import { join } from 'node:path'
-import { after, before, beforeEach, describe, test } from 'node:test'
+import { beforeEach, describe, test } from 'node:test'
 import { promisify } from 'node:util'
 
 import { Client } from 'partner-center'
 
-import { Emulator, PACKAGE, RESELLER_ID, TOKEN } from './helpers.mjs'
+import { Emulator, PACKAGE, RESELLER_ID, TOKEN, useEmulator } from './helpers.mjs'
 import {
   ISO_UTC,
   MCA_TEMPLATE,
@@ -32,18 +32,13 @@ import {
   unknownCustomer,
 } from './onboarding-support.mjs'
 
-let emu
+const env = useEmulator()
 let client
 let lax // client-side validation off: what the emulator itself answers
 
-before(async () => {
-  emu = await Emulator.start('--quota', '100000')
-})
-after(() => emu.stop())
 beforeEach(async () => {
-  await emu.reset()
-  client = appUserClient(emu)
-  lax = appUserClient(emu, { validate: false })
+  client = appUserClient(env.emu)
+  lax = appUserClient(env.emu, { validate: false })
 })
 
 describe('relationships.list', () => {
@@ -127,7 +122,7 @@ describe('licenses.list', () => {
     assert.equal(empty.data.totalCount, 0)
     assert.deepEqual(empty.data.items ?? [], [])
 
-    await seedLicenses(emu, customer.id, [sku('group1', 'O365_BUSINESS_PREMIUM'), sku('group2', 'MINECRAFT_EDU')])
+    await seedLicenses(env.emu, customer.id, [sku('group1', 'O365_BUSINESS_PREMIUM'), sku('group2', 'MINECRAFT_EDU')])
     const parts = (collection) => collection.items.map((s) => s.productSku.skuPartNumber)
 
     const byDefault = await client.licenses.list(customer.id)
@@ -148,7 +143,7 @@ describe('licenses.list', () => {
     assert.deepEqual(parts(await client.licenses.list(customer.id, { licenseGroupIds: [] })), ['O365_BUSINESS_PREMIUM'])
 
     // Seeding replaces; another customer has its own.
-    await seedLicenses(emu, customer.id, [sku('group2', 'MINECRAFT_EDU')])
+    await seedLicenses(env.emu, customer.id, [sku('group2', 'MINECRAFT_EDU')])
     assert.deepEqual(parts(await client.licenses.list(customer.id)), [])
     const other = await createCustomer(client)
     assert.equal((await client.licenses.list(other.id, { licenseGroupIds: ['Group1', 'Group2'] })).totalCount, 0)
@@ -221,7 +216,7 @@ describe('qualifications', () => {
     assert.match(conflict.description, /already has a qualification/)
 
     // Denied: a new request is allowed, and replaces it.
-    await decideQualification(emu, customer.id, 'Denied', 'Not an accredited institution')
+    await decideQualification(env.emu, customer.id, 'Denied', 'Not an accredited institution')
     const denied = await client.qualifications.list(customer.id)
     assert.equal(denied.length, 1)
     assert.equal(denied[0].vettingStatus, 'Denied')
@@ -232,7 +227,7 @@ describe('qualifications', () => {
     assert.deepEqual((await client.qualifications.list(customer.id)).map((q) => q.qualification), ['StateOwnedEntity'])
 
     // Approved: final.
-    await decideQualification(emu, customer.id, 'Approved')
+    await decideQualification(env.emu, customer.id, 'Approved')
     assert.equal((await client.qualifications.list(customer.id))[0].vettingStatus, 'Approved')
     await failure(client.qualifications.create(customer.id, { qualification: 'Education', educationSegment: 'K12' }), 'PC_CONFLICT', {
       status: 409,
@@ -265,7 +260,7 @@ describe('qualifications', () => {
     assert.equal(codes.status, 200)
     assert.deepEqual(codes.data, [])
 
-    await setValidationCodes(emu, [
+    await setValidationCodes(env.emu, [
       { partnerId: '3b33e682-00c3-41ee-9dd2-a548adf56438', organizationName: 'Contoso County', validationId: '12345', maxCreates: 1, remainingCreates: 1, eTag: 'etag-1' },
       { partnerId: '3b33e682-00c3-41ee-9dd2-a548adf56438', organizationName: 'Fabrikam City', validationId: '67890', maxCreates: 5, remainingCreates: 2, eTag: 'etag-2' },
     ])
@@ -336,7 +331,7 @@ describe('tokens', () => {
   test('an App-only token gets 403 (PC_FORBIDDEN, 900150) on every App+User-only operation; qualifications and validation codes answer it', async () => {
     const customer = await createCustomer(client)
     const user = await client.users.create(customer.id, newUser(customer.companyProfile.domain))
-    const { client: app, clientSecret } = await appOnlyClient(emu)
+    const { client: app, clientSecret } = await appOnlyClient(env.emu)
     const cid = customer.id
     const refused = {
       'relationships.list': () => app.relationships.list('IsIndirectCloudSolutionProviderOf'),
@@ -376,7 +371,7 @@ describe('examples/onboard.mjs', () => {
     const run = promisify(execFile)
     const { stdout, stderr } = await run(process.execPath, [join(PACKAGE, 'examples', 'onboard.mjs')], {
       cwd: PACKAGE,
-      env: { ...process.env, PARTNER_CENTER_BASE_URL: emu.url, PARTNER_CENTER_TOKEN: 'example-token', ONBOARD_USER_PASSWORD: password },
+      env: { ...process.env, PARTNER_CENTER_BASE_URL: env.emu.url, PARTNER_CENTER_TOKEN: 'example-token', ONBOARD_USER_PASSWORD: password },
       timeout: 50_000,
     })
     assert.ok(!stdout.includes(password) && !stderr.includes(password), 'the example printed the password')

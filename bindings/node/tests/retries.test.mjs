@@ -1,55 +1,45 @@
 // Retries on injected faults, idempotent creates, and many calls in flight at once.
 
 import assert from 'node:assert/strict'
-import { after, before, beforeEach, test } from 'node:test'
+import { test } from 'node:test'
 
 import { Client } from 'partner-center'
 
-import { Emulator, TOKEN, newCustomer, uniqueDomain } from './helpers.mjs'
+import { TOKEN, newCustomer, uniqueDomain, useEmulator } from './helpers.mjs'
 
-let emu
-let client
-
-before(async () => {
-  emu = await Emulator.start('--quota', '100000')
-})
-after(() => emu.stop())
-beforeEach(async () => {
-  await emu.reset()
-  client = new Client({ token: TOKEN, baseUrl: emu.url })
-})
+const env = useEmulator({ client: {} })
 
 test('a 503 is retried and the call succeeds', async () => {
-  const c = await client.customers.create(newCustomer())
-  await emu.faults({ script: [{ method: 'GET', path: `/v1/customers/${c.id}`, fault: 'status', status: 503, times: 2 }] })
-  const got = await client.customers.getWithResponse(c.id)
+  const c = await env.client.customers.create(newCustomer())
+  await env.emu.faults({ script: [{ method: 'GET', path: `/v1/customers/${c.id}`, fault: 'status', status: 503, times: 2 }] })
+  const got = await env.client.customers.getWithResponse(c.id)
   assert.equal(got.status, 200)
   assert.equal(got.data.id, c.id)
-  assert.deepEqual((await emu.admin('GET', '/_sandbox/faults')).script ?? [], [])
+  assert.deepEqual((await env.emu.admin('GET', '/_sandbox/faults')).script ?? [], [])
 })
 
 test('a 429 is retried after its Retry-After', async () => {
-  await emu.faults({ script: [{ fault: 'throttle', retryAfterSeconds: 1 }] })
+  await env.emu.faults({ script: [{ fault: 'throttle', retryAfterSeconds: 1 }] })
   const started = Date.now()
-  assert.equal(await client.domains.exists(uniqueDomain()), false)
+  assert.equal(await env.client.domains.exists(uniqueDomain()), false)
   assert.ok(Date.now() - started >= 900, 'Retry-After was not honoured')
 })
 
 test('a create whose answer is lost after the commit is retried, not duplicated', async () => {
   const domain = uniqueDomain()
-  await emu.faults({ script: [{ method: 'POST', path: '/v1/customers', fault: 'drop_after_commit' }] })
-  const created = await client.customers.create(newCustomer({ domain }))
+  await env.emu.faults({ script: [{ method: 'POST', path: '/v1/customers', fault: 'drop_after_commit' }] })
+  const created = await env.client.customers.create(newCustomer({ domain }))
   assert.equal(created.companyProfile.domain, domain)
   assert.ok(created.userCredentials.password)
   const all = []
-  for await (const x of client.customers.list()) all.push(x)
+  for await (const x of env.client.customers.list()) all.push(x)
   assert.deepEqual(all.map((x) => x.id), [created.id])
-  assert.equal((await emu.health()).customers, 1)
+  assert.equal((await env.emu.health()).customers, 1)
 })
 
 test('no retries with maxRetries: 0', async () => {
-  await emu.faults({ script: [{ method: 'GET', fault: 'status', status: 503, times: 1 }] })
-  const once = new Client({ token: TOKEN, baseUrl: emu.url, maxRetries: 0 })
+  await env.emu.faults({ script: [{ method: 'GET', fault: 'status', status: 503, times: 1 }] })
+  const once = new Client({ token: TOKEN, baseUrl: env.emu.url, maxRetries: 0 })
   await assert.rejects(once.customers.getRelationshipRequest(), { code: 'PC_SERVER', status: 503 })
   assert.ok((await once.customers.getRelationshipRequest()).url)
 })
@@ -59,14 +49,14 @@ test('hundreds of calls in flight; the event loop keeps running', async () => {
   const timer = setInterval(() => ticks++, 5)
   try {
     const creates = await Promise.all(
-      Array.from({ length: 200 }, (_, i) => client.customers.create(newCustomer({ companyName: `Concurrent ${i}` }))),
+      Array.from({ length: 200 }, (_, i) => env.client.customers.create(newCustomer({ companyName: `Concurrent ${i}` }))),
     )
     assert.equal(new Set(creates.map((c) => c.id)).size, 200)
     const calls = []
     for (const c of creates) {
-      calls.push(client.customers.get(c.id))
-      calls.push(client.domains.exists(c.companyProfile.domain))
-      calls.push(client.profiles.getBilling(c.id))
+      calls.push(env.client.customers.get(c.id))
+      calls.push(env.client.domains.exists(c.companyProfile.domain))
+      calls.push(env.client.profiles.getBilling(c.id))
     }
     const results = await Promise.all(calls)
     assert.equal(results.length, 600)
@@ -76,7 +66,7 @@ test('hundreds of calls in flight; the event loop keeps running', async () => {
       assert.equal(results[3 * i + 2].email, 'admin@contoso.example')
     }
     let listed = 0
-    for await (const _ of client.customers.list({ size: 37 })) listed++
+    for await (const _ of env.client.customers.list({ size: 37 })) listed++
     assert.equal(listed, 200)
   } finally {
     clearInterval(timer)
@@ -85,10 +75,10 @@ test('hundreds of calls in flight; the event loop keeps running', async () => {
 })
 
 test('concurrent calls with faults: every one succeeds, every create once', async () => {
-  await emu.faults({ errorRate: 0.15, dropAfterCreateRate: 0.15 })
-  const fast = new Client({ token: TOKEN, baseUrl: emu.url, maxRetries: 10 })
+  await env.emu.faults({ errorRate: 0.15, dropAfterCreateRate: 0.15 })
+  const fast = new Client({ token: TOKEN, baseUrl: env.emu.url, maxRetries: 10 })
   const creates = await Promise.all(Array.from({ length: 40 }, () => fast.customers.create(newCustomer())))
-  await emu.faults({})
+  await env.emu.faults({})
   assert.equal(new Set(creates.map((c) => c.id)).size, 40)
-  assert.equal((await emu.health()).customers, 40)
+  assert.equal((await env.emu.health()).customers, 40)
 })

@@ -5,33 +5,23 @@
 
 import assert from 'node:assert/strict'
 import { createServer } from 'node:http'
-import { after, before, beforeEach, test } from 'node:test'
+import { test } from 'node:test'
 
 import { Client, PartnerCenterError } from 'partner-center'
 
-import { Emulator, RESELLER_ID, TOKEN, newCustomer } from './helpers.mjs'
+import { RESELLER_ID, TOKEN, newCustomer, useEmulator } from './helpers.mjs'
 
-let emu
-let client
-
-before(async () => {
-  emu = await Emulator.start('--quota', '100000')
-})
-after(() => emu.stop())
-beforeEach(async () => {
-  await emu.reset()
-  client = new Client({ token: TOKEN, baseUrl: emu.url, maxRetries: 0 })
-})
+const env = useEmulator({ client: { maxRetries: 0 } })
 
 /** Creates `body` expecting PC_VALIDATION with nothing sent; its errors as { path: message }. */
-async function refused(body, c = client) {
-  const before = await emu.probe()
+async function refused(body, c = env.client) {
+  const before = await env.emu.probe()
   let caught
   await assert.rejects(c.customers.create(body), (err) => {
     caught = err
     return err instanceof PartnerCenterError && err.code === 'PC_VALIDATION'
   })
-  const after = await emu.probe()
+  const after = await env.emu.probe()
   assert.equal(after.requests, before.requests, 'a request reached the service')
   assert.equal(after.customers, 0)
   return Object.fromEntries(caught.errors.map((e) => [e.path, e.message]))
@@ -88,25 +78,25 @@ test('several unknown members are all reported; one with no close name lists the
 })
 
 test('known members in any other case are not unknown: PascalCase is accepted as the wire name', async () => {
-  const created = await client.customers.create({ ...newCustomer(), AssociatedPartnerId: RESELLER_ID })
+  const created = await env.client.customers.create({ ...newCustomer(), AssociatedPartnerId: RESELLER_ID })
   assert.equal(created.associatedPartnerId, RESELLER_ID)
 })
 
 for (const key of ['AssociatedPartnerId', 'associatedpartnerid']) {
   test(`with validate: false the body goes as given (${key} reaches the service, which matches names in any case)`, async () => {
-    const loose = new Client({ token: TOKEN, baseUrl: emu.url, validate: false, maxRetries: 0 })
-    const before = await emu.probe()
+    const loose = new Client({ token: TOKEN, baseUrl: env.emu.url, validate: false, maxRetries: 0 })
+    const before = await env.emu.probe()
     const created = await loose.customers.create({ ...newCustomer(), [key]: RESELLER_ID })
     assert.equal(created.associatedPartnerId, RESELLER_ID)
-    assert.equal((await emu.probe()).requests, before.requests + 1)
+    assert.equal((await env.emu.probe()).requests, before.requests + 1)
   })
 }
 
 test('with validate: false an unknown member is sent (and ignored by the service)', async () => {
-  const loose = new Client({ token: TOKEN, baseUrl: emu.url, validate: false, maxRetries: 0 })
+  const loose = new Client({ token: TOKEN, baseUrl: env.emu.url, validate: false, maxRetries: 0 })
   const created = await loose.customers.create({ ...newCustomer(), associatedPartnerIdd: RESELLER_ID })
   assert.equal(created.associatedPartnerId ?? null, null)
-  assert.equal((await emu.health()).customers, 1)
+  assert.equal((await env.emu.health()).customers, 1)
 })
 
 test('an answer with members the models do not have is accepted, at every depth', async (t) => {

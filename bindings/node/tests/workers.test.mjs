@@ -7,32 +7,20 @@
 import assert from 'node:assert/strict'
 import { once } from 'node:events'
 import { Worker } from 'node:worker_threads'
-import { after, before, beforeEach, test } from 'node:test'
+import { test } from 'node:test'
 
-import { Client } from 'partner-center'
-
-import { Emulator, TOKEN, newCustomer } from './helpers.mjs'
+import { TOKEN, newCustomer, useEmulator } from './helpers.mjs'
 
 const WORKER = new URL('./worker-calls.mjs', import.meta.url)
 
-let emu
-let client
-
-before(async () => {
-  emu = await Emulator.start('--quota', '100000')
-})
-after(() => emu.stop())
-beforeEach(async () => {
-  await emu.reset()
-  client = new Client({ token: TOKEN, baseUrl: emu.url })
-})
+const env = useEmulator({ client: {} })
 
 /**
  * A worker running worker-calls.mjs with `data`; `message()` resolves with its next message (kept
  * if it came earlier), `exit` with its exit code.
  */
 function start(data) {
-  const worker = new Worker(WORKER, { workerData: { url: emu.url, token: TOKEN, ...data } })
+  const worker = new Worker(WORKER, { workerData: { url: env.emu.url, token: TOKEN, ...data } })
   const errors = []
   const queue = []
   const waiting = []
@@ -48,8 +36,8 @@ function start(data) {
 
 /** Main-thread calls while workers run: creates, then a get and a domain check of each. */
 async function mainThreadCalls(n) {
-  const created = await Promise.all(Array.from({ length: n }, () => client.customers.create(newCustomer())))
-  const checks = await Promise.all(created.flatMap((c) => [client.customers.get(c.id), client.domains.exists(c.companyProfile.domain)]))
+  const created = await Promise.all(Array.from({ length: n }, () => env.client.customers.create(newCustomer())))
+  const checks = await Promise.all(created.flatMap((c) => [env.client.customers.get(c.id), env.client.domains.exists(c.companyProfile.domain)]))
   created.forEach((c, i) => {
     assert.equal(checks[2 * i].id, c.id)
     assert.equal(checks[2 * i + 1], true)
@@ -59,7 +47,7 @@ async function mainThreadCalls(n) {
 
 test('the addon in four workers at once, each calling the emulator concurrently beside the main thread', async () => {
   // Each call takes a little while, so calls made at once are served at once.
-  await emu.faults({ latencyMs: 20 })
+  await env.emu.faults({ latencyMs: 20 })
   const workers = Array.from({ length: 4 }, (_, i) => start({ mode: 'calls', creates: 25, name: `w${i}` }))
   const [mainIds, ...answers] = await Promise.all([mainThreadCalls(25), ...workers.map((w) => w.message())])
   const ids = new Set(mainIds)
@@ -69,26 +57,26 @@ test('the addon in four workers at once, each calling the emulator concurrently 
   }
   assert.equal(ids.size, 125)
   for (const w of workers) assert.equal(await w.exit, 0, 'a worker did not end on its own')
-  const health = await emu.health()
+  const health = await env.emu.health()
   assert.equal(health.customers, 125)
   assert.ok(health.inFlightPeak > 1, `no calls overlapped: ${JSON.stringify(health)}`)
 })
 
 test('workers terminated while their calls are in flight: no crash, the others keep working, the calls are dropped', async () => {
-  const held = await client.customers.create(newCustomer())
+  const held = await env.client.customers.create(newCustomer())
   for (let round = 0; round < 3; round++) {
     // Every get of `held` gets its answer's headers, then nothing until the client goes away.
-    await emu.faults({ script: [{ method: 'GET', path: `/v1/customers/${held.id}`, fault: 'stall_after_headers', times: 5 }] })
+    await env.emu.faults({ script: [{ method: 'GET', path: `/v1/customers/${held.id}`, fault: 'stall_after_headers', times: 5 }] })
     const busy = start({ mode: 'calls', creates: 30, name: `busy${round}` })
     const holder = start({ mode: 'hold', customerId: held.id, calls: 5 })
     assert.equal(await holder.message(), 'started')
-    const injected = async () => (await emu.admin('GET', '/_sandbox/faults')).injected.stall_after_headers
+    const injected = async () => (await env.emu.admin('GET', '/_sandbox/faults')).injected.stall_after_headers
     const deadline = Date.now() + 15_000
     while ((await injected()) < 5) {
       assert.ok(Date.now() < deadline, 'the held calls never reached the emulator')
       await new Promise((r) => setTimeout(r, 25))
     }
-    assert.ok((await emu.probe()).inFlight >= 5)
+    assert.ok((await env.emu.probe()).inFlight >= 5)
 
     await holder.worker.terminate()
     assert.equal(await holder.exit, 1)
@@ -96,7 +84,7 @@ test('workers terminated while their calls are in flight: no crash, the others k
     assert.equal(answer.ok, true, answer.error)
     assert.equal(await busy.exit, 0)
     // The terminated worker's stalled calls were dropped with it, not left to their 60 s timeout.
-    await emu.until("the terminated worker's calls go", (h) => h.inFlight === 0)
+    await env.emu.until("the terminated worker's calls go", (h) => h.inFlight === 0)
     // The main thread and a new worker still work.
     assert.equal((await mainThreadCalls(5)).length, 5)
     const next = start({ mode: 'calls', creates: 5, name: `next${round}` })
@@ -106,7 +94,7 @@ test('workers terminated while their calls are in flight: no crash, the others k
 })
 
 test('workers terminated the moment their calls start, again and again', async () => {
-  const someone = await client.customers.create(newCustomer())
+  const someone = await env.client.customers.create(newCustomer())
   for (let round = 0; round < 12; round++) {
     // Some sign in with a JS token function, asked through a threadsafe function of the worker.
     const tokenFunction = [undefined, 'token', 'never'][round % 3]
@@ -115,8 +103,8 @@ test('workers terminated the moment their calls start, again and again', async (
     await holder.worker.terminate()
     assert.equal(await holder.exit, 1)
   }
-  await emu.until('no call left in flight', (h) => h.inFlight === 0)
-  assert.equal((await client.customers.get(someone.id)).id, someone.id)
+  await env.emu.until('no call left in flight', (h) => h.inFlight === 0)
+  assert.equal((await env.client.customers.get(someone.id)).id, someone.id)
   const last = start({ mode: 'calls', creates: 3, name: 'last' })
   assert.equal((await last.message()).ok, true)
   assert.equal(await last.exit, 0)
