@@ -10,23 +10,21 @@ the spread is (max - min) / median.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
-import os
-import platform
 import re
 import statistics
 import subprocess
 import sys
-import threading
-import time
-import urllib.request
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
+# What this script shares with tests/reliability/run.py: the measured child, the emulator, the
+# machine lines.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "tools"))
+import harness
+
+ROOT = harness.ROOT
 RELEASE = ROOT / "target" / "x86_64-unknown-linux-gnu" / "release"
 VENV = ROOT / ".venv" / "bin"
 WORK = ROOT / "target" / "bench"
@@ -38,51 +36,13 @@ OPS = ("get", "create")
 # ---- measurements ------------------------------------------------------------------------------
 
 
-@dataclass
-class Run:
-    """One subprocess: its wall time, its peak RSS, and what it printed."""
-
-    seconds: float
-    rss_mb: float
-    stdout: str
-
-
-def run_measured(
-    cmd: Sequence[str], cwd: Path = ROOT, env: dict[str, str] | None = None
-) -> Run:
-    """Runs `cmd`, returning wall time and the peak RSS of that process (not of its children)."""
-    started = time.perf_counter()
-    proc = subprocess.Popen(
-        list(cmd),
-        cwd=cwd,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    # Read both pipes while the child runs (a full pipe would block it), then reap it with
-    # wait4 for its own rusage.
-    out: list[str] = []
-    err: list[str] = []
-    readers = [
-        threading.Thread(
-            target=lambda: out.append(proc.stdout.read() if proc.stdout else "")
-        ),
-        threading.Thread(
-            target=lambda: err.append(proc.stderr.read() if proc.stderr else "")
-        ),
-    ]
-    for reader in readers:
-        reader.start()
-    _, status, usage = os.wait4(proc.pid, 0)
-    seconds = time.perf_counter() - started
-    for reader in readers:
-        reader.join()
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode != 0:
-        tail = "".join(err)[-2000:]
-        raise RuntimeError(f"{' '.join(cmd)} exited with {proc.returncode}:\n{tail}")
-    return Run(seconds, usage.ru_maxrss / 1024, "".join(out))
+def run_measured(cmd: Sequence[str]) -> harness.Finished:
+    """`harness.run_measured(cmd)`: wall time, peak RSS; raises unless `cmd` exited with 0."""
+    run = harness.run_measured(cmd)
+    if run.exit_code != 0:
+        tail = run.stderr[-2000:]
+        raise RuntimeError(f"{' '.join(cmd)} exited with {run.exit_code}:\n{tail}")
+    return run
 
 
 @dataclass
@@ -110,35 +70,11 @@ class Series:
 # ---- the emulator --------------------------------------------------------------------------------
 
 
-class Emulator:
+class Emulator(harness.Emulator):
     def __init__(self) -> None:
-        cmd = [
-            str(RELEASE / "sandbox"),
-            "--port",
-            "0",
-            "--quiet",
-            "--throttle-per-minute",
-            "0",
-            "--quota",
-            "1000000000",
-        ]
-        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
-        line = self.proc.stdout.readline() if self.proc.stdout else ""
-        if not line.startswith("listening on "):
-            raise RuntimeError(f"the emulator did not start: {line!r}")
-        self.url = line.split()[-1]
-
-    def request(
-        self, method: str, path: str, body: Any = None, auth: bool = False
-    ) -> Any:
-        data = None if body is None else json.dumps(body).encode()
-        req = urllib.request.Request(self.url + path, data=data, method=method)
-        req.add_header("Content-Type", "application/json")
-        if auth:
-            req.add_header("Authorization", f"Bearer {TOKEN}")
-        with urllib.request.urlopen(req, timeout=30) as resp:
-            raw = resp.read()
-        return json.loads(raw) if raw else None
+        super().__init__(
+            RELEASE / "sandbox", "--throttle-per-minute", "0", "--quota", "1000000000"
+        )
 
     def fresh_customer(self) -> str:
         """Empties the emulator (creates pile up otherwise) and creates the customer `get` reads."""
@@ -165,13 +101,9 @@ class Emulator:
                     },
                 },
             },
-            auth=True,
+            headers={"Authorization": f"Bearer {TOKEN}"},
         )
         return str(customer["id"])
-
-    def stop(self) -> None:
-        self.proc.terminate()
-        self.proc.wait(10)
 
 
 # ---- load benchmarks ---------------------------------------------------------------------------
@@ -350,17 +282,6 @@ def run_generators(
 # ---- the report --------------------------------------------------------------------------------
 
 
-def version(cmd: list[str]) -> str:
-    try:
-        out = subprocess.run(
-            cmd, check=False, capture_output=True, text=True, timeout=60
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return "not found"
-    text = (out.stdout or out.stderr).strip().splitlines()
-    return text[0] if text else "?"
-
-
 def pip_version(package: str) -> str:
     out = subprocess.run(
         [str(VENV / "python"), "-m", "pip", "show", package],
@@ -373,21 +294,10 @@ def pip_version(package: str) -> str:
 
 
 def machine() -> list[str]:
-    cpu = "unknown"
-    for line in Path("/proc/cpuinfo").read_text().splitlines():
-        if line.startswith("model name"):
-            cpu = line.split(":", 1)[1].strip()
-            break
-    mem_kb = int(
-        re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1)
-    )  # type: ignore[union-attr]
     return [
-        f"- Date: {dt.datetime.now(dt.UTC).strftime('%Y-%m-%d %H:%M UTC')}",
-        f"- CPU: {cpu}, {os.cpu_count()} cores; memory {mem_kb / 1024 / 1024:.1f} GiB; {platform.platform()}",
-        (
-            f"- {version(['rustc', '-V'])}; Python {platform.python_version()}; Node {version(['node', '-v'])}; "
-            f"{version(['java', '-version'])}"
-        ),
+        f"- Date: {harness.utc_date()}",
+        f"- CPU: {harness.cpu_and_memory()}",
+        f"- {harness.toolchains()}; {harness.version(['java', '-version'])}",
         (
             f"- Peers: httpx {pip_version('httpx')}, requests {pip_version('requests')}, aiohttp {pip_version('aiohttp')}, "
             f"openapi-python-client {pip_version('openapi-python-client')}, "

@@ -15,41 +15,30 @@
 import { randomUUID } from 'node:crypto'
 import { performance } from 'node:perf_hooks'
 import { setImmediate, setTimeout as sleep } from 'node:timers/promises'
-import { parseArgs } from 'node:util'
 
 import { Client } from '../../bindings/node/index.mjs'
+import { newCustomer } from '../../tests/tools/create-body.mjs'
+import { readFlags } from '../../tests/tools/flags.mjs'
 
 const USAGE =
   'usage: load.mjs --base-url URL --token T --client ours|fetch --op get|create ' +
   '[--customer-id UUID] [--concurrency N] [--seconds S] [--warmup-seconds W]'
 
-function usage(message) {
-  console.error(`${message}\n${USAGE}`)
-  process.exit(2)
-}
-
 function parseFlags() {
-  let values
-  try {
-    values = parseArgs({
-      options: {
-        'base-url': { type: 'string' },
-        token: { type: 'string' },
-        client: { type: 'string' },
-        op: { type: 'string' },
-        'customer-id': { type: 'string' },
-        concurrency: { type: 'string', default: '1' },
-        seconds: { type: 'string', default: '2' },
-        'warmup-seconds': { type: 'string', default: '0.5' },
-      },
-      strict: true,
-    }).values
-  } catch (err) {
-    usage(err.message)
-  }
-  for (const flag of ['base-url', 'token', 'client', 'op']) {
-    if (values[flag] === undefined) usage(`--${flag} is required`)
-  }
+  const { values, usage } = readFlags(
+    USAGE,
+    {
+      'base-url': { type: 'string' },
+      token: { type: 'string' },
+      client: { type: 'string' },
+      op: { type: 'string' },
+      'customer-id': { type: 'string' },
+      concurrency: { type: 'string', default: '1' },
+      seconds: { type: 'string', default: '2' },
+      'warmup-seconds': { type: 'string', default: '0.5' },
+    },
+    ['base-url', 'token', 'client', 'op'],
+  )
   if (!['ours', 'fetch'].includes(values.client)) usage(`unknown client ${JSON.stringify(values.client)}`)
   if (!['get', 'create'].includes(values.op)) usage(`unknown op ${JSON.stringify(values.op)}`)
   if (values.op === 'get' && !values['customer-id']) usage('--op get needs --customer-id')
@@ -71,28 +60,8 @@ function parseFlags() {
   }
 }
 
-/** The create body every client sends (the same shape in every language); only the domain varies. */
-function newCustomer(domain) {
-  return {
-    companyProfile: { domain },
-    billingProfile: {
-      email: 'admin@contoso.example',
-      culture: 'en-US',
-      language: 'en',
-      companyName: 'Contoso Bench',
-      defaultAddress: {
-        firstName: 'Jane',
-        lastName: 'Doe',
-        addressLine1: '1 Microsoft Way',
-        city: 'Redmond',
-        state: 'WA',
-        postalCode: '98052',
-        country: 'US',
-        phoneNumber: '4255550101',
-      },
-    },
-  }
-}
+/** The company name in the create body every client sends (tests/tools/create-body.mjs). */
+const COMPANY = 'Contoso Bench'
 
 /** A Partner Center client as a careful developer writes it on `fetch`, without an SDK. */
 class FetchClient {
@@ -139,13 +108,13 @@ if (args.client === 'ours') {
   call =
     args.op === 'get'
       ? () => client.customers.get(args.customerId)
-      : () => client.customers.create(newCustomer(nextDomain()))
+      : () => client.customers.create(newCustomer(nextDomain(), COMPANY))
 } else {
   const client = new FetchClient({ token: args.token, baseUrl: args.baseUrl })
   call =
     args.op === 'get'
       ? () => client.getCustomer(args.customerId)
-      : () => client.createCustomer(newCustomer(nextDomain()))
+      : () => client.createCustomer(newCustomer(nextDomain(), COMPANY))
 }
 
 /** How long the end of a run waits for the calls in flight: a hung call must not hang the benchmark. */

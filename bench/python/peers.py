@@ -12,15 +12,21 @@ request, typed errors. That is the point of comparing with them.
 
 from __future__ import annotations
 
+import sys
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, TypeVar
 
 import aiohttp
 import httpx
 import requests
 import requests.adapters
+
+# The create body's values, shared with the soak's Python runner.
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tests" / "tools"))
+import create_body
 
 __all__ = [
     "ADDRESS",
@@ -46,27 +52,14 @@ TIMEOUT_SECONDS = 30.0
 
 # ---------------------------------------------------------------------------------------------
 # The create body. Every Python client sends these values (ours and the generated client through
-# their own models), so the only difference between them is the client.
+# their own models), so the only difference between them is the client. The values are
+# tests/tools/create_body.py's, which the soak's runner sends too.
 
 #: The billing profile's own members, as keyword arguments of the generated models.
-BILLING: dict[str, str] = {
-    "email": "admin@contoso.example",
-    "culture": "en-US",
-    "language": "en",
-    "company_name": "Contoso Bench",
-}
+BILLING: dict[str, str] = {**create_body.BILLING, "company_name": "Contoso Bench"}
 
 #: The billing profile's default address, as keyword arguments of the generated models.
-ADDRESS: dict[str, str] = {
-    "first_name": "Jane",
-    "last_name": "Doe",
-    "address_line1": "1 Microsoft Way",
-    "city": "Redmond",
-    "state": "WA",
-    "postal_code": "98052",
-    "country": "US",
-    "phone_number": "4255550101",
-}
+ADDRESS: dict[str, str] = create_body.ADDRESS
 
 
 def new_customer_body(domain: str) -> dict[str, Any]:

@@ -16,25 +16,20 @@ with (a replay after a lost answer got the first customer back, not another).
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
-import os
-import platform
-import re
-import subprocess
 import sys
 import tempfile
-import threading
-import time
-import urllib.request
 import uuid
 from collections import Counter
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[2]
+# What this script shares with bench/run.py: the measured child, the emulator, the machine lines.
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tests" / "tools"))
+import harness
+
+ROOT = harness.ROOT
 TARGET = ROOT / "target" / "x86_64-unknown-linux-gnu"
 HERE = ROOT / "tests" / "reliability"
 REPORT = ROOT / "RELIABILITY.md"
@@ -69,13 +64,10 @@ FAULTS = {
 # ---- the emulator --------------------------------------------------------------------------------
 
 
-class Emulator:
+class Emulator(harness.Emulator):
     def __init__(self, binary: Path) -> None:
-        cmd = [
-            str(binary),
-            "--port",
-            "0",
-            "--quiet",
+        super().__init__(
+            binary,
             "--quota",
             "1000000",
             "--throttle-per-minute",
@@ -88,29 +80,7 @@ class Emulator:
             str(FAULTS["retryAfterSeconds"]),
             "--drop-after-create-rate",
             str(FAULTS["dropAfterCreateRate"]),
-        ]
-        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
-        line = self.proc.stdout.readline() if self.proc.stdout else ""
-        if not line.startswith("listening on "):
-            self.proc.kill()
-            raise RuntimeError(f"the emulator did not start: {line!r}")
-        self.url = line.split()[-1]
-
-    def request(
-        self,
-        method: str,
-        path: str,
-        body: Any = None,
-        headers: dict[str, str] | None = None,
-    ) -> Any:
-        data = None if body is None else json.dumps(body).encode()
-        req = urllib.request.Request(self.url + path, data=data, method=method)
-        req.add_header("Content-Type", "application/json")
-        for name, value in (headers or {}).items():
-            req.add_header(name, value)
-        with urllib.request.urlopen(req, timeout=30) as resp:
-            raw = resp.read()
-        return json.loads(raw) if raw else None
+        )
 
     def prepare(self) -> None:
         """Empty, with the fault mix on (a reset clears faults, so they are set again after it)."""
@@ -143,14 +113,6 @@ class Emulator:
                     "MS-ContinuationToken": token,
                 },
             )
-
-    def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
 
 
 # ---- one language ---------------------------------------------------------------------------------
@@ -223,48 +185,6 @@ def runner_command(language: str, rust_runner: Path, python: Path) -> list[str]:
     return ["node", str(HERE / "node" / "soak.mjs")]
 
 
-def run_watched(cmd: Sequence[str], watchdog_seconds: float, outcome: Outcome) -> str:
-    """Runs `cmd`; kills it after `watchdog_seconds`. Peak RSS of that process from wait4."""
-    started = time.perf_counter()
-    proc = subprocess.Popen(
-        list(cmd),
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    out: list[str] = []
-    err: list[str] = []
-    readers = [
-        threading.Thread(
-            target=lambda: out.append(proc.stdout.read() if proc.stdout else "")
-        ),
-        threading.Thread(
-            target=lambda: err.append(proc.stderr.read() if proc.stderr else "")
-        ),
-    ]
-    for reader in readers:
-        reader.start()
-
-    def kill() -> None:
-        outcome.killed_by_watchdog = True
-        proc.kill()
-
-    watchdog = threading.Timer(watchdog_seconds, kill)
-    watchdog.start()
-    try:
-        _, status, usage = os.wait4(proc.pid, 0)
-    finally:
-        watchdog.cancel()
-    outcome.wall_seconds = time.perf_counter() - started
-    for reader in readers:
-        reader.join()
-    proc.returncode = outcome.exit_code = os.waitstatus_to_exitcode(status)
-    outcome.rss_mb = usage.ru_maxrss / 1024
-    outcome.stderr_tail = "".join(err)[-3000:]
-    return "".join(out)
-
-
 def soak_language(
     emulator: Emulator,
     language: str,
@@ -289,7 +209,14 @@ def soak_language(
         "--ids-out",
         str(ids_file),
     ]
-    stdout = run_watched(cmd, settings.watchdog_seconds, outcome)
+    # Peak RSS from wait4; killed by the watchdog if it overruns.
+    run = harness.run_measured(cmd, watchdog_seconds=settings.watchdog_seconds)
+    outcome.wall_seconds = run.seconds
+    outcome.exit_code = run.exit_code
+    outcome.rss_mb = run.rss_mb
+    outcome.killed_by_watchdog = run.killed_by_watchdog
+    outcome.stderr_tail = run.stderr[-3000:]
+    stdout = run.stdout
 
     # What the emulator saw, before anything else reaches it (the listing below adds requests).
     health = emulator.request("GET", "/_sandbox/health")
@@ -450,30 +377,12 @@ def console_table(outcomes: list[Outcome]) -> str:
     )
 
 
-def version(cmd: list[str]) -> str:
-    try:
-        out = subprocess.run(
-            cmd, check=False, capture_output=True, text=True, timeout=60
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return "not found"
-    text = (out.stdout or out.stderr).strip().splitlines()
-    return text[0] if text else "?"
-
-
 def machine() -> list[str]:
-    cpu = "unknown"
-    for line in Path("/proc/cpuinfo").read_text().splitlines():
-        if line.startswith("model name"):
-            cpu = line.split(":", 1)[1].strip()
-            break
-    found = re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text())
-    mem_gib = int(found.group(1)) / 1024 / 1024 if found else 0.0
-    commit = version(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"])
+    commit = harness.version(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"])
     return [
-        f"- Date: {dt.datetime.now(dt.UTC).strftime('%Y-%m-%d %H:%M UTC')}; commit {commit}",
-        f"- CPU: {cpu}, {os.cpu_count()} cores; memory {mem_gib:.1f} GiB; {platform.platform()}",
-        f"- {version(['rustc', '-V'])}; Python {platform.python_version()}; Node {version(['node', '-v'])}",
+        f"- Date: {harness.utc_date()}; commit {commit}",
+        f"- CPU: {harness.cpu_and_memory()}",
+        f"- {harness.toolchains()}",
         "- Builds: release (emulator, Rust runner, Python package, Node addon)",
     ]
 

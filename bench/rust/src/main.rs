@@ -19,12 +19,14 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use partner_center::models::{
-    Address, Customer, CustomerBillingProfile, CustomerCompanyProfile, NewCustomer,
-};
+use partner_center::models::{Customer, NewCustomer};
 use sdk_runtime::reqwest;
 use sdk_runtime::reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue};
 use uuid::Uuid;
+
+/// The create body, shared with the soak's Rust runner (tests/reliability/rust).
+#[path = "../../../tests/tools/create_body.rs"]
+mod create_body;
 
 type BoxError = Box<dyn StdError + Send + Sync>;
 
@@ -191,33 +193,9 @@ fn required<T>(value: Option<T>, flag: &str) -> Result<T, UsageError> {
     value.ok_or_else(|| UsageError(format!("{flag} is required")))
 }
 
-/// The create body every client sends (the same shape in every language); only the domain varies.
+/// The create body every client sends (the same in every language); only the domain varies.
 fn new_customer(domain: String) -> NewCustomer {
-    NewCustomer {
-        company_profile: CustomerCompanyProfile {
-            domain,
-            ..Default::default()
-        },
-        billing_profile: CustomerBillingProfile {
-            email: "admin@contoso.example".into(),
-            culture: "en-US".into(),
-            language: "en".into(),
-            company_name: "Contoso Bench".into(),
-            default_address: Address {
-                first_name: Some("Jane".into()),
-                last_name: Some("Doe".into()),
-                address_line1: "1 Microsoft Way".into(),
-                city: Some("Redmond".into()),
-                state: Some("WA".into()),
-                postal_code: Some("98052".into()),
-                country: "US".into(),
-                phone_number: Some("4255550101".into()),
-                ..Default::default()
-            },
-            ..Default::default()
-        },
-        ..Default::default()
-    }
+    create_body::new_customer(domain, "Contoso Bench")
 }
 
 /// The headers every call carries: bearer token, JSON accepted, one correlation id per client.

@@ -17,9 +17,10 @@ import { randomUUID } from 'node:crypto'
 import { writeFileSync } from 'node:fs'
 import { performance } from 'node:perf_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { parseArgs } from 'node:util'
 
 import { Client, PartnerCenterError } from '../../../bindings/node/index.mjs'
+import { newCustomer } from '../../tools/create-body.mjs'
+import { readFlags } from '../../tools/flags.mjs'
 
 const USAGE =
   'usage: soak.mjs --base-url URL --token T --prefix P [--creates N] [--concurrency C] ' +
@@ -29,36 +30,24 @@ const USAGE =
 // What a replay may fix: the failures the client itself retries.
 const TRANSIENT = new Set(['transport', 'timeout', 'throttled', 'server'])
 
-function usage(message) {
-  console.error(`${message}\n${USAGE}`)
-  process.exit(2)
-}
-
 function parseFlags() {
-  let values
-  try {
-    values = parseArgs({
-      options: {
-        'base-url': { type: 'string' },
-        token: { type: 'string' },
-        prefix: { type: 'string' },
-        creates: { type: 'string', default: '2000' },
-        concurrency: { type: 'string', default: '32' },
-        'timeout-seconds': { type: 'string', default: '10' },
-        'call-deadline-seconds': { type: 'string', default: '60' },
-        'max-retries': { type: 'string', default: '2' },
-        'max-replays': { type: 'string', default: '20' },
-        'replay-id': { type: 'string', default: 'same' },
-        'ids-out': { type: 'string' },
-      },
-      strict: true,
-    }).values
-  } catch (err) {
-    usage(err.message)
-  }
-  for (const flag of ['base-url', 'token', 'prefix']) {
-    if (values[flag] === undefined) usage(`--${flag} is required`)
-  }
+  const { values, usage } = readFlags(
+    USAGE,
+    {
+      'base-url': { type: 'string' },
+      token: { type: 'string' },
+      prefix: { type: 'string' },
+      creates: { type: 'string', default: '2000' },
+      concurrency: { type: 'string', default: '32' },
+      'timeout-seconds': { type: 'string', default: '10' },
+      'call-deadline-seconds': { type: 'string', default: '60' },
+      'max-retries': { type: 'string', default: '2' },
+      'max-replays': { type: 'string', default: '20' },
+      'replay-id': { type: 'string', default: 'same' },
+      'ids-out': { type: 'string' },
+    },
+    ['base-url', 'token', 'prefix'],
+  )
   const count = (flag, min) => {
     const n = Number(values[flag])
     if (!Number.isInteger(n) || n < min) usage(`bad --${flag} ${values[flag]}`)
@@ -82,29 +71,6 @@ function parseFlags() {
     maxReplays: count('max-replays', 0),
     freshReplayId: values['replay-id'] === 'fresh',
     idsOut: values['ids-out'],
-  }
-}
-
-/** The create body (the same in every runner); only the domain varies. */
-function newCustomer(domain) {
-  return {
-    companyProfile: { domain },
-    billingProfile: {
-      email: 'admin@contoso.example',
-      culture: 'en-US',
-      language: 'en',
-      companyName: 'Contoso Soak',
-      defaultAddress: {
-        firstName: 'Jane',
-        lastName: 'Doe',
-        addressLine1: '1 Microsoft Way',
-        city: 'Redmond',
-        state: 'WA',
-        postalCode: '98052',
-        country: 'US',
-        phoneNumber: '4255550101',
-      },
-    },
   }
 }
 
@@ -156,7 +122,7 @@ function recordError(kind, message) {
 /** One logical create: the first call, then replays while it fails transiently. */
 async function logicalCreate(client, n) {
   const domain = `${args.prefix}-${n}.onmicrosoft.com`
-  const body = newCustomer(domain)
+  const body = newCustomer(domain, 'Contoso Soak')
   let requestId = randomUUID()
   let replay = 0
   for (;;) {

@@ -23,35 +23,17 @@ import time
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import partner_center as pc
 
+# The create body, shared with the Python benchmark clients.
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tools"))
+from create_body import new_customer
+
 # What a replay may fix: the failures the client itself retries.
 TRANSIENT = frozenset({"transport", "timeout", "throttled", "server"})
-
-
-def new_customer(domain: str) -> dict[str, Any]:
-    """The create body (the same in every runner); only the domain varies."""
-    return {
-        "company_profile": {"domain": domain},
-        "billing_profile": {
-            "email": "admin@contoso.example",
-            "culture": "en-US",
-            "language": "en",
-            "company_name": "Contoso Soak",
-            "default_address": {
-                "first_name": "Jane",
-                "last_name": "Doe",
-                "address_line1": "1 Microsoft Way",
-                "city": "Redmond",
-                "state": "WA",
-                "postal_code": "98052",
-                "country": "US",
-                "phone_number": "4255550101",
-            },
-        },
-    }
 
 
 @dataclass
@@ -78,7 +60,7 @@ async def logical_create(
 ) -> None:
     """One logical create: the first call, then replays while it fails transiently."""
     domain = f"{o.prefix}-{n}.onmicrosoft.com"
-    body = new_customer(domain)
+    body = new_customer(domain, "Contoso Soak")
     request_id = str(uuid.uuid4())
     replay = 0
     while True:

@@ -15,11 +15,13 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use partner_center::models::{
-    Address, CustomerBillingProfile, CustomerCompanyProfile, NewCustomer,
-};
 use partner_center::{Client, Error, ErrorKind, RetryPolicy};
 use uuid::Uuid;
+
+/// The create body, shared with the Rust benchmark clients (bench/rust).
+#[path = "../../../tools/create_body.rs"]
+mod create_body;
+use create_body::new_customer;
 
 const USAGE: &str = "usage: soak --base-url URL --token T --prefix P [--creates N] [--concurrency C] \
 [--timeout-seconds S] [--call-deadline-seconds D] [--max-retries R] [--max-replays M] \
@@ -123,35 +125,6 @@ fn parse_args(raw: impl IntoIterator<Item = String>) -> Result<Args, UsageError>
     Ok(args)
 }
 
-/// The create body (the same in every runner); only the domain varies.
-fn new_customer(domain: String) -> NewCustomer {
-    NewCustomer {
-        company_profile: CustomerCompanyProfile {
-            domain,
-            ..Default::default()
-        },
-        billing_profile: CustomerBillingProfile {
-            email: "admin@contoso.example".into(),
-            culture: "en-US".into(),
-            language: "en".into(),
-            company_name: "Contoso Soak".into(),
-            default_address: Address {
-                first_name: Some("Jane".into()),
-                last_name: Some("Doe".into()),
-                address_line1: "1 Microsoft Way".into(),
-                city: Some("Redmond".into()),
-                state: Some("WA".into()),
-                postal_code: Some("98052".into()),
-                country: "US".into(),
-                phone_number: Some("4255550101".into()),
-                ..Default::default()
-            },
-            ..Default::default()
-        },
-        ..Default::default()
-    }
-}
-
 /// What a replay may fix: the failures the client itself retries.
 fn transient(kind: ErrorKind) -> bool {
     matches!(
@@ -188,7 +161,7 @@ impl Tally {
 /// One logical create: the first call, then replays while it fails transiently.
 async fn logical_create(client: &Client, args: &Args, tally: &Tally, n: usize) {
     let domain = format!("{}-{n}.onmicrosoft.com", args.prefix);
-    let body = new_customer(domain.clone());
+    let body = new_customer(domain.clone(), "Contoso Soak");
     let mut request_id = Uuid::new_v4().to_string();
     let mut replay = 0u32;
     loop {
