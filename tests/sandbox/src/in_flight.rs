@@ -5,6 +5,10 @@
 //!
 //! A call counts as served until its response has been sent: a streamed answer fault (a
 //! slow or stalled body) stays in flight until its body ends or the client goes away.
+//!
+//! `abandoned` counts the calls whose client went away before they were answered (hyper drops
+//! the handler when the connection closes): what proves a client really cancelled a call — a
+//! call left to finish is answered, however late — without timing anything.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
@@ -14,6 +18,7 @@ pub struct InFlight {
     now: AtomicUsize,
     peak: AtomicUsize,
     received: AtomicU64,
+    abandoned: AtomicU64,
 }
 
 impl InFlight {
@@ -38,11 +43,41 @@ impl InFlight {
         self.received.load(Ordering::SeqCst)
     }
 
+    /// Calls whose handling was dropped before it produced an answer, since start or reset.
+    pub fn abandoned(&self) -> u64 {
+        self.abandoned.load(Ordering::SeqCst)
+    }
+
+    /// Watches one call's handling: unless [`Handling::answered`] is called, dropping it counts
+    /// the call as abandoned.
+    pub fn handling(self: &Arc<Self>) -> Handling {
+        Handling(Some(self.clone()))
+    }
+
     /// The peak starts again from the calls being served now; the received count from 0.
     pub fn reset(&self) {
         self.peak
             .store(self.now.load(Ordering::SeqCst), Ordering::SeqCst);
         self.received.store(0, Ordering::SeqCst);
+        self.abandoned.store(0, Ordering::SeqCst);
+    }
+}
+
+/// See [`InFlight::handling`].
+pub struct Handling(Option<Arc<InFlight>>);
+
+impl Handling {
+    /// The handler produced its answer: not abandoned.
+    pub fn answered(mut self) {
+        self.0 = None;
+    }
+}
+
+impl Drop for Handling {
+    fn drop(&mut self) {
+        if let Some(gauge) = self.0.take() {
+            gauge.abandoned.fetch_add(1, Ordering::SeqCst);
+        }
     }
 }
 
@@ -73,5 +108,16 @@ mod tests {
         gauge.reset();
         assert_eq!(gauge.peak(), 1, "the call still being served");
         assert_eq!((gauge.now(), gauge.requests()), (1, 0));
+    }
+
+    #[test]
+    fn a_handling_dropped_unanswered_is_abandoned() {
+        let gauge = Arc::new(InFlight::default());
+        gauge.handling().answered();
+        assert_eq!(gauge.abandoned(), 0);
+        drop(gauge.handling());
+        assert_eq!(gauge.abandoned(), 1);
+        gauge.reset();
+        assert_eq!(gauge.abandoned(), 0);
     }
 }

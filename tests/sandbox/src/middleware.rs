@@ -49,7 +49,10 @@ pub async fn handle(State(app): State<Arc<App>>, req: Request, next: Next) -> Re
     let (mut resp, dropped) = if admin || sign_in {
         (next.run(req).await, false)
     } else {
-        guarded(&app, req, next, &method, &path).await
+        let handling = app.in_flight.handling();
+        let answer = guarded(&app, req, next, &method, &path).await;
+        handling.answered();
+        answer
     };
 
     if !sign_in {

@@ -1,4 +1,4 @@
-//! The traffic counters of `GET /_sandbox/health`: `requests`, `inFlight`, `connections`.
+//! The traffic counters of `GET /_sandbox/health`: `requests`, `inFlight`, `abandoned`, `connections`.
 //! (`inFlightPeak`: tests/faults.rs; the counters under answer faults: tests/answer_faults.rs.)
 
 mod common;
@@ -7,6 +7,7 @@ use common::*;
 use reqwest::Method;
 use sandbox::Config;
 use serde_json::json;
+use std::time::Duration;
 use tokio::net::TcpStream;
 
 #[tokio::test]
@@ -49,6 +50,27 @@ async fn in_flight_counts_the_calls_being_served_now() {
     assert!(statuses.iter().all(|s| *s == 200), "{statuses:?}");
     assert_eq!(h["requests"], 3, "{h}");
     assert_eq!(env.health().await["inFlight"], 0);
+}
+
+#[tokio::test]
+async fn abandoned_counts_calls_whose_client_went_away_unanswered() {
+    let env = env().await;
+    env.set_faults(json!({"latencyMs": 400})).await;
+    // Answered, however late: not abandoned.
+    assert_eq!(env.get_status("/v1/customers").await, 200);
+    assert_eq!(env.health().await["abandoned"], 0);
+    // The client gives up during the latency: the emulator notices the connection close.
+    let gave_up = tokio::time::timeout(Duration::from_millis(100), env.get_status("/v1/customers"));
+    assert!(gave_up.await.is_err());
+    let h = env
+        .wait_health("the abandoned call counted", |h| h["abandoned"] == 1)
+        .await;
+    assert_eq!(
+        (h["requests"].clone(), h["inFlight"].clone()),
+        (json!(2), json!(0))
+    );
+    env.admin(Method::POST, "/_sandbox/reset", None).await;
+    assert_eq!(env.health().await["abandoned"], 0);
 }
 
 #[tokio::test]

@@ -67,6 +67,7 @@ pub async fn health(State(app): State<Arc<App>>) -> Response {
             "inFlight": app.in_flight.now(),
             "connections": app.connections.open(),
             "requests": app.in_flight.requests(),
+            "abandoned": app.in_flight.abandoned(),
         }),
     )
 }
