@@ -17,10 +17,11 @@ import os
 import ssl
 import subprocess
 import threading
+import time
 import urllib.parse
 import urllib.request
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -92,6 +93,22 @@ class Emulator:
         with urllib.request.urlopen(req, timeout=10, context=context) as resp:
             raw = resp.read()
         return json.loads(raw) if raw else None
+
+    def health(self) -> dict[str, Any]:
+        """``GET /_sandbox/health`` over a fresh connection (never one of a client's sockets)."""
+        return dict(self.admin("GET", "/_sandbox/health"))
+
+    def wait_health(self, test: Callable[[dict[str, Any]], bool], what: str, deadline: float = 15.0) -> dict[str, Any]:
+        """Polls the health until ``test`` holds and returns it; fails after ``deadline`` seconds
+        (a bound on a wait, not a claim about speed)."""
+        end = time.monotonic() + deadline
+        seen = self.health()
+        while not test(seen):
+            if time.monotonic() > end:
+                pytest.fail(f"{what}: still not so after {deadline:.0f} s (health: {seen})")
+            time.sleep(0.05)
+            seen = self.health()
+        return seen
 
     # -- sign-in (tests/sandbox/README.md, "Admin API") ----------------------------------------
 

@@ -14,7 +14,6 @@ import asyncio
 import subprocess
 import sys
 import textwrap
-import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -45,10 +44,6 @@ def admin(emu: Emulator, method: str, path: str, body: Any = None) -> Any:
     return emu.admin(method, path, body)
 
 
-def health(emu: Emulator) -> dict[str, Any]:
-    return dict(admin(emu, "GET", "/_sandbox/health"))
-
-
 def injected(emu: Emulator, fault: str) -> int:
     return int(admin(emu, "GET", "/_sandbox/faults")["injected"][fault])
 
@@ -59,20 +54,13 @@ def script(emu: Emulator, fault: str, times: int = 1, **extra: Any) -> None:
 
 
 def in_flight(emu: Emulator) -> int:
-    return int(health(emu)["inFlight"])
+    return int(emu.health()["inFlight"])
 
 
 def wait_until_served(emu: Emulator, before: int, deadline: float = 15.0) -> None:
     """The emulator stopped serving the faulted call (the client closed its connection): no more
     calls in flight than ``before`` it (one left hanging by an earlier test does not count)."""
-    end = time.monotonic() + deadline
-    seen: dict[str, Any] = {}
-    while time.monotonic() < end:
-        seen = health(emu)
-        if seen["inFlight"] <= before:
-            return
-        time.sleep(0.05)
-    pytest.fail(f"the faulted call is still being served after {deadline:.0f} s: {seen}")
+    emu.wait_health(lambda h: h["inFlight"] <= before, "the faulted call is still being served", deadline)
 
 
 def check(err: pc.PartnerCenterError, fault: str, cls: type[pc.PartnerCenterError], kind: str) -> None:

@@ -9,9 +9,7 @@ for those are bounded polls, never a wall-clock assertion.
 from __future__ import annotations
 
 import asyncio
-import json
 import time
-import urllib.request
 from collections.abc import Callable
 from typing import Any
 
@@ -29,17 +27,12 @@ HOLDS: dict[str, dict[str, Any]] = {
 }
 
 
-def health(emu: Emulator) -> dict[str, Any]:
-    with urllib.request.urlopen(emu.url + "/_sandbox/health", timeout=10) as resp:
-        return dict(json.loads(resp.read()))
-
-
 async def until(emu: Emulator, test: Callable[[dict[str, Any]], bool], what: str, deadline: float = 15.0) -> None:
     """Polls the emulator's health until ``test`` holds; fails after ``deadline`` seconds."""
     end = time.monotonic() + deadline
     seen: dict[str, Any] = {}
     while time.monotonic() < end:
-        seen = await asyncio.to_thread(health, emu)
+        seen = await asyncio.to_thread(emu.health)
         if test(seen):
             return
         await asyncio.sleep(0.05)
@@ -49,7 +42,7 @@ async def until(emu: Emulator, test: Callable[[dict[str, Any]], bool], what: str
 @pytest.mark.parametrize("hold", sorted(HOLDS))
 async def test_a_cancelled_task_closes_its_connection_and_the_client_goes_on(reset: Emulator, hold: str) -> None:
     client = pc.AsyncClient(token=TOKEN, base_url=reset.url, max_retries=0)
-    baseline = (await asyncio.to_thread(health, reset))["connections"]
+    baseline = (await asyncio.to_thread(reset.health))["connections"]
     reset.faults(**HOLDS[hold])
     task = asyncio.ensure_future(client.customers.get("4e1c9a52-0b7d-4c1a-9f3e-2a6b8c0d1e2f"))
     await until(reset, lambda h: h["inFlight"] == 1 and h["connections"] > baseline, "the call reaches the emulator")
@@ -73,7 +66,7 @@ async def test_a_cancelled_task_closes_its_connection_and_the_client_goes_on(res
 async def test_a_timeout_around_a_call_cancels_it_the_same_way(reset: Emulator) -> None:
     # asyncio.wait_for cancels the call when its own deadline passes: same as task.cancel().
     client = pc.AsyncClient(token=TOKEN, base_url=reset.url, max_retries=0)
-    baseline = (await asyncio.to_thread(health, reset))["connections"]
+    baseline = (await asyncio.to_thread(reset.health))["connections"]
     reset.faults(**HOLDS["stall_after_headers"])
     with pytest.raises(asyncio.TimeoutError):
         await asyncio.wait_for(client.customers.get("4e1c9a52-0b7d-4c1a-9f3e-2a6b8c0d1e2f"), 0.5)
@@ -88,7 +81,7 @@ async def test_a_timeout_around_a_call_cancels_it_the_same_way(reset: Emulator) 
 
 async def test_cancelling_many_calls_at_once_leaves_nothing_in_flight(reset: Emulator) -> None:
     client = pc.AsyncClient(token=TOKEN, base_url=reset.url, max_retries=0)
-    baseline = (await asyncio.to_thread(health, reset))["connections"]
+    baseline = (await asyncio.to_thread(reset.health))["connections"]
     reset.faults(latencyMs=60_000)
     tasks = [asyncio.ensure_future(client.customers.create(new_customer())) for _ in range(16)]
     await until(reset, lambda h: h["inFlight"] == 16, "16 calls reach the emulator")
@@ -104,4 +97,4 @@ async def test_cancelling_many_calls_at_once_leaves_nothing_in_flight(reset: Emu
     reset.faults()
     assert await asyncio.wait_for(client.domains.exists("contoso.onmicrosoft.com"), 30) in (True, False)
     # Nothing was created: the emulator dropped the requests during their latency.
-    assert (await asyncio.to_thread(health, reset))["customers"] == 0
+    assert (await asyncio.to_thread(reset.health))["customers"] == 0

@@ -9,14 +9,12 @@ hangs the suite. A child reports a failure through a pipe (its traceback) and it
 from __future__ import annotations
 
 import asyncio
-import json
 import multiprocessing
 import os
 import signal
 import threading
 import time
 import traceback
-import urllib.request
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
@@ -79,12 +77,6 @@ def _wait(pid: int, deadline: float) -> int | None:
     return None
 
 
-def health(emu: Emulator) -> dict[str, Any]:
-    # A fresh urllib connection each time (no keep-alive): never one of the clients' sockets.
-    with urllib.request.urlopen(emu.url + "/_sandbox/health", timeout=10) as resp:
-        return dict(json.loads(resp.read()))
-
-
 def customer_count(client: pc.Client) -> int:
     return len(client.customers.list_page(size=0).items)
 
@@ -123,10 +115,10 @@ def test_a_sync_client_made_before_fork_works_in_the_child(reset: Emulator) -> N
     sync_calls(client)  # this thread's runtime and a pooled keep-alive connection, in the parent
 
     def child() -> None:
-        before = health(reset)["connections"]
+        before = reset.health()["connections"]
         sync_calls(client)
         # The child opened a connection of its own: the parent's pooled socket is the parent's.
-        assert health(reset)["connections"] > before
+        assert reset.health()["connections"] > before
         # A grandchild too.
         run_in_child(lambda: sync_calls(client), deadline=CHILD_DEADLINE / 2)
 
@@ -193,9 +185,9 @@ def test_fork_while_another_thread_makes_sync_calls(reset: Emulator) -> None:
     worker = threading.Thread(target=lambda: done.append(sync_calls(client)))
     worker.start()
     def child() -> None:
-        before = health(reset)["connections"]
+        before = reset.health()["connections"]
         sync_calls(client)
-        assert health(reset)["connections"] > before  # not a socket of the parent's
+        assert reset.health()["connections"] > before  # not a socket of the parent's
 
     try:
         time.sleep(0.1)

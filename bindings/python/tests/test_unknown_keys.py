@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import json
 import threading
-import urllib.request
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -46,17 +45,12 @@ def body(**members: Any) -> dict[str, Any]:
     return out
 
 
-def health(emu: Emulator) -> dict[str, Any]:
-    with urllib.request.urlopen(emu.url + "/_sandbox/health", timeout=10) as resp:
-        return dict(json.loads(resp.read()))
-
-
 def refused(emu: Emulator, client: pc.Client, given: dict[str, Any]) -> dict[str, str]:
     """Creates ``given`` expecting a ValidationError with nothing sent; its errors by path."""
-    before = health(emu)["requests"]
+    before = emu.health()["requests"]
     with pytest.raises(pc.ValidationError) as caught:
         client.customers.create(given)
-    after = health(emu)
+    after = emu.health()
     assert after["requests"] == before, "a request reached the service"
     assert after["customers"] == 0
     return dict(caught.value.errors)
@@ -120,11 +114,11 @@ def test_several_unknown_keys_are_all_reported(reset: Emulator, client: pc.Clien
 
 async def test_the_async_client_refuses_them_too(reset: Emulator) -> None:
     client = pc.AsyncClient(token=TOKEN, base_url=reset.url)
-    before = (await asyncio.to_thread(health, reset))["requests"]
+    before = (await asyncio.to_thread(reset.health))["requests"]
     with pytest.raises(pc.ValidationError) as caught:
         await client.customers.create(body(associated_partner_idd=RESELLER_ID))
     assert dict(caught.value.errors).keys() == {"associated_partner_idd"}
-    assert (await asyncio.to_thread(health, reset))["requests"] == before
+    assert (await asyncio.to_thread(reset.health))["requests"] == before
 
 
 def test_known_keys_become_wire_names_and_unknown_keys_stay_as_given() -> None:
@@ -156,9 +150,9 @@ def test_with_validation_off_the_body_goes_as_given(reset: Emulator, key: str) -
 
 def test_with_validation_off_an_unknown_key_is_sent(reset: Emulator) -> None:
     with pc.Client(token=TOKEN, base_url=reset.url, validate=False, max_retries=0) as client:
-        before = health(reset)["requests"]
+        before = reset.health()["requests"]
         created = client.customers.create(body(associated_partner_idd=RESELLER_ID))
-    assert health(reset)["requests"] == before + 1
+    assert reset.health()["requests"] == before + 1
     # The service ignores a member it does not know: a direct customer, as the user asked for.
     assert created.associated_partner_id is None
 
