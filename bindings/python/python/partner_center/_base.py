@@ -232,9 +232,7 @@ def dict_to_wire(cls: type[Model], data: Mapping[Any, Any]) -> dict[str, Any]:
     fields = cls._FIELD_OF  # pyright: ignore[reportPrivateUsage] (this module's own table)
     out: dict[str, Any] = {}
     for key, value in data.items():
-        field = fields.get(key)
-        if field is None and isinstance(key, str):
-            field = fields.get(_fold(key))
+        field = _field_for(fields, key)
         if field is None:
             out[str(key)] = to_wire(value)  # unknown: as given
         elif value is not None:
@@ -248,18 +246,13 @@ def define_fields(cls: type[Model], *fields: Field) -> None:
     Called once per class at import, after every class exists (a table may name a class that
     is defined further down the module).
     """
-    lookup: dict[str, tuple[str, Callable[[Any], Any] | None]] = {}
     field_of: dict[str, Field] = {}
     for f in fields:
-        # None for scalars: `from_dict` stores them as they are, without a call.
-        entry = (f.name, None if f.conv is SCALAR else f.conv.decode)
         # Exact names first hit without folding (the service sends its own camelCase).
         for key in (f.wire, f.name, _fold(f.wire), _fold(f.name)):
-            lookup[key] = entry
             field_of[key] = f
     setattr(cls, "_FIELDS", fields)  # noqa: B010 (set from outside the class, by design)
     setattr(cls, "_NAMES", tuple(f.name for f in fields))  # noqa: B010
-    setattr(cls, "_LOOKUP", lookup)  # noqa: B010
     setattr(cls, "_FIELD_OF", field_of)  # noqa: B010
     setattr(cls, "_WIRE_KEYS", frozenset(f.wire for f in fields))  # noqa: B010
     setattr(cls, "_from_wire", _wire_decoder(cls, fields))  # noqa: B010
@@ -292,6 +285,13 @@ def _fold(key: str) -> str:
     return key.replace("_", "").lower()
 
 
+def _field_for(fields: Mapping[str, Field], key: object) -> Field | None:
+    """The field a dict key names, by its exact wire or Python name or else folded."""
+    if not isinstance(key, str):
+        return None
+    return fields.get(key) or fields.get(_fold(key))
+
+
 class Model:
     """A model: keyword construction, ``to_dict()`` / ``from_dict()``, ``==``, and a ``repr``
     that never shows a secret."""
@@ -301,10 +301,8 @@ class Model:
     _NAMES: ClassVar[tuple[str, ...]] = ()
     _WIRE_KEYS: ClassVar[frozenset[str]] = frozenset()
     _from_wire: ClassVar[Callable[[dict[str, Any]], Any]]
-    # Wire or Python name, as is and folded → (attribute, decoder or None for scalars); set with
+    # Wire or Python name, as is and folded → its field (`from_dict`, `dict_to_wire`); set with
     # the table by `define_fields`.
-    _LOOKUP: ClassVar[dict[str, tuple[str, Callable[[Any], Any] | None]]] = {}
-    # The same keys → their field (`dict_to_wire`).
     _FIELD_OF: ClassVar[dict[str, Field]] = {}
 
     def to_dict(self) -> dict[str, Any]:
@@ -322,20 +320,14 @@ class Model:
         and nulls are ignored, as the service ignores them."""
         if isinstance(data, dict) and data.keys() <= cls._WIRE_KEYS:
             return cls._from_wire(data)  # every answer of the service takes this path
-        lookup = cls._LOOKUP
+        fields = cls._FIELD_OF
         obj = cls.__new__(cls)
         for name in cls._NAMES:
             _set(obj, name, None)
         for key, value in data.items():
-            if value is None:
-                continue
-            entry = lookup.get(key)
-            if entry is None:
-                entry = lookup.get(_fold(key))
-                if entry is None:
-                    continue
-            name, decode = entry
-            _set(obj, name, value if decode is None else decode(value))
+            field = None if value is None else _field_for(fields, key)
+            if field is not None:
+                _set(obj, field.name, value if field.conv is SCALAR else field.conv.decode(value))
         return obj
 
     def __eq__(self, other: object) -> bool:
