@@ -243,6 +243,28 @@ def new_customer(domain: str | None = None, company_name: str = "Contoso", **ext
     )
 
 
+def new_customer_dict(company_name: str = "Contoso", **members: Any) -> dict[str, Any]:
+    """``new_customer()`` as a dict body with snake_case keys, ``members`` added or replacing."""
+    out: dict[str, Any] = {
+        "company_profile": {"domain": unique_domain()},
+        "billing_profile": {
+            "email": "admin@contoso.example",
+            "culture": "en-US",
+            "language": "en",
+            "company_name": company_name,
+            "default_address": {
+                "address_line1": "1 Microsoft Way",
+                "city": "Redmond",
+                "state": "WA",
+                "postal_code": "98052",
+                "country": "US",
+            },
+        },
+    }
+    out.update(members)
+    return out
+
+
 def us_address(**overrides: Any) -> pc.Address:
     fields: dict[str, Any] = {
         "address_line1": "1 Microsoft Way",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import partner_center as pc
 
-from conftest import TOKEN, Emulator, new_customer, unique_domain
+from conftest import TOKEN, Emulator, new_customer, new_customer_dict, unique_domain
 
 
 def test_the_token_never_shows(reset: Emulator) -> None:
@@ -45,22 +45,7 @@ def test_dict_bodies_with_snake_case_or_camel_case_keys(client: pc.Client) -> No
             "defaultAddress": address,
         },
     }
-    snake = {
-        "company_profile": {"domain": unique_domain()},
-        "billing_profile": {
-            "email": "a@contoso.example",
-            "culture": "en-US",
-            "language": "en",
-            "company_name": "Snake",
-            "default_address": {
-                "address_line1": "1 Microsoft Way",
-                "city": "Redmond",
-                "state": "WA",
-                "postal_code": "98052",
-                "country": "US",
-            },
-        },
-    }
+    snake = new_customer_dict("Snake")
     assert client.customers.create(camel).billing_profile.company_name == "Camel"  # type: ignore[union-attr]
     assert client.customers.create(snake).billing_profile.company_name == "Snake"  # type: ignore[union-attr]
     assert client.validations.validate_address(address).status == pc.AddressValidationStatus.VERIFIED_SHIPPABLE

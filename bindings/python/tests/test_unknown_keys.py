@@ -20,29 +20,12 @@ import pytest
 import partner_center as pc
 from partner_center._runtime import encode_body
 
-from conftest import RESELLER_ID, TOKEN, Emulator, unique_domain
+from conftest import RESELLER_ID, TOKEN, Emulator, new_customer_dict, unique_domain
 
 
 def body(**members: Any) -> dict[str, Any]:
     """A valid new-customer dict (snake_case keys), with ``members`` added or replacing."""
-    out: dict[str, Any] = {
-        "company_profile": {"domain": unique_domain()},
-        "billing_profile": {
-            "email": "admin@contoso.example",
-            "culture": "en-US",
-            "language": "en",
-            "company_name": "Contoso",
-            "default_address": {
-                "address_line1": "1 Microsoft Way",
-                "city": "Redmond",
-                "state": "WA",
-                "postal_code": "98052",
-                "country": "US",
-            },
-        },
-    }
-    out.update(members)
-    return out
+    return new_customer_dict(**members)
 
 
 def refused(emu: Emulator, client: pc.Client, given: dict[str, Any]) -> dict[str, str]:
