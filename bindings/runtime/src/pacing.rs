@@ -55,11 +55,6 @@ impl RateLimit {
         })
     }
 
-    /// The configured rate.
-    pub fn requests_per_minute(&self) -> u32 {
-        self.inner.per_minute
-    }
-
     /// Waits for this request's turn. Each caller reserves its own slot at once (so waiters are
     /// served in the order they arrived) and then sleeps until it; a caller cancelled while
     /// waiting leaves its slot unused, which only ever makes the pace slower.
