@@ -5,7 +5,8 @@
 //! auth through a [`TokenProvider`], a request id reused across retries (so a replayed call can be
 //! idempotent server-side), per-attempt timeouts, retries with jittered backoff and Retry-After, and
 //! tolerant parsing of error bodies into [`Error`]. Models check themselves with [`Validate`] before
-//! being sent, and list operations become streams with [`paginate`].
+//! being sent, and list operations become streams with [`paginate`]. Each attempt of a call is told
+//! to the client's [`CallLog`] (`tracing` by default), without a secret or a query string.
 //!
 //! Nothing here knows the API it serves: header names, URLs and rules all arrive through
 //! [`TransportConfig`] and [`Request`], so one runtime serves every generated client.
@@ -13,6 +14,7 @@
 pub mod auth;
 pub mod body;
 mod body_limit;
+pub mod call_log;
 pub mod credentials;
 pub mod dates;
 pub mod error;
@@ -30,6 +32,7 @@ pub mod validate;
 pub use auth::{BoxFuture, StaticToken, TokenProvider, TokenRequest};
 pub use body::{FilePart, FormBody, MultipartBody};
 pub use body_limit::DEFAULT_MAX_RESPONSE_BYTES;
+pub use call_log::{CallEvent, CallLog, LogLevel, Next, TracingLog};
 pub use credentials::{
     AccessToken, CertificateCredential, ClientCertificate, ClientSecretCredential,
     CredentialOptions, DeviceCodeCredential, DeviceCodePrompt, RefreshPolicy,

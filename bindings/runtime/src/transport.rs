@@ -2,7 +2,7 @@
 
 use std::borrow::Cow;
 use std::fmt;
-use std::sync::{Arc, Once};
+use std::sync::{Arc, Once, OnceLock};
 use std::time::{Duration, Instant, SystemTime};
 
 use bytes::Bytes;
@@ -15,7 +15,8 @@ use url::Url;
 
 use crate::auth::{TokenProvider, TokenRequest};
 use crate::body_limit::{DEFAULT_MAX_RESPONSE_BYTES, ReadError, read_capped, too_large};
-use crate::error::{ApiError, Error};
+use crate::call_log::{CallEvent, CallLog, Next, TracingLog};
+use crate::error::{ApiError, Error, ErrorKind};
 use crate::pacing::RateLimit;
 use crate::response::ByteStream;
 use crate::retry::{RetryPolicy, parse_retry_after};
@@ -139,6 +140,9 @@ struct Inner {
     correlation_id: String,
     rate_limit: Option<RateLimit>,
     max_response_bytes: usize,
+    /// Where call events go; unset: `tracing`. Set once, after the transport is built (generated
+    /// builders build it themselves), and read with one load per event.
+    call_log: OnceLock<Arc<dyn CallLog>>,
 }
 
 impl fmt::Debug for Transport {
@@ -156,6 +160,10 @@ impl fmt::Debug for Transport {
             .field("correlation_id", &i.correlation_id)
             .field("rate_limit", &i.rate_limit)
             .field("max_response_bytes", &i.max_response_bytes)
+            .field(
+                "call_log",
+                &i.call_log.get().map_or("tracing", |_| "custom"),
+            )
             .finish()
     }
 }
@@ -270,6 +278,7 @@ impl Transport {
                 correlation_id,
                 rate_limit: config.rate_limit,
                 max_response_bytes,
+                call_log: OnceLock::new(),
             }),
         })
     }
@@ -289,6 +298,24 @@ impl Transport {
 
     pub fn timeout(&self) -> Duration {
         self.inner.timeout
+    }
+
+    /// Sends the events of this transport's calls (one per attempt, see [`crate::call_log`]) to
+    /// `log` instead of `tracing`. Once per transport, and for its clones too (they share it):
+    /// a second sink is a config error. Set it before the first call to see every event.
+    pub fn set_call_log(&self, log: Arc<dyn CallLog>) -> Result<(), Error> {
+        self.inner
+            .call_log
+            .set(log)
+            .map_err(|_| Error::Config("this client already has a call log".into()))
+    }
+
+    /// The sink of this transport's call events.
+    fn call_log(&self) -> &dyn CallLog {
+        match self.inner.call_log.get() {
+            Some(log) => &**log,
+            None => &TracingLog,
+        }
     }
 
     /// The reqwest client in use (shared with every clone of this transport).
@@ -462,6 +489,27 @@ impl Transport {
         let policy = options.retry.as_ref().unwrap_or(&inner.retry);
         let max_attempts = policy.attempts();
         let timeout = options.timeout.unwrap_or(inner.timeout);
+        // One event per attempt, built only when its level is wanted. The URL's path only: a
+        // query string can hold a customer's data (a filter) or a server's paging token.
+        let log = self.call_log();
+        let (method, path) = (request.method.as_str(), url.path());
+        let note =
+            |attempt: u32, status: Option<u16>, error: Option<ErrorKind>, duration, next: Next| {
+                if log.enabled(next.level()) {
+                    log.log(&CallEvent {
+                        operation: request.operation,
+                        method,
+                        path,
+                        attempt,
+                        max_attempts,
+                        request_id: &request_id,
+                        status,
+                        error,
+                        duration,
+                        next,
+                    });
+                }
+            };
         let mut attempt = 0u32;
         // A 401 is answered once by a fresh token and an immediate retry that is not counted
         // against the retry policy: an expired or revoked token is the client's business, not
@@ -479,27 +527,15 @@ impl Transport {
                 self.attempt(&request, &url, &headers, provider, &request_id, stream),
             )
             .await;
-            let elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+            let elapsed = started.elapsed();
 
             let error = match outcome {
-                Err(_elapsed) => {
-                    tracing::debug!(attempt, elapsed_ms, outcome = "timeout", "http attempt");
-                    Error::Timeout {
-                        after: timeout,
-                        request_id: Some(request_id.clone()),
-                    }
-                }
-                Ok(Err(e)) => {
-                    tracing::debug!(
-                        attempt,
-                        elapsed_ms,
-                        outcome = e.kind().as_str(),
-                        "http attempt"
-                    );
-                    e
-                }
+                Err(_elapsed) => Error::Timeout {
+                    after: timeout,
+                    request_id: Some(request_id.clone()),
+                },
+                Ok(Err(e)) => e,
                 Ok(Ok((status, resp_headers, answer, used_token))) => {
-                    tracing::debug!(attempt, status, elapsed_ms, "http attempt");
                     let echoed = |name: &Option<HeaderName>| {
                         name.as_ref()
                             .and_then(|n| resp_headers.get(n))
@@ -510,6 +546,7 @@ impl Transport {
                     let resp_correlation_id = echoed(&inner.correlation_id_header)
                         .or_else(|| sent_correlation_id.clone());
                     if (200..300).contains(&status) || request.accept_statuses.contains(&status) {
+                        note(attempt, Some(status), None, elapsed, Next::Answer);
                         return Ok(Answer {
                             status,
                             headers: resp_headers,
@@ -525,8 +562,9 @@ impl Transport {
                         p.invalidate(used);
                         if !reauthorized && p.can_refresh() {
                             reauthorized = true;
+                            let kind = Some(ErrorKind::Unauthorized);
+                            note(attempt, Some(status), kind, elapsed, Next::Reauthorize);
                             attempt -= 1;
-                            tracing::debug!("401: retrying once with a fresh token");
                             continue;
                         }
                     }
@@ -553,14 +591,19 @@ impl Transport {
             };
 
             if attempt >= max_attempts || !error.is_retryable() {
+                note(
+                    attempt,
+                    error.status(),
+                    Some(error.kind()),
+                    elapsed,
+                    Next::Fail,
+                );
                 return Err(error);
             }
-            let delay = policy.delay(attempt, error.retry_after());
-            tracing::debug!(
-                attempt,
-                delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
-                "retrying"
-            );
+            let retry_after = error.retry_after();
+            let delay = policy.delay(attempt, retry_after);
+            let next = Next::Retry { delay, retry_after };
+            note(attempt, error.status(), Some(error.kind()), elapsed, next);
             tokio::time::sleep(delay).await;
         }
     }

@@ -63,7 +63,7 @@ impl Subscriber for Capture {
     fn record_follows_from(&self, _: &Id, _: &Id) {}
 
     fn event(&self, event: &Event<'_>) {
-        let mut line = String::from("event");
+        let mut line = format!("event {}", event.metadata().level());
         event.record(&mut Line(&mut line));
         self.push(line);
     }
@@ -92,8 +92,9 @@ async fn span_per_call_event_per_attempt_and_no_secrets() {
         ..TransportConfig::new(&server.base)
     })
     .expect("transport");
-    let req =
-        Request::new("createThing", Method::POST, "/things").body(&b"{\"pw\":\"body-secret\"}"[..]);
+    let req = Request::new("createThing", Method::POST, "/things")
+        .query("filter", "query-secret")
+        .body(&b"{\"pw\":\"body-secret\"}"[..]);
     let opts = RequestOptions::default().with_request_id("rid-42");
     t.execute(req, &opts).await.expect("ok on retry");
 
@@ -111,12 +112,19 @@ async fn span_per_call_event_per_attempt_and_no_secrets() {
         .filter(|l| l.starts_with("event") && l.contains("attempt=") && l.contains("elapsed_ms="))
         .collect();
     assert_eq!(attempts.len(), 2, "{all}");
+    // The retried attempt is a warning, the answer debug.
     assert!(
-        attempts[0].contains("attempt=1") && attempts[0].contains("status=503"),
+        attempts[0].starts_with("event WARN")
+            && attempts[0].contains("attempt=1")
+            && attempts[0].contains("status=503")
+            && attempts[0].contains("delay_ms="),
         "{all}"
     );
     assert!(
-        attempts[1].contains("attempt=2") && attempts[1].contains("status=200"),
+        attempts[1].starts_with("event DEBUG")
+            && attempts[1].contains("attempt=2")
+            && attempts[1].contains("status=200")
+            && attempts[1].contains("path=\"/things\""),
         "{all}"
     );
     for secret in [
@@ -125,6 +133,8 @@ async fn span_per_call_event_per_attempt_and_no_secrets() {
         "body-secret",
         "p4ss",
         "secret-response-body",
+        "query-secret",
+        "filter",
     ] {
         assert!(
             !all.contains(secret),
