@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "tools"))
 import harness
 
 ROOT = harness.ROOT
-RELEASE = ROOT / "target" / "x86_64-unknown-linux-gnu" / "release"
+RELEASE = harness.host_target_dir() / "release"
 VENV = ROOT / ".venv" / "bin"
 WORK = ROOT / "target" / "bench"
 TOKEN = "bench-token"

@@ -30,7 +30,10 @@ PUBLIC_SPECS = Path("/work/shared/specs/public")
 # Real-world specs with forms, multipart uploads, octet-stream and json-patch bodies (Box).
 MORE_SPECS = Path("/work/shared/specs/more")
 SYNTHETIC = ROOT / "target" / "bench" / "synthetic.yaml"
-GENERATOR = ROOT / "target" / "x86_64-unknown-linux-gnu" / "release" / "generator"
+sys.path.insert(0, str(ROOT / "tests" / "tools"))
+import harness  # tests/tools is not a package
+
+GENERATOR = harness.host_target_dir() / "release" / "generator"
 # swagger-parser (inside openapi-generator) refuses YAML documents over 3 MiB code points unless
 # told otherwise; the synthetic spec is ~17 MB. Harmless for small specs, so always set.
 JAVA_OPTS = "-DmaxYamlCodePoints=2000000000"

@@ -40,8 +40,7 @@ SPECS=(
 )
 
 cargo build -q -p generator
-GENERATOR="$ROOT/target/x86_64-unknown-linux-gnu/debug/generator"
-[[ -x "$GENERATOR" ]] || GENERATOR="$ROOT/target/debug/generator"
+GENERATOR="$ROOT/target/$(rustc -vV | sed -n 's/^host: //p')/debug/generator"
 
 for entry in "${SPECS[@]}"; do
   read -r name spec crate <<<"$entry"

@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tests" / "tools"))
 import harness
 
 ROOT = harness.ROOT
-TARGET = ROOT / "target" / "x86_64-unknown-linux-gnu"
+TARGET = harness.host_target_dir()
 HERE = ROOT / "tests" / "reliability"
 REPORT = ROOT / "RELIABILITY.md"
 NOTES = HERE / "NOTES.md"

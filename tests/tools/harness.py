@@ -24,6 +24,14 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def host_target_dir() -> Path:
+    """target/<host triple>/: where cargo puts this workspace's builds (.cargo/config.toml builds for
+    `host-tuple`, so napi's always-explicit --target shares the directory)."""
+    out = subprocess.run(["rustc", "-vV"], check=True, capture_output=True, text=True).stdout
+    host = next(line.split(": ", 1)[1] for line in out.splitlines() if line.startswith("host: "))
+    return ROOT / "target" / host
+
+
 # ---- a measured child process ---------------------------------------------------------------------
 
 
