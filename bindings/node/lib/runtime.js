@@ -8,9 +8,9 @@ const { bytesAsFiles } = require('./files.js')
 
 let nativeModule = null
 
-/** The napi addon (`native.js` picks the `.node` file for this platform), loaded on first use. */
+/** The napi addon (lib/native.js: this platform's `.node` file, or a clear error), loaded on first use. */
 function addon() {
-  if (nativeModule === null) nativeModule = require('../native.js')
+  if (nativeModule === null) nativeModule = require('./native.js')
   return nativeModule
 }
 
