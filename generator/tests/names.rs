@@ -483,6 +483,8 @@ fn type_names_are_distinct_and_reserved_names_are_left_alone() {
         "String",
         "Option",
         "Self",
+        "Sequence",
+        "TypedDict",
     ];
     reserved.extend(PYTHON_KEYWORDS);
     reserved.extend(RUST_KEYWORDS_RAW_FORBIDS);
@@ -499,6 +501,46 @@ fn type_names_are_distinct_and_reserved_names_are_left_alone() {
     assert_eq!(by_key["/components/schemas/1.5"], "V15");
     assert_ne!(by_key["/components/schemas/15"], "V15");
     assert_ne!(by_key["/components/schemas/a_1b"], "A1b");
+    assert_eq!(by_key["/components/schemas/TypedDict"], "TypedDict2");
+    assert_eq!(by_key["/components/schemas/Sequence"], "Sequence2");
+}
+
+/// The Python `TypedDict` of a model a call takes is `<Model>Dict`, unless a schema (or what
+/// `_models.py` imports) has that name: then the next free `<Model>Dict<n>`.
+#[test]
+fn python_typed_dicts_step_around_schemas_of_their_name() {
+    let files = emit::python::emit(&collisions()).unwrap();
+    let file = |name: &str| {
+        files
+            .iter()
+            .find(|f| f.path.ends_with(name))
+            .unwrap()
+            .contents
+            .clone()
+    };
+    let models = file("_models.py");
+    for wanted in [
+        // `Pet`'s dict: `PetDict` is a schema (a model too, nested in `Pet`: its dict follows).
+        "class PetDict(Model):",
+        "class PetDict2(_PetDict2Required, total=False):",
+        "class PetDictDict(TypedDict, total=False):",
+        "    friends: Sequence[PetDict | PetDictDict] | None",
+        // `Typed`'s: `TypedDict` is imported, and `TypedDict2` is the schema `TypedDict`.
+        "class TypedDict2(Model):",
+        "class TypedDict3(TypedDict, total=False):",
+        "    typed: Typed | TypedDict3 | None",
+        "from typing import Literal, TypedDict",
+        "from collections.abc import Sequence",
+    ] {
+        assert!(models.contains(wanted), "_models.py has no {wanted:?}");
+    }
+    let client = file("_client.py");
+    assert!(
+        client.contains("body: Pet | PetDict2,"),
+        "createPet takes Pet | PetDict2"
+    );
+    // Only the models a call takes have a dict.
+    assert!(!models.contains("class PetResourceDict"));
 }
 
 #[test]

@@ -16,34 +16,45 @@ from typing import Any, Literal
 from ._base import list_of, model
 from ._models import (
     Address,
+    AddressDict,
     AddressValidationResponse,
     Agreement,
     AgreementCollection,
+    AgreementDict,
     AgreementDocument,
     AgreementMetaDataCollection,
     CountryValidationRules,
     Customer,
     CustomerBillingProfile,
+    CustomerBillingProfileDict,
     CustomerCollection,
     CustomerCompanyProfile,
+    CustomerDict,
     CustomerFilter,
+    CustomerFilterDict,
     CustomerQualification,
     CustomerQualificationRequest,
+    CustomerQualificationRequestDict,
     CustomerUser,
     CustomerUserCollection,
     CustomerUserUpdate,
+    CustomerUserUpdateDict,
     DirectSignedCustomerAgreementStatus,
     LicenseGroupId,
     ManagedServiceCollection,
     NewCustomer,
+    NewCustomerDict,
     NewCustomerUser,
+    NewCustomerUserDict,
     PartnerRelationshipCollection,
     RelationshipFilter,
+    RelationshipFilterDict,
     RelationshipQueryType,
     RelationshipRequest,
     SeekOperation,
     SubscribedSkuCollection,
     UserFilter,
+    UserFilterDict,
     ValidationCode,
 )
 from ._native import NativeClient
@@ -120,7 +131,7 @@ class AgreementsResource:
         return respond(raw, decode_model(raw, AgreementCollection))
 
 
-    def create(self, customer_tenant_id: str | uuid.UUID, body: Agreement | Mapping[str, Any], *, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> Agreement:
+    def create(self, customer_tenant_id: str | uuid.UUID, body: Agreement | AgreementDict, *, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> Agreement:
         """Confirm (attest) that the customer accepted an agreement
 
         Records the partner's attestation that the customer accepted the Microsoft Customer Agreement.
@@ -135,7 +146,7 @@ class AgreementsResource:
         )
         return response.data
 
-    def create_with_response(self, customer_tenant_id: str | uuid.UUID, body: Agreement | Mapping[str, Any], *, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> Response[Agreement]:
+    def create_with_response(self, customer_tenant_id: str | uuid.UUID, body: Agreement | AgreementDict, *, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> Response[Agreement]:
         """Like ``create``, with the response's status and headers."""
         params: dict[str, Any] = {}
         params["customer-tenant-id"] = customer_tenant_id
@@ -229,7 +240,7 @@ class CustomersResource:
     def __init__(self, native: NativeClient) -> None:
         self._native = native
 
-    def list_page(self, *, size: int | None = None, filter: CustomerFilter | Mapping[str, Any] | None = None, seek_operation: SeekOperation | str | None = None, continuation_token: str | None = None, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> Page[Customer]:
+    def list_page(self, *, size: int | None = None, filter: CustomerFilter | CustomerFilterDict | None = None, seek_operation: SeekOperation | str | None = None, continuation_token: str | None = None, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> Page[Customer]:
         """List, page through or filter the partner's customers
 
         Returns the partner's customers as a seek-based collection. Items are the reduced list form of
@@ -265,7 +276,7 @@ class CustomersResource:
             respond(raw, None),
         )
 
-    def list(self, *, size: int | None = None, filter: CustomerFilter | Mapping[str, Any] | None = None, seek_operation: SeekOperation | str | None = None, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> Iterator[Customer]:
+    def list(self, *, size: int | None = None, filter: CustomerFilter | CustomerFilterDict | None = None, seek_operation: SeekOperation | str | None = None, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> Iterator[Customer]:
         """List, page through or filter the partner's customers
 
         Returns the partner's customers as a seek-based collection. Items are the reduced list form of
@@ -296,7 +307,7 @@ class CustomersResource:
         )
 
 
-    def create(self, body: NewCustomer | Mapping[str, Any], *, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> Customer:
+    def create(self, body: NewCustomer | NewCustomerDict, *, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> Customer:
         """Create a customer
 
         Creates a customer: an Azure AD tenant, a reseller relationship with the calling partner and an
@@ -328,7 +339,7 @@ class CustomersResource:
         )
         return response.data
 
-    def create_with_response(self, body: NewCustomer | Mapping[str, Any], *, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> Response[Customer]:
+    def create_with_response(self, body: NewCustomer | NewCustomerDict, *, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> Response[Customer]:
         """Like ``create``, with the response's status and headers."""
         params: dict[str, Any] = {}
         raw = call(self._native, "createCustomer", params, encode_body(body, NewCustomer), request_id, timeout, headers)
@@ -405,7 +416,7 @@ class CustomersResource:
         return respond(raw, None)
 
 
-    def remove_reseller_relationship(self, customer_tenant_id: str | uuid.UUID, body: Customer | Mapping[str, Any], *, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> Customer:
+    def remove_reseller_relationship(self, customer_tenant_id: str | uuid.UUID, body: Customer | CustomerDict, *, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> Customer:
         """Remove the reseller relationship with a customer
 
         Ends the partner's reseller relationship with the customer. The body is a `Customer` whose
@@ -419,7 +430,7 @@ class CustomersResource:
         )
         return response.data
 
-    def remove_reseller_relationship_with_response(self, customer_tenant_id: str | uuid.UUID, body: Customer | Mapping[str, Any], *, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> Response[Customer]:
+    def remove_reseller_relationship_with_response(self, customer_tenant_id: str | uuid.UUID, body: Customer | CustomerDict, *, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> Response[Customer]:
         """Like ``remove_reseller_relationship``, with the response's status and headers."""
         params: dict[str, Any] = {}
         params["customer-tenant-id"] = customer_tenant_id
@@ -580,7 +591,7 @@ class ProfilesResource:
         return respond(raw, decode_model(raw, CustomerBillingProfile))
 
 
-    def update_billing(self, customer_tenant_id: str | uuid.UUID, body: CustomerBillingProfile | Mapping[str, Any], *, if_match: str | None = None, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> CustomerBillingProfile:
+    def update_billing(self, customer_tenant_id: str | uuid.UUID, body: CustomerBillingProfile | CustomerBillingProfileDict, *, if_match: str | None = None, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> CustomerBillingProfile:
         """Replace a customer's billing profile
 
         Replaces the billing profile with the full resource sent (read it first, change it, send it
@@ -595,7 +606,7 @@ class ProfilesResource:
         )
         return response.data
 
-    def update_billing_with_response(self, customer_tenant_id: str | uuid.UUID, body: CustomerBillingProfile | Mapping[str, Any], *, if_match: str | None = None, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> Response[CustomerBillingProfile]:
+    def update_billing_with_response(self, customer_tenant_id: str | uuid.UUID, body: CustomerBillingProfile | CustomerBillingProfileDict, *, if_match: str | None = None, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> Response[CustomerBillingProfile]:
         """Like ``update_billing``, with the response's status and headers."""
         params: dict[str, Any] = {}
         params["customer-tenant-id"] = customer_tenant_id
@@ -634,7 +645,7 @@ class QualificationsResource:
         return respond(raw, list_of(model(CustomerQualification)).decode(json.loads(raw[3])))
 
 
-    def create(self, customer_tenant_id: str | uuid.UUID, body: CustomerQualificationRequest | Mapping[str, Any], *, code: str | None = None, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> CustomerQualification:
+    def create(self, customer_tenant_id: str | uuid.UUID, body: CustomerQualificationRequest | CustomerQualificationRequestDict, *, code: str | None = None, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> CustomerQualification:
         """Ask for a customer qualification (asynchronous vetting)
 
         Submits a qualification for vetting: `Education` (with `educationSegment`), `GovernmentCommunityCloud`
@@ -649,7 +660,7 @@ class QualificationsResource:
         )
         return response.data
 
-    def create_with_response(self, customer_tenant_id: str | uuid.UUID, body: CustomerQualificationRequest | Mapping[str, Any], *, code: str | None = None, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> Response[CustomerQualification]:
+    def create_with_response(self, customer_tenant_id: str | uuid.UUID, body: CustomerQualificationRequest | CustomerQualificationRequestDict, *, code: str | None = None, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> Response[CustomerQualification]:
         """Like ``create``, with the response's status and headers."""
         params: dict[str, Any] = {}
         params["customer-tenant-id"] = customer_tenant_id
@@ -689,7 +700,7 @@ class RelationshipsResource:
     def __init__(self, native: NativeClient) -> None:
         self._native = native
 
-    def list(self, relationship_type: RelationshipQueryType | str, *, filter: RelationshipFilter | Mapping[str, Any] | None = None, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> PartnerRelationshipCollection:
+    def list(self, relationship_type: RelationshipQueryType | str, *, filter: RelationshipFilter | RelationshipFilterDict | None = None, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> PartnerRelationshipCollection:
         """List the partner's indirect resellers (or indirect providers)
 
         Returns the partners related to the signed-in partner through the indirect model. An indirect
@@ -704,7 +715,7 @@ class RelationshipsResource:
         )
         return response.data
 
-    def list_with_response(self, relationship_type: RelationshipQueryType | str, *, filter: RelationshipFilter | Mapping[str, Any] | None = None, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> Response[PartnerRelationshipCollection]:
+    def list_with_response(self, relationship_type: RelationshipQueryType | str, *, filter: RelationshipFilter | RelationshipFilterDict | None = None, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> Response[PartnerRelationshipCollection]:
         """Like ``list``, with the response's status and headers."""
         params: dict[str, Any] = {}
         params["relationship_type"] = relationship_type
@@ -723,7 +734,7 @@ class UsersResource:
     def __init__(self, native: NativeClient) -> None:
         self._native = native
 
-    def list_page(self, customer_tenant_id: str | uuid.UUID, *, size: int | None = None, filter: UserFilter | Mapping[str, Any] | None = None, seek_operation: SeekOperation | str | None = None, continuation_token: str | None = None, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> Page[CustomerUser]:
+    def list_page(self, customer_tenant_id: str | uuid.UUID, *, size: int | None = None, filter: UserFilter | UserFilterDict | None = None, seek_operation: SeekOperation | str | None = None, continuation_token: str | None = None, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> Page[CustomerUser]:
         """List, page through or filter a customer's users
 
         Returns the customer's users as a seek-based collection, paged exactly like `listCustomers`:
@@ -752,7 +763,7 @@ class UsersResource:
             respond(raw, None),
         )
 
-    def list(self, customer_tenant_id: str | uuid.UUID, *, size: int | None = None, filter: UserFilter | Mapping[str, Any] | None = None, seek_operation: SeekOperation | str | None = None, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> Iterator[CustomerUser]:
+    def list(self, customer_tenant_id: str | uuid.UUID, *, size: int | None = None, filter: UserFilter | UserFilterDict | None = None, seek_operation: SeekOperation | str | None = None, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> Iterator[CustomerUser]:
         """List, page through or filter a customer's users
 
         Returns the customer's users as a seek-based collection, paged exactly like `listCustomers`:
@@ -775,7 +786,7 @@ class UsersResource:
         )
 
 
-    def create(self, customer_tenant_id: str | uuid.UUID, body: NewCustomerUser | Mapping[str, Any], *, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> CustomerUser:
+    def create(self, customer_tenant_id: str | uuid.UUID, body: NewCustomerUser | NewCustomerUserDict, *, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> CustomerUser:
         """Create a user in the customer's tenant
 
         Creates a user account. The user principal name must be in one of the customer's domains and
@@ -789,7 +800,7 @@ class UsersResource:
         )
         return response.data
 
-    def create_with_response(self, customer_tenant_id: str | uuid.UUID, body: NewCustomerUser | Mapping[str, Any], *, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> Response[CustomerUser]:
+    def create_with_response(self, customer_tenant_id: str | uuid.UUID, body: NewCustomerUser | NewCustomerUserDict, *, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> Response[CustomerUser]:
         """Like ``create``, with the response's status and headers."""
         params: dict[str, Any] = {}
         params["customer-tenant-id"] = customer_tenant_id
@@ -840,7 +851,7 @@ class UsersResource:
         return respond(raw, None)
 
 
-    def update(self, customer_tenant_id: str | uuid.UUID, user_id: str | uuid.UUID, body: CustomerUserUpdate | Mapping[str, Any], *, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> CustomerUser:
+    def update(self, customer_tenant_id: str | uuid.UUID, user_id: str | uuid.UUID, body: CustomerUserUpdate | CustomerUserUpdateDict, *, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> CustomerUser:
         """Update, reset the password of, or restore a customer's user
 
         Changes the members sent and leaves the others as they are. A `passwordProfile` resets the
@@ -854,7 +865,7 @@ class UsersResource:
         )
         return response.data
 
-    def update_with_response(self, customer_tenant_id: str | uuid.UUID, user_id: str | uuid.UUID, body: CustomerUserUpdate | Mapping[str, Any], *, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> Response[CustomerUser]:
+    def update_with_response(self, customer_tenant_id: str | uuid.UUID, user_id: str | uuid.UUID, body: CustomerUserUpdate | CustomerUserUpdateDict, *, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> Response[CustomerUser]:
         """Like ``update``, with the response's status and headers."""
         params: dict[str, Any] = {}
         params["customer-tenant-id"] = customer_tenant_id
@@ -872,7 +883,7 @@ class ValidationsResource:
     def __init__(self, native: NativeClient) -> None:
         self._native = native
 
-    def validate_address(self, body: Address | Mapping[str, Any], *, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> AddressValidationResponse:
+    def validate_address(self, body: Address | AddressDict, *, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> AddressValidationResponse:
         """Validate an address
 
         Checks an address and suggests corrections. Since June 2021 every outcome is a 200 with an
@@ -894,7 +905,7 @@ class ValidationsResource:
         )
         return response.data
 
-    def validate_address_with_response(self, body: Address | Mapping[str, Any], *, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> Response[AddressValidationResponse]:
+    def validate_address_with_response(self, body: Address | AddressDict, *, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> Response[AddressValidationResponse]:
         """Like ``validate_address``, with the response's status and headers."""
         params: dict[str, Any] = {}
         raw = call(self._native, "validateAddress", params, encode_body(body, Address), request_id, timeout, headers)
@@ -958,7 +969,7 @@ class AsyncAgreementsResource:
         return respond(raw, decode_model(raw, AgreementCollection))
 
 
-    async def create(self, customer_tenant_id: str | uuid.UUID, body: Agreement | Mapping[str, Any], *, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> Agreement:
+    async def create(self, customer_tenant_id: str | uuid.UUID, body: Agreement | AgreementDict, *, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> Agreement:
         """Confirm (attest) that the customer accepted an agreement
 
         Records the partner's attestation that the customer accepted the Microsoft Customer Agreement.
@@ -973,7 +984,7 @@ class AsyncAgreementsResource:
         )
         return response.data
 
-    async def create_with_response(self, customer_tenant_id: str | uuid.UUID, body: Agreement | Mapping[str, Any], *, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> Response[Agreement]:
+    async def create_with_response(self, customer_tenant_id: str | uuid.UUID, body: Agreement | AgreementDict, *, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> Response[Agreement]:
         """Like ``create``, with the response's status and headers."""
         params: dict[str, Any] = {}
         params["customer-tenant-id"] = customer_tenant_id
@@ -1067,7 +1078,7 @@ class AsyncCustomersResource:
     def __init__(self, native: NativeClient) -> None:
         self._native = native
 
-    async def list_page(self, *, size: int | None = None, filter: CustomerFilter | Mapping[str, Any] | None = None, seek_operation: SeekOperation | str | None = None, continuation_token: str | None = None, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> Page[Customer]:
+    async def list_page(self, *, size: int | None = None, filter: CustomerFilter | CustomerFilterDict | None = None, seek_operation: SeekOperation | str | None = None, continuation_token: str | None = None, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> Page[Customer]:
         """List, page through or filter the partner's customers
 
         Returns the partner's customers as a seek-based collection. Items are the reduced list form of
@@ -1103,7 +1114,7 @@ class AsyncCustomersResource:
             respond(raw, None),
         )
 
-    def list(self, *, size: int | None = None, filter: CustomerFilter | Mapping[str, Any] | None = None, seek_operation: SeekOperation | str | None = None, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> AsyncIterator[Customer]:
+    def list(self, *, size: int | None = None, filter: CustomerFilter | CustomerFilterDict | None = None, seek_operation: SeekOperation | str | None = None, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> AsyncIterator[Customer]:
         """List, page through or filter the partner's customers
 
         Returns the partner's customers as a seek-based collection. Items are the reduced list form of
@@ -1134,7 +1145,7 @@ class AsyncCustomersResource:
         )
 
 
-    async def create(self, body: NewCustomer | Mapping[str, Any], *, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> Customer:
+    async def create(self, body: NewCustomer | NewCustomerDict, *, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> Customer:
         """Create a customer
 
         Creates a customer: an Azure AD tenant, a reseller relationship with the calling partner and an
@@ -1166,7 +1177,7 @@ class AsyncCustomersResource:
         )
         return response.data
 
-    async def create_with_response(self, body: NewCustomer | Mapping[str, Any], *, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> Response[Customer]:
+    async def create_with_response(self, body: NewCustomer | NewCustomerDict, *, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> Response[Customer]:
         """Like ``create``, with the response's status and headers."""
         params: dict[str, Any] = {}
         raw = await call_async(self._native, "createCustomer", params, encode_body(body, NewCustomer), request_id, timeout, headers)
@@ -1243,7 +1254,7 @@ class AsyncCustomersResource:
         return respond(raw, None)
 
 
-    async def remove_reseller_relationship(self, customer_tenant_id: str | uuid.UUID, body: Customer | Mapping[str, Any], *, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> Customer:
+    async def remove_reseller_relationship(self, customer_tenant_id: str | uuid.UUID, body: Customer | CustomerDict, *, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> Customer:
         """Remove the reseller relationship with a customer
 
         Ends the partner's reseller relationship with the customer. The body is a `Customer` whose
@@ -1257,7 +1268,7 @@ class AsyncCustomersResource:
         )
         return response.data
 
-    async def remove_reseller_relationship_with_response(self, customer_tenant_id: str | uuid.UUID, body: Customer | Mapping[str, Any], *, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> Response[Customer]:
+    async def remove_reseller_relationship_with_response(self, customer_tenant_id: str | uuid.UUID, body: Customer | CustomerDict, *, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> Response[Customer]:
         """Like ``remove_reseller_relationship``, with the response's status and headers."""
         params: dict[str, Any] = {}
         params["customer-tenant-id"] = customer_tenant_id
@@ -1418,7 +1429,7 @@ class AsyncProfilesResource:
         return respond(raw, decode_model(raw, CustomerBillingProfile))
 
 
-    async def update_billing(self, customer_tenant_id: str | uuid.UUID, body: CustomerBillingProfile | Mapping[str, Any], *, if_match: str | None = None, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> CustomerBillingProfile:
+    async def update_billing(self, customer_tenant_id: str | uuid.UUID, body: CustomerBillingProfile | CustomerBillingProfileDict, *, if_match: str | None = None, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> CustomerBillingProfile:
         """Replace a customer's billing profile
 
         Replaces the billing profile with the full resource sent (read it first, change it, send it
@@ -1433,7 +1444,7 @@ class AsyncProfilesResource:
         )
         return response.data
 
-    async def update_billing_with_response(self, customer_tenant_id: str | uuid.UUID, body: CustomerBillingProfile | Mapping[str, Any], *, if_match: str | None = None, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> Response[CustomerBillingProfile]:
+    async def update_billing_with_response(self, customer_tenant_id: str | uuid.UUID, body: CustomerBillingProfile | CustomerBillingProfileDict, *, if_match: str | None = None, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> Response[CustomerBillingProfile]:
         """Like ``update_billing``, with the response's status and headers."""
         params: dict[str, Any] = {}
         params["customer-tenant-id"] = customer_tenant_id
@@ -1472,7 +1483,7 @@ class AsyncQualificationsResource:
         return respond(raw, list_of(model(CustomerQualification)).decode(json.loads(raw[3])))
 
 
-    async def create(self, customer_tenant_id: str | uuid.UUID, body: CustomerQualificationRequest | Mapping[str, Any], *, code: str | None = None, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> CustomerQualification:
+    async def create(self, customer_tenant_id: str | uuid.UUID, body: CustomerQualificationRequest | CustomerQualificationRequestDict, *, code: str | None = None, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> CustomerQualification:
         """Ask for a customer qualification (asynchronous vetting)
 
         Submits a qualification for vetting: `Education` (with `educationSegment`), `GovernmentCommunityCloud`
@@ -1487,7 +1498,7 @@ class AsyncQualificationsResource:
         )
         return response.data
 
-    async def create_with_response(self, customer_tenant_id: str | uuid.UUID, body: CustomerQualificationRequest | Mapping[str, Any], *, code: str | None = None, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> Response[CustomerQualification]:
+    async def create_with_response(self, customer_tenant_id: str | uuid.UUID, body: CustomerQualificationRequest | CustomerQualificationRequestDict, *, code: str | None = None, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> Response[CustomerQualification]:
         """Like ``create``, with the response's status and headers."""
         params: dict[str, Any] = {}
         params["customer-tenant-id"] = customer_tenant_id
@@ -1527,7 +1538,7 @@ class AsyncRelationshipsResource:
     def __init__(self, native: NativeClient) -> None:
         self._native = native
 
-    async def list(self, relationship_type: RelationshipQueryType | str, *, filter: RelationshipFilter | Mapping[str, Any] | None = None, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> PartnerRelationshipCollection:
+    async def list(self, relationship_type: RelationshipQueryType | str, *, filter: RelationshipFilter | RelationshipFilterDict | None = None, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> PartnerRelationshipCollection:
         """List the partner's indirect resellers (or indirect providers)
 
         Returns the partners related to the signed-in partner through the indirect model. An indirect
@@ -1542,7 +1553,7 @@ class AsyncRelationshipsResource:
         )
         return response.data
 
-    async def list_with_response(self, relationship_type: RelationshipQueryType | str, *, filter: RelationshipFilter | Mapping[str, Any] | None = None, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> Response[PartnerRelationshipCollection]:
+    async def list_with_response(self, relationship_type: RelationshipQueryType | str, *, filter: RelationshipFilter | RelationshipFilterDict | None = None, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> Response[PartnerRelationshipCollection]:
         """Like ``list``, with the response's status and headers."""
         params: dict[str, Any] = {}
         params["relationship_type"] = relationship_type
@@ -1561,7 +1572,7 @@ class AsyncUsersResource:
     def __init__(self, native: NativeClient) -> None:
         self._native = native
 
-    async def list_page(self, customer_tenant_id: str | uuid.UUID, *, size: int | None = None, filter: UserFilter | Mapping[str, Any] | None = None, seek_operation: SeekOperation | str | None = None, continuation_token: str | None = None, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> Page[CustomerUser]:
+    async def list_page(self, customer_tenant_id: str | uuid.UUID, *, size: int | None = None, filter: UserFilter | UserFilterDict | None = None, seek_operation: SeekOperation | str | None = None, continuation_token: str | None = None, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> Page[CustomerUser]:
         """List, page through or filter a customer's users
 
         Returns the customer's users as a seek-based collection, paged exactly like `listCustomers`:
@@ -1590,7 +1601,7 @@ class AsyncUsersResource:
             respond(raw, None),
         )
 
-    def list(self, customer_tenant_id: str | uuid.UUID, *, size: int | None = None, filter: UserFilter | Mapping[str, Any] | None = None, seek_operation: SeekOperation | str | None = None, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> AsyncIterator[CustomerUser]:
+    def list(self, customer_tenant_id: str | uuid.UUID, *, size: int | None = None, filter: UserFilter | UserFilterDict | None = None, seek_operation: SeekOperation | str | None = None, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> AsyncIterator[CustomerUser]:
         """List, page through or filter a customer's users
 
         Returns the customer's users as a seek-based collection, paged exactly like `listCustomers`:
@@ -1613,7 +1624,7 @@ class AsyncUsersResource:
         )
 
 
-    async def create(self, customer_tenant_id: str | uuid.UUID, body: NewCustomerUser | Mapping[str, Any], *, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> CustomerUser:
+    async def create(self, customer_tenant_id: str | uuid.UUID, body: NewCustomerUser | NewCustomerUserDict, *, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> CustomerUser:
         """Create a user in the customer's tenant
 
         Creates a user account. The user principal name must be in one of the customer's domains and
@@ -1627,7 +1638,7 @@ class AsyncUsersResource:
         )
         return response.data
 
-    async def create_with_response(self, customer_tenant_id: str | uuid.UUID, body: NewCustomerUser | Mapping[str, Any], *, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> Response[CustomerUser]:
+    async def create_with_response(self, customer_tenant_id: str | uuid.UUID, body: NewCustomerUser | NewCustomerUserDict, *, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> Response[CustomerUser]:
         """Like ``create``, with the response's status and headers."""
         params: dict[str, Any] = {}
         params["customer-tenant-id"] = customer_tenant_id
@@ -1678,7 +1689,7 @@ class AsyncUsersResource:
         return respond(raw, None)
 
 
-    async def update(self, customer_tenant_id: str | uuid.UUID, user_id: str | uuid.UUID, body: CustomerUserUpdate | Mapping[str, Any], *, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> CustomerUser:
+    async def update(self, customer_tenant_id: str | uuid.UUID, user_id: str | uuid.UUID, body: CustomerUserUpdate | CustomerUserUpdateDict, *, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> CustomerUser:
         """Update, reset the password of, or restore a customer's user
 
         Changes the members sent and leaves the others as they are. A `passwordProfile` resets the
@@ -1692,7 +1703,7 @@ class AsyncUsersResource:
         )
         return response.data
 
-    async def update_with_response(self, customer_tenant_id: str | uuid.UUID, user_id: str | uuid.UUID, body: CustomerUserUpdate | Mapping[str, Any], *, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> Response[CustomerUser]:
+    async def update_with_response(self, customer_tenant_id: str | uuid.UUID, user_id: str | uuid.UUID, body: CustomerUserUpdate | CustomerUserUpdateDict, *, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> Response[CustomerUser]:
         """Like ``update``, with the response's status and headers."""
         params: dict[str, Any] = {}
         params["customer-tenant-id"] = customer_tenant_id
@@ -1710,7 +1721,7 @@ class AsyncValidationsResource:
     def __init__(self, native: NativeClient) -> None:
         self._native = native
 
-    async def validate_address(self, body: Address | Mapping[str, Any], *, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> AddressValidationResponse:
+    async def validate_address(self, body: Address | AddressDict, *, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> AddressValidationResponse:
         """Validate an address
 
         Checks an address and suggests corrections. Since June 2021 every outcome is a 200 with an
@@ -1732,7 +1743,7 @@ class AsyncValidationsResource:
         )
         return response.data
 
-    async def validate_address_with_response(self, body: Address | Mapping[str, Any], *, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> Response[AddressValidationResponse]:
+    async def validate_address_with_response(self, body: Address | AddressDict, *, request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None) -> Response[AddressValidationResponse]:
         """Like ``validate_address``, with the response's status and headers."""
         params: dict[str, Any] = {}
         raw = await call_async(self._native, "validateAddress", params, encode_body(body, Address), request_id, timeout, headers)

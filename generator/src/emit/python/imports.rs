@@ -1,5 +1,6 @@
 //! Import lines of the generated modules: only what the code uses, in isort's order.
 
+use std::cmp::Ordering;
 use std::collections::HashSet;
 
 use serde::ser::{Serialize, SerializeMap, Serializer};
@@ -17,9 +18,27 @@ pub(super) fn from_import(module: &str, names: &[&str]) -> String {
     format!("from {module} import (\n{body})")
 }
 
-/// isort's order within one import: CONSTANTS, then Classes, then functions.
-pub(super) fn isort_key(name: &str) -> (u8, String) {
-    let kind = if name
+/// isort's order within one import, as ruff sorts the names: CONSTANTS, then Classes, then
+/// functions; within each, case-insensitively in natural order (`Pet2` before `Pet10`), ties
+/// broken case-sensitively.
+pub(super) fn isort_cmp(a: &str, b: &str) -> Ordering {
+    name_kind(a)
+        .cmp(&name_kind(b))
+        .then_with(|| natural_cmp(&a.to_lowercase(), &b.to_lowercase()))
+        .then_with(|| natural_cmp(a, b))
+}
+
+/// The order ruff wants an `__all__` in (RUF022): as `isort_cmp`, but case-sensitively
+/// (`WorkerTask` before `WorkersResult`, which an import sorts the other way round).
+pub(super) fn dunder_all_cmp(a: &str, b: &str) -> Ordering {
+    name_kind(a)
+        .cmp(&name_kind(b))
+        .then_with(|| natural_cmp(a, b))
+}
+
+/// CONSTANTS, Classes, functions.
+fn name_kind(name: &str) -> u8 {
+    if name
         .chars()
         .all(|c| c.is_ascii_uppercase() || c == '_' || c.is_ascii_digit())
     {
@@ -28,16 +47,40 @@ pub(super) fn isort_key(name: &str) -> (u8, String) {
         1
     } else {
         2
-    };
-    (kind, name.to_string())
+    }
+}
+
+/// Natural order: runs of digits compare as numbers, everything else character by character.
+fn natural_cmp(a: &str, b: &str) -> Ordering {
+    let (mut a, mut b) = (a, b);
+    loop {
+        let (Some(x), Some(y)) = (a.chars().next(), b.chars().next()) else {
+            return a.len().cmp(&b.len());
+        };
+        if x.is_ascii_digit() && y.is_ascii_digit() {
+            let run = |s: &str| s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+            let (na, nb) = (&a[..run(a)], &b[..run(b)]);
+            let (ta, tb) = (na.trim_start_matches('0'), nb.trim_start_matches('0'));
+            let by_value = ta.len().cmp(&tb.len()).then_with(|| ta.cmp(tb));
+            if by_value != Ordering::Equal {
+                return by_value;
+            }
+            a = &a[na.len()..];
+            b = &b[nb.len()..];
+        } else if x != y {
+            return x.cmp(&y);
+        } else {
+            a = &a[x.len_utf8()..];
+            b = &b[y.len_utf8()..];
+        }
+    }
 }
 
 /// The import lines of `_client.py`: only what the generated methods use.
 pub(super) fn client_imports(
     groups: &[Value],
-    enums: &[Value],
-    structs: &[Value],
-    aliases: &[Value],
+    // The names `_models.py` defines (enums, structs, aliases, typed dicts), as template values.
+    model_names: &[&[Value]],
     clouds: bool,
 ) -> Vec<String> {
     // Code only: a name that appears in a docstring is not a use.
@@ -113,17 +156,17 @@ pub(super) fn client_imports(
     .collect();
     converters.dedup();
     if !converters.is_empty() {
-        converters.sort_by_key(|n| isort_key(n));
+        converters.sort_by(|a, b| isort_cmp(a, b));
         lines.push(from_import("._base", &converters));
     }
-    let mut models: Vec<&str> = enums
+    let mut models: Vec<&str> = model_names
         .iter()
-        .chain(structs)
-        .chain(aliases)
+        .copied()
+        .flatten()
         .filter_map(|v| v["name"].as_str())
         .filter(|n| word(n))
         .collect();
-    models.sort();
+    models.sort_by(|a, b| isort_cmp(a, b));
     if !models.is_empty() {
         lines.push(from_import("._models", &models));
     }
@@ -144,7 +187,7 @@ pub(super) fn client_imports(
     if has("as_model(") {
         runtime.push("as_model");
     }
-    runtime.sort_by_key(|n| isort_key(n));
+    runtime.sort_by(|a, b| isort_cmp(a, b));
     lines.push(from_import("._runtime", &runtime));
     lines
 }
@@ -206,10 +249,75 @@ impl Serialize for CodeOnly<'_> {
     }
 }
 
+/// The import lines of `_models.py` after `from __future__`, in isort's sections: the standard
+/// library, then the package's own modules. Only what the annotations and field tables use.
+pub(super) fn models_imports(
+    enums: &[Value],
+    structs: &[Value],
+    typed_dicts: &[Value],
+) -> Vec<String> {
+    let fields = || {
+        structs
+            .iter()
+            .filter_map(|m| m["fields"].as_array())
+            .flatten()
+    };
+    let keys = || {
+        typed_dicts
+            .iter()
+            .flat_map(|d| ["required", "own"].map(|k| d[k].as_array()))
+            .flatten()
+            .flatten()
+    };
+    // Annotations only: a word in a docstring is not a use.
+    let annotations: Vec<&str> = fields()
+        .chain(keys())
+        .filter_map(|f| f["annotation"].as_str())
+        .collect();
+    let annotation_text = annotations.join("\n");
+    let used = words(&annotation_text);
+    let mut lines = Vec::new();
+    if annotation_text.contains("datetime.date") {
+        lines.push("import datetime".to_string());
+    }
+    let abc: Vec<&str> = ["Mapping", "Sequence"]
+        .into_iter()
+        .filter(|n| used.contains(n))
+        .collect();
+    if !abc.is_empty() {
+        lines.push(from_import("collections.abc", &abc));
+    }
+    let mut typing: Vec<&str> = ["Any", "Literal"]
+        .into_iter()
+        .filter(|n| used.contains(n))
+        .collect();
+    if !typed_dicts.is_empty() {
+        typing.push("TypedDict");
+    }
+    if !typing.is_empty() {
+        lines.push(from_import("typing", &typing));
+    }
+    let mut own = Vec::new();
+    let model_text = serde_json::to_string(structs).unwrap_or_default();
+    own.extend(models_base_import(enums, structs, &model_text));
+    if used.contains("FilePart") {
+        own.push("from ._files import FilePart".to_string());
+    }
+    if !lines.is_empty() && !own.is_empty() {
+        lines.push(String::new());
+    }
+    lines.extend(own);
+    lines
+}
+
 /// The `from ._base import ...` line of `_models.py`: the base classes, and the converters the
 /// field tables name. `model_text` is the structs serialised (what the field tables hold).
-pub(super) fn models_base_import(enums: &[Value], structs: &[Value], model_text: &str) -> String {
-    let mut base = vec!["Field", "Model", "define_fields"];
+fn models_base_import(enums: &[Value], structs: &[Value], model_text: &str) -> Option<String> {
+    // A spec without schemas has nothing to import.
+    let mut base = Vec::new();
+    if !structs.is_empty() {
+        base.extend(["Field", "Model", "define_fields"]);
+    }
     if !enums.is_empty() {
         base.push("OpenEnum");
     }
@@ -236,7 +344,7 @@ pub(super) fn models_base_import(enums: &[Value], structs: &[Value], model_text:
             }
         }
     }
-    base.sort_by_key(|n| isort_key(n));
+    base.sort_by(|a, b| isort_cmp(a, b));
     base.dedup();
-    from_import("._base", &base)
+    (!base.is_empty()).then(|| from_import("._base", &base))
 }

@@ -8,10 +8,11 @@ use crate::model::{Api, BodyFormat, Operation, Param, TypeKind, TypeRef};
 use super::MEDIA_TYPE_PARAM;
 use super::docs::docstring;
 use super::idents::py_ident;
+use super::typed_dicts::DictNames;
 use super::types::{py_arg_type, py_conv, py_type};
 
 /// A method's parameters, the code that collects them into the `params` dict, and the call.
-pub(super) fn operation(api: &Api, op: &Operation) -> Value {
+pub(super) fn operation(api: &Api, dicts: &DictNames, op: &Operation) -> Value {
     let mut positional = Vec::new();
     let mut keyword = Vec::new();
     let mut forward_positional = Vec::new();
@@ -40,7 +41,7 @@ pub(super) fn operation(api: &Api, op: &Operation) -> Value {
     };
     for p in op.required_params() {
         let id = py_ident(&p.name.snake);
-        positional.push(format!("{id}: {}", py_arg_type(api, &p.ty)));
+        positional.push(format!("{id}: {}", py_arg_type(api, dicts, &p.ty)));
         forward_positional.push(id.clone());
         add_param(p, &mut collect);
     }
@@ -59,13 +60,12 @@ pub(super) fn operation(api: &Api, op: &Operation) -> Value {
                     }
                     _ => None,
                 };
-                match cls {
-                    Some(cls) => (
-                        format!("{cls} | Mapping[str, Any]"),
-                        format!("encode_body(body, {cls})"),
-                    ),
-                    None => (py_arg_type(api, &b.ty), "encode_body(body)".to_string()),
-                }
+                // A model body may come as the model or as its dict (`<Model>Dict`).
+                let encode = match cls {
+                    Some(cls) => format!("encode_body(body, {cls})"),
+                    None => "encode_body(body)".to_string(),
+                };
+                (py_arg_type(api, dicts, &b.ty), encode)
             }
             // Raw bodies reach the native client as JSON too: text as a string, octets as a
             // file (base64), which the dispatch turns back into the body.
@@ -84,7 +84,10 @@ pub(super) fn operation(api: &Api, op: &Operation) -> Value {
     }
     for p in op.optional_params() {
         let id = py_ident(&p.name.snake);
-        keyword.push(format!("{id}: {} | None = None", py_arg_type(api, &p.ty)));
+        keyword.push(format!(
+            "{id}: {} | None = None",
+            py_arg_type(api, dicts, &p.ty)
+        ));
         forward_keyword.push(format!("{id}={id}"));
         add_param(p, &mut collect);
     }

@@ -9,6 +9,7 @@ mod idents;
 mod imports;
 mod methods;
 mod models;
+mod typed_dicts;
 mod types;
 
 use serde_json::{Value, json};
@@ -20,9 +21,10 @@ use crate::templates;
 
 use docs::docstring;
 pub use idents::py_ident;
-use imports::{client_imports, models_base_import};
+use imports::{client_imports, dunder_all_cmp, isort_cmp, models_imports};
 use methods::operation;
 use models::models;
+use typed_dicts::{DictNames, typed_dicts};
 
 /// The import name of this workspace's Python package.
 pub const PACKAGE: &str = "partner_center";
@@ -64,6 +66,8 @@ pub fn emit_package(api: &Api, package: &str) -> Result<Vec<GeneratedFile>, GenE
 
 fn context(api: &Api) -> tera::Context {
     let (enums, structs, aliases) = models(api);
+    let dicts = DictNames::new(api);
+    let typed_dicts = typed_dicts(api, &dicts);
     let groups: Vec<Value> = api
         .groups
         .iter()
@@ -77,7 +81,7 @@ fn context(api: &Api) -> tera::Context {
                 "attr": attr,
                 "class": class,
                 "doc": docstring(g.doc.as_deref().or(g.name.as_ref().map(|n| n.original.as_str())), 4),
-                "operations": g.operations.iter().map(|op| operation(api, op)).collect::<Vec<_>>(),
+                "operations": g.operations.iter().map(|op| operation(api, &dicts, op)).collect::<Vec<_>>(),
             })
         })
         .collect();
@@ -94,6 +98,7 @@ fn context(api: &Api) -> tera::Context {
     context.insert("enums", &enums);
     context.insert("models", &structs);
     context.insert("aliases", &aliases);
+    context.insert("typed_dicts", &typed_dicts);
     context.insert("groups", &groups);
     context.insert("clouds", &clouds.join(", "));
     context.insert("has_locale", &h.locale.is_some());
@@ -103,32 +108,31 @@ fn context(api: &Api) -> tera::Context {
         "options",
         "request_id: str | None = None, timeout: float | None = None, headers: Mapping[str, str] | None = None",
     );
-    let model_text = serde_json::to_string(&structs).unwrap_or_default();
-    context.insert("uses_any", &model_text.contains("Any"));
-    context.insert("uses_files", &model_text.contains("FilePart"));
     context.insert(
-        "base_import",
-        &models_base_import(&enums, &structs, &model_text),
+        "model_imports",
+        &models_imports(&enums, &structs, &typed_dicts),
     );
-    let uses_datetime = structs
-        .iter()
-        .filter_map(|m| m["fields"].as_array())
-        .flatten()
-        .filter_map(|f| f["annotation"].as_str())
-        .any(|a| a.contains("datetime.date"));
-    context.insert("uses_datetime", &uses_datetime);
     context.insert(
         "client_imports",
-        &client_imports(&groups, &enums, &structs, &aliases, !clouds.is_empty()),
+        &client_imports(
+            &groups,
+            &[&enums, &structs, &aliases, &typed_dicts],
+            !clouds.is_empty(),
+        ),
     );
     let mut exports: Vec<String> = enums
         .iter()
         .chain(&structs)
         .chain(&aliases)
+        .chain(&typed_dicts)
         .filter_map(|v| v["name"].as_str().map(str::to_string))
         .collect();
-    exports.sort();
+    // The same names in the two orders ruff checks: `__all__`'s, and an import's.
+    exports.sort_by(|a, b| dunder_all_cmp(a, b));
     context.insert("model_exports", &exports);
+    let mut imported = exports.clone();
+    imported.sort_by(|a, b| isort_cmp(a, b));
+    context.insert("model_imports_sorted", &imported);
     let operation_ids: Vec<&str> = api.operations().map(|op| op.id.as_str()).collect();
     context.insert("operation_ids", &operation_ids);
     let mut client_slots: Vec<String> = groups
@@ -173,7 +177,7 @@ fn context(api: &Api) -> tera::Context {
     .map(|s| s.to_string())
     .chain(exports.iter().cloned())
     .collect();
-    init_exports.sort();
+    init_exports.sort_by(|a, b| dunder_all_cmp(a, b));
     context.insert("init_exports", &init_exports);
     context
 }

@@ -3,6 +3,7 @@
 use crate::model::{Api, TypeKind, TypeRef};
 
 use super::imports::is_word_char;
+use super::typed_dicts::DictNames;
 
 /// The annotation of a value of this type.
 pub(super) fn py_type(api: &Api, t: &TypeRef) -> String {
@@ -28,12 +29,17 @@ pub(super) fn py_type(api: &Api, t: &TypeRef) -> String {
     }
 }
 
-/// What a caller may pass for a value of this type (models also as dicts, enums as strings).
-pub(super) fn py_arg_type(api: &Api, t: &TypeRef) -> String {
+/// What a caller may pass for a value of this type (models also as their `TypedDict`, enums as
+/// strings).
+pub(super) fn py_arg_type(api: &Api, dicts: &DictNames, t: &TypeRef) -> String {
     match api.resolve(t) {
         TypeRef::Uuid => "str | uuid.UUID".into(),
         TypeRef::Named(n) => match api.type_def(n).map(|d| &d.kind) {
-            Some(TypeKind::Struct(_)) => format!("{n} | Mapping[str, Any]"),
+            Some(TypeKind::Struct(_)) => match dicts.of(n) {
+                Some(dict) => format!("{n} | {dict}"),
+                // Every model a call takes has a dict (`DictNames`): this is for any other.
+                None => format!("{n} | Mapping[str, Any]"),
+            },
             Some(TypeKind::Enum(_)) => format!("{n} | str"),
             _ => "Any".into(),
         },
