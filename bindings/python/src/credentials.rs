@@ -6,8 +6,8 @@
 //! are the runtime's; this file only carries Python values in and out:
 //! * Python callbacks (`on_refresh`, `prompt`) are never called on a tokio worker. The runtime
 //!   calls its Rust closure on a worker; the closure queues the value and one blocking thread
-//!   hands the queue to Python in order ([`Deliveries`]). The token a call gets is handed over only
-//!   after every queued callback has run ([`Settled`]): when a call returns, `on_refresh` has seen
+//!   hands the queue to Python in order (`Deliveries`). The token a call gets is handed over only
+//!   after every queued callback has run (`Settled`): when a call returns, `on_refresh` has seen
 //!   every refresh token rotated before it. An exception in a callback goes to
 //!   `sys.unraisablehook`.
 //! * A foreign credential is asked on a blocking thread with the GIL (`_credentials.py` runs an

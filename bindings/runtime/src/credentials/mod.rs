@@ -5,7 +5,7 @@
 //! device code) that asks the token endpoint ([`endpoint`]) for a new token; [`Cached`] wraps a
 //! source with the token cache and its refresh policy and is what a client takes as its
 //! [`TokenProvider`](crate::TokenProvider). Which scopes to ask for and which cloud's sign-in
-//! service to ask come from the client ([`TokenRequest`](crate::TokenRequest)), so nothing here
+//! service to ask come from the client ([`TokenRequest`]), so nothing here
 //! knows a particular API.
 
 #[cfg(feature = "azure")]

@@ -99,11 +99,11 @@ impl Client {
 /// The clouds the service runs in, each with its base URL and sign-in service.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Cloud {
-    /// `global`: https://api.partnercenter.microsoft.com, signing in at https://login.microsoftonline.com
+    /// `global`: <https://api.partnercenter.microsoft.com>, signing in at <https://login.microsoftonline.com>
     Global,
-    /// `usgov`: https://api.partnercenter.microsoft.com, signing in at https://login.microsoftonline.us
+    /// `usgov`: <https://api.partnercenter.microsoft.com>, signing in at <https://login.microsoftonline.us>
     Usgov,
-    /// `china`: https://partner.partnercenterapi.microsoftonline.cn, signing in at https://login.chinacloudapi.cn
+    /// `china`: <https://partner.partnercenterapi.microsoftonline.cn>, signing in at <https://login.chinacloudapi.cn>
     China,
 }
 

@@ -202,10 +202,10 @@ fn emit_clouds(api: &Api) -> TokenStream {
     let user_scopes = clouds.iter().map(|c| c.user_scope.as_deref().unwrap_or(""));
     let docs = clouds.iter().map(|c| match c.authority_host {
         Some(host) => format!(
-            " `{}`: {}, signing in at {host}",
+            " `{}`: <{}>, signing in at <{host}>",
             c.name.original, c.base_url
         ),
-        None => format!(" `{}`: {}", c.name.original, c.base_url),
+        None => format!(" `{}`: <{}>", c.name.original, c.base_url),
     });
     let doc: &[&str] = if clouds.is_empty() {
         &[

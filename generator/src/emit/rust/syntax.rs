@@ -120,14 +120,50 @@ pub fn doc_attrs(doc: Option<&str>) -> TokenStream {
     let Some(doc) = clean_doc(doc) else {
         return quote!();
     };
+    let mut in_fence = false;
     let lines = doc.lines().map(|l| {
+        if l.starts_with("```") {
+            in_fence = !in_fence;
+        }
         if l.is_empty() {
             String::new()
-        } else {
+        } else if in_fence || l.starts_with("```") {
             format!(" {l}")
+        } else {
+            format!(" {}", link_bare_urls(l))
         }
     });
     quote!(#(#[doc = #lines])*)
+}
+
+/// Puts a bare `http(s)://` URL of a doc line in angle brackets, which rustdoc makes a link (and
+/// otherwise warns about: `rustdoc::bare_urls`). URLs already in a Markdown link, in `<...>` or in
+/// inline code are left alone; trailing sentence punctuation stays outside the brackets.
+pub fn link_bare_urls(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut in_code = false;
+    let mut rest = line;
+    while let Some(c) = rest.chars().next() {
+        if c == '`' {
+            in_code = !in_code;
+        }
+        let at_url = rest.starts_with("https://") || rest.starts_with("http://");
+        let quoted = matches!(out.chars().last(), Some('<' | '(' | '"' | '\'' | '['));
+        if at_url && !in_code && !quoted {
+            let end = rest
+                .find(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '"' | '`' | ')'))
+                .unwrap_or(rest.len());
+            let url = rest[..end].trim_end_matches(['.', ',', ';', ':', '!', '?']);
+            out.push('<');
+            out.push_str(url);
+            out.push('>');
+            rest = &rest[url.len()..];
+            continue;
+        }
+        out.push(c);
+        rest = &rest[c.len_utf8()..];
+    }
+    out
 }
 
 /// Whether emitted code mentions `name` as a path segment (e.g. `models` in `models::Node`), so
@@ -221,4 +257,26 @@ fn blank_between(prev: &str, line: &str) -> bool {
         p.starts_with("use ") && !t.starts_with("use ") && !t.is_empty() && same_indent;
     let after_macro = p.ends_with("!();") && same_indent && starts_item;
     after_block || after_docs || after_uses || after_macro
+}
+
+#[cfg(test)]
+mod bare_url_tests {
+    use super::link_bare_urls;
+
+    #[test]
+    fn bare_urls_become_links_and_others_stay() {
+        assert_eq!(
+            link_bare_urls("see https://example.com/a?b=c, then"),
+            "see <https://example.com/a?b=c>, then"
+        );
+        assert_eq!(link_bare_urls("at http://x.test."), "at <http://x.test>.");
+        for kept in [
+            "[docs](https://example.com)",
+            "<https://example.com>",
+            "`https://example.com`",
+            "\"https://example.com\"",
+        ] {
+            assert_eq!(link_bare_urls(kept), kept);
+        }
+    }
 }
