@@ -104,7 +104,7 @@ def test_create_answers_201_with_the_stored_attestation(client: pc.Client, cid: 
 def test_create_from_a_dict_and_the_template_decides_the_type(client: pc.Client, cid: str) -> None:
     stored = client.agreements.create(
         cid,
-        {
+        {  # pyright: ignore[reportArgumentType] (wire names and a date as text: what the runtime takes besides AgreementDict)
             "primaryContact": {"firstName": "Gena", "lastName": "Soto", "email": "gena@wingtiptoys.example"},
             "templateId": MCA,
             "dateAgreed": "2024-03-01T00:00:00",  # no offset: UTC
@@ -178,7 +178,7 @@ def test_create_without_a_required_member_is_refused_before_sending(unvalidated:
     for member in full:
         body = {k: v for k, v in full.items() if k != member}
         with pytest.raises(pc.ValidationError) as err:
-            unvalidated.agreements.create(cid, body)
+            unvalidated.agreements.create(cid, body)  # pyright: ignore[reportArgumentType] (a member left out on purpose)
         assert [p for p, _ in err.value.errors] == [member]
     assert unvalidated.agreements.list(cid, agreement_type="*").items == []
 

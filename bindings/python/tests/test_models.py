@@ -48,7 +48,7 @@ def test_dict_bodies_with_snake_case_or_camel_case_keys(client: pc.Client) -> No
     snake = new_customer_dict("Snake")
     assert client.customers.create(camel).billing_profile.company_name == "Camel"  # type: ignore[union-attr]
     assert client.customers.create(snake).billing_profile.company_name == "Snake"  # type: ignore[union-attr]
-    assert client.validations.validate_address(address).status == pc.AddressValidationStatus.VERIFIED_SHIPPABLE
+    assert client.validations.validate_address(address).status == pc.AddressValidationStatus.VERIFIED_SHIPPABLE  # pyright: ignore[reportArgumentType] (wire names)
 
 
 def test_nested_mutation_sticks(client: pc.Client) -> None:

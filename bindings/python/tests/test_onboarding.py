@@ -139,7 +139,7 @@ def test_relationships_filter_by_name_prefix(client: pc.Client) -> None:
             ),
         )
         assert [r.id for r in found.items or []] == [RESELLER_ID], value
-    none = client.relationships.list(kind, filter={"Field": "Name", "Value": "Up", "Operator": "starts_with"})
+    none = client.relationships.list(kind, filter={"field": "Name", "value": "Up", "operator": "starts_with"})
     assert (none.total_count, none.items or []) == (0, [])
 
 
@@ -163,14 +163,14 @@ def test_relationships_400_800002(unvalidated: pc.Client, base_url: str) -> None
     assert [r.id for r in unvalidated.relationships.list("isindirectcloudsolutionproviderof").items or []] == [
         RESELLER_ID
     ]
+    # Filters the service refuses (no such field; no such operator), which RelationshipFilterDict
+    # does not describe: untyped on purpose.
+    no_such_field: Any = {"Field": "MpnId", "Value": "1", "Operator": "starts_with"}
+    no_such_operator: Any = {"Field": "Name", "Value": "F", "Operator": "equals"}
     bad: list[Callable[[], object]] = [
         lambda: unvalidated.relationships.list("IsSomethingElseOf"),
-        lambda: unvalidated.relationships.list(
-            "IsIndirectCloudSolutionProviderOf", filter={"Field": "MpnId", "Value": "1", "Operator": "starts_with"}
-        ),
-        lambda: unvalidated.relationships.list(
-            "IsIndirectCloudSolutionProviderOf", filter={"Field": "Name", "Value": "F", "Operator": "equals"}
-        ),
+        lambda: unvalidated.relationships.list("IsIndirectCloudSolutionProviderOf", filter=no_such_field),
+        lambda: unvalidated.relationships.list("IsIndirectCloudSolutionProviderOf", filter=no_such_operator),
     ]
     for call in bad:
         with pytest.raises(pc.BadRequestError) as err:
@@ -315,7 +315,7 @@ def test_education_is_in_review_until_decided(client: pc.Client, reset: Emulator
     (approved,) = client.qualifications.list(cid)
     assert approved.vetting_status == pc.VettingStatus.APPROVED
     with pytest.raises(pc.ConflictError) as conflict:
-        client.qualifications.create(cid, {"qualification": "Education", "educationSegment": "K12"})
+        client.qualifications.create(cid, {"qualification": "Education", "education_segment": "K12"})
     assert_api_error(conflict.value, 409, "3000")
 
 
@@ -323,7 +323,7 @@ def test_a_denied_qualification_may_be_asked_again(
     client: pc.Client, unvalidated: pc.Client, reset: Emulator, cid: str
 ) -> None:
     # The service matches the kind in any case (the client's closed enum only takes the canonical one).
-    unvalidated.qualifications.create(cid, {"qualification": "education", "educationSegment": "k12"})
+    unvalidated.qualifications.create(cid, {"qualification": "education", "educationSegment": "k12"})  # pyright: ignore[reportArgumentType] (any case)
     decide_qualification(reset, cid, "Denied", "Not an Education Customer")
     (denied,) = client.qualifications.list(cid)
     assert denied.qualification == "Education"  # canonical spelling
@@ -347,15 +347,15 @@ def test_qualification_400_800002(client: pc.Client, unvalidated: pc.Client, cid
     ]
     for body in cases:
         with pytest.raises(pc.BadRequestError) as err:
-            unvalidated.qualifications.create(cid, body)
+            unvalidated.qualifications.create(cid, body)  # pyright: ignore[reportArgumentType] (refused values)
         assert_api_error(err.value, 400, "800002")
     # The client refuses the closed enums' other values before sending.
     with pytest.raises(pc.ValidationError) as invalid:
-        client.qualifications.create(cid, {"qualification": "Nonprofit"})
+        client.qualifications.create(cid, {"qualification": "Nonprofit"})  # pyright: ignore[reportArgumentType] (no such kind)
     assert [p for p, _ in invalid.value.errors] == ["qualification"]
     # Without the required member the typed body cannot be sent at all, validated or not.
     with pytest.raises(pc.ValidationError) as invalid:
-        unvalidated.qualifications.create(cid, {"website": "contoso.edu"})
+        unvalidated.qualifications.create(cid, {"website": "contoso.edu"})  # pyright: ignore[reportArgumentType] (no kind)
     assert [p for p, _ in invalid.value.errors] == ["qualification"]
     assert client.qualifications.list(cid) == []
 
@@ -408,7 +408,7 @@ def test_validation_codes_set_by_the_admin_call_and_used_up(client: pc.Client, r
     # Used up.
     for code in ("12345", "67890"):
         with pytest.raises(pc.BadRequestError) as err:
-            client.qualifications.create(third, {"qualification": "GovernmentCommunityCloud", "validationCode": code})
+            client.qualifications.create(third, {"qualification": "GovernmentCommunityCloud", "validation_code": code})
         assert_api_error(err.value, 400, "800002")
     assert client.qualifications.list(third) == []
     # Replacing the list replaces it.
@@ -436,14 +436,14 @@ def test_app_only_tokens_are_refused_by_app_user_operations(app_only: pc.Client,
     cid = str(created.id)
     user = client.users.create(
         cid,
-        {"userPrincipalName": f"u@{domain}", "displayName": "U", "passwordProfile": {"password": "Onb0ard!Secret-93"}},
+        {"user_principal_name": f"u@{domain}", "display_name": "U", "password_profile": {"password": "Onb0ard!Secret-93"}},
     )
     assert user.id is not None
     uid = user.id
-    agreement = {
-        "primaryContact": {"firstName": "A", "lastName": "B", "email": "a@b.example"},
-        "templateId": MCA,
-        "dateAgreed": "2024-03-01T00:00:00Z",
+    agreement: pc.AgreementDict = {
+        "primary_contact": {"first_name": "A", "last_name": "B", "email": "a@b.example"},
+        "template_id": MCA,
+        "date_agreed": dt.datetime(2024, 3, 1, tzinfo=dt.timezone.utc),
         "type": "MicrosoftCustomerAgreement",
     }
     refused: dict[str, Callable[[], object]] = {
@@ -456,15 +456,15 @@ def test_app_only_tokens_are_refused_by_app_user_operations(app_only: pc.Client,
         "createUser": lambda: app_only.users.create(
             cid,
             {
-                "userPrincipalName": f"v@{domain}",
-                "displayName": "V",
-                "passwordProfile": {"password": "Onb0ard!Secret-93"},
+                "user_principal_name": f"v@{domain}",
+                "display_name": "V",
+                "password_profile": {"password": "Onb0ard!Secret-93"},
             },
         ),
         "listUsers": lambda: app_only.users.list_page(cid),
         "listUsers (every page)": lambda: list(app_only.users.list(cid)),
         "getUser": lambda: app_only.users.get(cid, uid),
-        "updateUser": lambda: app_only.users.update(cid, uid, {"displayName": "X"}),
+        "updateUser": lambda: app_only.users.update(cid, uid, {"display_name": "X"}),
         "deleteUser": lambda: app_only.users.delete(cid, uid),
         "listLicenses": lambda: app_only.licenses.list(cid),
         "createQualification": lambda: app_only.qualifications.create(cid, {"qualification": "StateOwnedEntity"}),
@@ -509,7 +509,7 @@ async def test_async_relationships_licenses_qualifications_and_services(base_url
     async with pc.AsyncClient(token=TOKEN, base_url=base_url) as client:
         resellers = await client.relationships.list(
             pc.RelationshipQueryType.IS_INDIRECT_CLOUD_SOLUTION_PROVIDER_OF,
-            filter={"Field": "Name", "Value": "First", "Operator": "starts_with"},
+            filter={"field": "Name", "value": "First", "operator": "starts_with"},
         )
         assert [r.id for r in resellers.items or []] == [RESELLER_ID]
         created = await client.customers.create(new_customer(associated_partner_id=RESELLER_ID))

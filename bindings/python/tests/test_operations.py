@@ -221,7 +221,7 @@ async def test_async_every_operation(base_url: str) -> None:
         rels = await client.customers.list_relationships(created.id)
         assert len(rels.items or []) == 1
         removed = await client.customers.remove_reseller_relationship(
-            created.id, {"relationshipToPartner": "none"}
+            created.id, {"relationship_to_partner": "none"}
         )
         assert removed.relationship_to_partner == pc.CustomerPartnerRelationship.NONE
 

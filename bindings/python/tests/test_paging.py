@@ -48,7 +48,7 @@ def test_list_with_a_filter(client: pc.Client) -> None:
         ),
     )
     assert [str(c.id) for c in found] == [ids[0], ids[2]]
-    wire_dict = client.customers.list(filter={"Field": "CompanyName", "Value": "fab", "Operator": "starts_with"})
+    wire_dict = client.customers.list(filter={"Field": "CompanyName", "Value": "fab", "Operator": "starts_with"})  # pyright: ignore[reportArgumentType] (wire names)
     assert [str(c.id) for c in wire_dict] == [ids[1]]
 
 

@@ -32,7 +32,7 @@ def refused(emu: Emulator, client: pc.Client, given: dict[str, Any]) -> dict[str
     """Creates ``given`` expecting a ValidationError with nothing sent; its errors by path."""
     before = emu.health()["requests"]
     with pytest.raises(pc.ValidationError) as caught:
-        client.customers.create(given)
+        client.customers.create(given)  # pyright: ignore[reportArgumentType] (keys NewCustomerDict does not have, on purpose)
     after = emu.health()
     assert after["requests"] == before, "a request reached the service"
     assert after["customers"] == 0
@@ -99,7 +99,7 @@ async def test_the_async_client_refuses_them_too(reset: Emulator) -> None:
     client = pc.AsyncClient(token=TOKEN, base_url=reset.url)
     before = (await asyncio.to_thread(reset.health))["requests"]
     with pytest.raises(pc.ValidationError) as caught:
-        await client.customers.create(body(associated_partner_idd=RESELLER_ID))
+        await client.customers.create(body(associated_partner_idd=RESELLER_ID))  # pyright: ignore[reportArgumentType] (keys NewCustomerDict does not have, on purpose)
     assert dict(caught.value.errors).keys() == {"associated_partner_idd"}
     assert (await asyncio.to_thread(reset.health))["requests"] == before
 
@@ -127,14 +127,14 @@ def test_known_keys_become_wire_names_and_unknown_keys_stay_as_given() -> None:
 def test_with_validation_off_the_body_goes_as_given(reset: Emulator, key: str) -> None:
     # The service matches member names case-insensitively: the customer is the reseller's.
     with pc.Client(token=TOKEN, base_url=reset.url, validate=False, max_retries=0) as client:
-        created = client.customers.create(body(**{key: RESELLER_ID}))
+        created = client.customers.create(body(**{key: RESELLER_ID}))  # pyright: ignore[reportArgumentType] (keys NewCustomerDict does not have, on purpose)
     assert str(created.associated_partner_id) == RESELLER_ID
 
 
 def test_with_validation_off_an_unknown_key_is_sent(reset: Emulator) -> None:
     with pc.Client(token=TOKEN, base_url=reset.url, validate=False, max_retries=0) as client:
         before = reset.health()["requests"]
-        created = client.customers.create(body(associated_partner_idd=RESELLER_ID))
+        created = client.customers.create(body(associated_partner_idd=RESELLER_ID))  # pyright: ignore[reportArgumentType] (keys NewCustomerDict does not have, on purpose)
     assert reset.health()["requests"] == before + 1
     # The service ignores a member it does not know: a direct customer, as the user asked for.
     assert created.associated_partner_id is None

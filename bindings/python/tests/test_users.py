@@ -93,7 +93,7 @@ def test_create_answers_200_with_the_full_user(client: pc.Client, tenant: Tenant
 def test_create_from_a_dict_with_wire_keys(client: pc.Client, tenant: Tenant) -> None:
     user = client.users.create(
         tenant.id,
-        {
+        {  # pyright: ignore[reportArgumentType] (wire names)
             "userPrincipalName": f"Dict.User@{tenant.domain.upper()}",  # the domain matches case-insensitively
             "displayName": "Dict User",
             "passwordProfile": {"password": PASSWORD},
@@ -166,7 +166,7 @@ def test_the_user_principal_name_must_be_in_a_domain_of_the_customer(client: pc.
     with pytest.raises(pc.BadRequestError) as err:
         client.users.create(tenant.id, new_user("fabrikam.onmicrosoft.com"))
     assert_api_error(err.value, 400, "800002")
-    no_at = {"userPrincipalName": "no-at-sign", "displayName": "No At", "passwordProfile": {"password": PASSWORD}}
+    no_at: pc.NewCustomerUserDict = {"user_principal_name": "no-at-sign", "display_name": "No At", "password_profile": {"password": PASSWORD}}
     with pytest.raises(pc.BadRequestError) as err:
         client.users.create(tenant.id, no_at)
     assert_api_error(err.value, 400, "800002")
@@ -212,20 +212,20 @@ def test_three_kinds_of_character_are_enough(client: pc.Client, tenant: Tenant) 
 def test_the_service_checks_what_the_client_would_have_checked(unvalidated: pc.Client, tenant: Tenant) -> None:
     # (A body without a required member cannot be sent at all: the typed body needs it, with or
     # without validation, so the service's 400 for a missing member is out of the client's reach.)
-    cases: list[dict[str, Any]] = [
-        {"userPrincipalName": f"empty@{tenant.domain}", "displayName": "", "passwordProfile": {"password": PASSWORD}},
-        {"userPrincipalName": "ab", "displayName": "Short UPN", "passwordProfile": {"password": PASSWORD}},
-        {"userPrincipalName": f"short@{tenant.domain}", "displayName": "Short", "passwordProfile": {"password": "Aa1!"}},
+    cases: list[pc.NewCustomerUserDict] = [
+        {"user_principal_name": f"empty@{tenant.domain}", "display_name": "", "password_profile": {"password": PASSWORD}},
+        {"user_principal_name": "ab", "display_name": "Short UPN", "password_profile": {"password": PASSWORD}},
+        {"user_principal_name": f"short@{tenant.domain}", "display_name": "Short", "password_profile": {"password": "Aa1!"}},
         {
-            "userPrincipalName": f"long@{tenant.domain}",
-            "displayName": "Long",
-            "passwordProfile": {"password": "Aa1!" * 65},
+            "user_principal_name": f"long@{tenant.domain}",
+            "display_name": "Long",
+            "password_profile": {"password": "Aa1!" * 65},
         },
         {
-            "userPrincipalName": f"where@{tenant.domain}",
-            "displayName": "Where",
-            "usageLocation": "USA",
-            "passwordProfile": {"password": PASSWORD},
+            "user_principal_name": f"where@{tenant.domain}",
+            "display_name": "Where",
+            "usage_location": "USA",
+            "password_profile": {"password": PASSWORD},
         },
     ]
     for body in cases:
@@ -241,10 +241,10 @@ def test_the_client_checks_before_sending(base_url: str) -> None:
         client.users.create(
             cid,
             {
-                "userPrincipalName": "a@b.c",
-                "displayName": "x",
-                "usageLocation": "USA",
-                "passwordProfile": {"password": PASSWORD},
+                "user_principal_name": "a@b.c",
+                "display_name": "x",
+                "usage_location": "USA",
+                "password_profile": {"password": PASSWORD},
             },
         )
     assert [p for p, _ in err.value.errors] == ["usageLocation"]
@@ -255,7 +255,7 @@ def test_the_client_checks_before_sending(base_url: str) -> None:
         client.users.get(cid, "not-a-guid")
     assert [p for p, _ in err.value.errors] == ["user-id"]
     with pytest.raises(pc.ValidationError) as err:
-        client.users.update(cid, UNKNOWN, {"state": "inactive"})
+        client.users.update(cid, UNKNOWN, {"state": "inactive"})  # pyright: ignore[reportArgumentType] (a value the enum does not have)
     assert [p for p, _ in err.value.errors] == ["state"]
 
 
@@ -265,7 +265,7 @@ def test_the_client_checks_before_sending(base_url: str) -> None:
 def test_an_unknown_user_is_404_60002(client: pc.Client, tenant: Tenant) -> None:
     calls = [
         lambda: client.users.get(tenant.id, UNKNOWN),
-        lambda: client.users.update(tenant.id, UNKNOWN, {"displayName": "Nobody"}),
+        lambda: client.users.update(tenant.id, UNKNOWN, {"display_name": "Nobody"}),
         lambda: client.users.delete(tenant.id, UNKNOWN),
     ]
     for call in calls:
@@ -281,7 +281,7 @@ def test_an_unknown_customer_is_404_60003(client: pc.Client) -> None:
         lambda: client.users.list_page(cid),
         lambda: list(client.users.list(cid)),
         lambda: client.users.get(cid, UNKNOWN),
-        lambda: client.users.update(cid, UNKNOWN, {"displayName": "Nobody"}),
+        lambda: client.users.update(cid, UNKNOWN, {"display_name": "Nobody"}),
         lambda: client.users.delete(cid, UNKNOWN),
     ]
     for call in calls:
@@ -334,7 +334,7 @@ def test_list_errors(unvalidated: pc.Client, tenant: Tenant) -> None:
     bad_calls = [
         lambda: unvalidated.users.list_page(tenant.id, size=501),
         lambda: unvalidated.users.list_page(
-            tenant.id, filter={"Field": "Bogus", "Value": "Inactive", "Operator": "equals"}
+            tenant.id, filter={"Field": "Bogus", "Value": "Inactive", "Operator": "equals"}  # pyright: ignore[reportArgumentType] (no such field)
         ),
         lambda: unvalidated.users.list_page(tenant.id, continuation_token="not-a-token"),
     ]
@@ -365,12 +365,13 @@ def test_delete_is_a_soft_delete_listed_only_by_the_filter(client: pc.Client, te
     assert [u.id for u in deleted] == [gone]
     assert deleted[0].state == pc.UserState.INACTIVE
     # The older field name, any case of the value, a dict filter; Active is the default.
-    for f in (
-        {"Field": "UserStatus", "Value": "inactive", "Operator": "equals"},
+    filters: list[pc.UserFilterDict] = [
+        {"field": "UserStatus", "value": "inactive", "operator": "equals"},
         {"field": "UserState", "value": "INACTIVE", "operator": "equals"},
-    ):
+    ]
+    for f in filters:
         assert [u.id for u in client.users.list(tenant.id, filter=f)] == [gone]
-    active = {"Field": "UserState", "Value": "Active", "Operator": "equals"}
+    active: pc.UserFilterDict = {"field": "UserState", "value": "Active", "operator": "equals"}
     assert [u.id for u in client.users.list(tenant.id, filter=active)] == [keep, keep_again.id]
     page = client.users.list_page(tenant.id, size=1, filter=INACTIVE)
     assert [u.id for u in page.items] == [gone] and page.continuation_token is None
@@ -380,7 +381,7 @@ def test_delete_is_a_soft_delete_listed_only_by_the_filter(client: pc.Client, te
         client.users.delete(tenant.id, gone)
     assert_api_error(err.value, 404, "60002")
     with pytest.raises(pc.NotFoundError) as err:
-        client.users.update(tenant.id, gone, {"displayName": "Changed"})
+        client.users.update(tenant.id, gone, {"display_name": "Changed"})
     assert_api_error(err.value, 404, "60002")
     # Its user principal name stays taken while it can be restored.
     with pytest.raises(pc.ConflictError) as conflict:
@@ -447,11 +448,11 @@ def test_update_changes_only_what_is_sent(client: pc.Client, tenant: Tenant) -> 
     got = client.users.get(tenant.id, uid)
     assert (got.usage_location, got.display_name, got.last_name) == ("CA", "Renamed", "Soto")
 
-    renamed = client.users.update(tenant.id, uid, {"userPrincipalName": f"new.name@{tenant.domain}"})
+    renamed = client.users.update(tenant.id, uid, {"user_principal_name": f"new.name@{tenant.domain}"})
     assert renamed.user_principal_name == f"new.name@{tenant.domain}"
 
     reset_pw = client.users.update(
-        tenant.id, uid, {"passwordProfile": {"password": "Renew456*x", "forceChangePassword": True}}
+        tenant.id, uid, {"password_profile": {"password": "Renew456*x", "force_change_password": True}}
     )
     assert reset_pw.password_profile is not None and reset_pw.password_profile.password == "Renew456*x"
 
@@ -459,17 +460,17 @@ def test_update_changes_only_what_is_sent(client: pc.Client, tenant: Tenant) -> 
 def test_update_errors(client: pc.Client, unvalidated: pc.Client, tenant: Tenant) -> None:
     first, second = _create_users(client, tenant, 2)
     with pytest.raises(pc.ConflictError) as conflict:
-        client.users.update(tenant.id, second, {"userPrincipalName": f"USER0@{tenant.domain}"})
+        client.users.update(tenant.id, second, {"user_principal_name": f"USER0@{tenant.domain}"})
     assert_api_error(conflict.value, 409, "3000")
     with pytest.raises(pc.BadRequestError) as err:
-        client.users.update(tenant.id, second, {"userPrincipalName": "someone@fabrikam.onmicrosoft.com"})
+        client.users.update(tenant.id, second, {"user_principal_name": "someone@fabrikam.onmicrosoft.com"})
     assert_api_error(err.value, 400, "800002")
     with pytest.raises(pc.BadRequestError) as err:
-        client.users.update(tenant.id, second, {"passwordProfile": {"password": "weakweakweak"}})
+        client.users.update(tenant.id, second, {"password_profile": {"password": "weakweakweak"}})
     assert_api_error(err.value, 400, "800002")
     # `state: inactive` is refused: deleting is how a user becomes inactive.
     with pytest.raises(pc.BadRequestError) as err:
-        unvalidated.users.update(tenant.id, first, {"state": "inactive"})
+        unvalidated.users.update(tenant.id, first, {"state": "inactive"})  # pyright: ignore[reportArgumentType] (a value the enum does not have)
     assert_api_error(err.value, 400, "800002")
     assert client.users.get(tenant.id, first).state == pc.UserState.ACTIVE
 
@@ -501,7 +502,7 @@ async def test_async_every_user_operation(base_url: str, reset: Emulator) -> Non
 
         got = await client.users.get(cid, created.id)
         assert got.user_principal_name == f"first@{domain}"
-        updated = await client.users.update(cid, created.id, {"displayName": "First Renamed"})
+        updated = await client.users.update(cid, created.id, {"display_name": "First Renamed"})
         assert updated.display_name == "First Renamed"
 
         assert await client.users.delete(cid, created.id) is None
