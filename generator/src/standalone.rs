@@ -392,6 +392,14 @@ const NODE_RUNTIME: &[(&str, &str)] = &[
         include_str!("../../bindings/node/lib/files.d.ts"),
     ),
     (
+        "lib/native.js",
+        include_str!("../../bindings/node/lib/native.js"),
+    ),
+    (
+        "lib/platforms.js",
+        include_str!("../../bindings/node/lib/platforms.js"),
+    ),
+    (
         "lib/runtime.js",
         include_str!("../../bindings/node/lib/runtime.js"),
     ),
