@@ -15,7 +15,7 @@ use bridge::{Outcome, build_call, seconds};
 
 use crate::credentials::{self, Resolved};
 use crate::errors::to_pyerr;
-use crate::{completions, fork, local, runtime};
+use crate::{completions, fork, local, logs, runtime};
 
 /// The native half of the package's `Client` / `AsyncClient`: one configured Rust client.
 ///
@@ -180,7 +180,10 @@ impl Options {
         if let Some(max) = self.max_response_bytes {
             builder = builder.max_response_bytes(max);
         }
-        builder.validation(self.validate).build()
+        let client = builder.validation(self.validate).build()?;
+        // Every client's calls are logged through the package's logger.
+        client.transport().set_call_log(Arc::new(logs::PyLog))?;
+        Ok(client)
     }
 }
 
@@ -472,19 +475,21 @@ impl NativeClient {
             continuation_token,
         )
         .map_err(|e| to_pyerr(py, &e, None))?;
+        // The logger's level now, read while the GIL is held anyway.
+        let scope = logs::CallScope::here(py);
         // Taken by whichever path runs the call.
-        let mut pending = Some(call);
+        let mut pending = Some((call, scope));
         let in_flight = local::SyncCall::start();
         let here = if in_flight.few() {
             local::with_thread_client(
                 &self.owner,
                 || self.options.build(),
                 |runtime, client| {
-                    let call = pending.take().unwrap_or_default();
+                    let (call, scope) = pending.take().unwrap_or_default();
                     let answer = runtime::block_on_here(
                         py,
                         runtime,
-                        partner_center::dispatch(client, operation, call),
+                        scope.run(partner_center::dispatch(client, operation, call)),
                     );
                     if !matches!(answer, Ok(Ok(_))) {
                         // A call that gave up on its answer: close its connection now.
@@ -502,10 +507,12 @@ impl NativeClient {
             // Many sync calls in flight, or re-entered from a signal handler during a call on
             // this thread: the shared runtime.
             None => {
-                let call = pending.take().unwrap_or_default();
+                let (call, scope) = pending.take().unwrap_or_default();
                 let client = self.shared().map_err(|e| to_pyerr(py, &e, None))?;
                 runtime::block_on(py, async move {
-                    partner_center::dispatch(&client, operation, call).await
+                    scope
+                        .run(partner_center::dispatch(&client, operation, call))
+                        .await
                 })?
             }
         };

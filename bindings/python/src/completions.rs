@@ -6,7 +6,8 @@
 //! (`loop.add_reader`). The loop then drains every finished call at once, on its own thread, with the
 //! GIL it already holds: it builds the Python results and resolves the asyncio futures. With many
 //! calls in flight, workers that had to take the GIL for each answer spent more time waiting for it
-//! than the calls took (a quarter of the process's time was GIL hand-overs in `perf`).
+//! than the calls took (a quarter of the process's time was GIL hand-overs in `perf`). The log
+//! records of async calls (`logs`) travel the same way, each before its call's answer.
 
 use std::collections::HashMap;
 use std::io::{ErrorKind, Read, Write};
@@ -25,29 +26,43 @@ use bridge::Outcome;
 use crate::client::PyOutcome;
 use crate::errors::to_pyerr;
 use crate::fork;
+use crate::logs::{CallScope, Deliver, Record};
 
 /// A finished call: its token, and its answer or its error with the client's correlation id.
 type Finished = (u64, Result<Outcome, (Error, String)>);
 
+/// What a worker hands the loop, in the order it happened.
+enum Delivery {
+    Finished(Finished),
+    Record(Record),
+}
+
 /// What the runtime's workers share with the loop.
 struct Inbox {
-    finished: Mutex<Vec<Finished>>,
+    finished: Mutex<Vec<Delivery>>,
     /// Whether a byte is already on its way to the loop since its last drain.
     signalled: AtomicBool,
     writer: UnixStream,
 }
 
 impl Inbox {
-    /// Called on a worker: queue the answer, and wake the loop unless it is already woken.
-    fn deliver(&self, finished: Finished) {
+    /// Called on a worker: queue the answer (or a log record), and wake the loop unless it is
+    /// already woken.
+    fn push(&self, delivery: Delivery) {
         self.finished
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .push(finished);
+            .push(delivery);
         if !self.signalled.swap(true, Ordering::SeqCst) {
             // A full socket buffer means the loop has bytes to read anyway.
             let _ = (&self.writer).write(&[1]);
         }
+    }
+}
+
+impl Deliver for Inbox {
+    fn deliver(&self, record: Record) {
+        self.push(Delivery::Record(record));
     }
 }
 
@@ -93,7 +108,14 @@ impl CompletionQueue {
                 .lock()
                 .unwrap_or_else(PoisonError::into_inner),
         );
-        for (token, answer) in finished {
+        for delivery in finished {
+            let (token, answer) = match delivery {
+                Delivery::Finished(finished) => finished,
+                Delivery::Record(record) => {
+                    record.emit(py);
+                    continue;
+                }
+            };
             let future = self
                 .waiting
                 .lock()
@@ -225,11 +247,14 @@ pub fn submit<'py>(
         .unwrap_or_else(PoisonError::into_inner)
         .insert(token, future.clone().unbind());
     let inbox = Arc::clone(&queue.inbox);
+    // The logger's level now (the GIL is held); records wanted go to this loop's queue.
+    let scope = CallScope::queued(py, Arc::clone(&queue.inbox) as Arc<dyn Deliver>);
     let task = crate::runtime::shared_runtime()?.spawn(async move {
-        let answer = partner_center::dispatch(&client, operation, call)
+        let answer = scope
+            .run(partner_center::dispatch(&client, operation, call))
             .await
             .map_err(|e| (e, client.correlation_id().to_string()));
-        inbox.deliver((token, answer));
+        inbox.push(Delivery::Finished((token, answer)));
     });
     future.call_method1(
         "add_done_callback",

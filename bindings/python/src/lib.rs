@@ -7,7 +7,8 @@
 //! `local.rs`) or as an asyncio awaitable on one shared tokio runtime; errors become the classes
 //! of `<package>/_errors.py`; [`credentials::NativeCredential`] carries the runtime's sign-in
 //! credentials (`<package>/_credentials.py` wraps them). Models, clients and the typed API are
-//! plain Python, generated from the spec (docs/contract.md §4). The package's name is learnt when
+//! plain Python, generated from the spec (docs/contract.md §4). Each attempt of a call is logged
+//! through Python's `logging`, under the package's logger (`logs`). The package's name is learnt when
 //! the module is imported (its `__name__`), so the same code serves every package.
 
 pub mod client;
@@ -16,6 +17,7 @@ pub mod credentials;
 pub mod errors;
 mod fork;
 mod local;
+mod logs;
 pub mod runtime;
 
 pub use client::NativeClient;
@@ -49,6 +51,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let package = module.rsplit_once('.').map_or("", |(package, _)| package);
     let _ = PACKAGE.set(package.to_string());
     fork::install()?;
+    logs::install(m.py())?;
     m.add_class::<NativeClient>()?;
     m.add_class::<credentials::NativeCredential>()?;
     // The classes name no module at compile time: they belong to whichever package this is.
