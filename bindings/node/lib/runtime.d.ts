@@ -58,6 +58,54 @@ export interface ClientOptions {
   maxResponseBytes?: number
   /** The `User-Agent` sent with every call. */
   userAgent?: string
+  /**
+   * Where this client's call events go: any console-like object. Each attempt of a call is one
+   * `logger[level](message, fields)`: `warn` for a retry (a 5xx, 408, 429 with its Retry-After, a
+   * timeout, a lost connection), `info` for the end of a failed call, `debug` for an answer. Called
+   * on the event loop's thread, never blocking a call; a logger that throws is ignored. Never a
+   * token, secret, password, body or query string. Without one, `PARTNER_CENTER_LOG=debug` (or
+   * `info`, `warn`) writes the events to stderr.
+   */
+  logger?: Logger
+  /**
+   * The least level handed to `logger` (default: `PARTNER_CENTER_LOG`'s level, else `'warn'`).
+   * `'error'` and `'off'` log nothing: no call event is an error (a failed call rejects).
+   */
+  logLevel?: LogLevel
+}
+
+/** Levels of `logLevel`, least severe first. */
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'off'
+
+/** What `logger` is given with each event's message. */
+export interface LogFields {
+  level: 'debug' | 'info' | 'warn'
+  /** The operationId, e.g. `listCustomers`. */
+  operation: string
+  method: string
+  /** The URL's path as sent; never its query string. */
+  path: string
+  /** The answer's HTTP status; null when none arrived (a timeout, a lost connection). */
+  status: number | null
+  /** The error kind the attempt ended in (`server`, `throttled`, `timeout`, `transport`, …); null for an answer. */
+  error: string | null
+  /** 1-based; the immediate retry after a 401 with a fresh token carries the same number. */
+  attempt: number
+  /** The call's `MS-RequestId` (the same on every attempt). */
+  requestId: string
+  durationMs: number
+  /** For a retry: the wait before the next attempt. */
+  retryInMs: number | null
+  /** For a retry the service asked to wait for: its Retry-After. */
+  retryAfterMs: number | null
+}
+
+/** Any console-like object: `console`, or a logger with these methods. */
+export interface Logger {
+  debug(message: string, fields: LogFields): void
+  info(message: string, fields: LogFields): void
+  warn(message: string, fields: LogFields): void
+  error?(message: string, fields: LogFields): void
 }
 
 /** Per-call options, accepted by every method. */

@@ -17,6 +17,7 @@ use std::sync::Arc;
 use crate::abort::{NativeAbort, Stopped, env_closing, until_stopped};
 use crate::credentials::{NativeCredential, Pending};
 use crate::errors::{aborted_error, js_error};
+use crate::logs::{JsLog, LogFn, level};
 use crate::options::{NativeOptions, build_client, millis};
 
 /// What a successful call resolves to.
@@ -135,6 +136,26 @@ impl NativeClient {
     #[napi(getter)]
     pub fn base_url(&self) -> String {
         self.client.transport().base_url().to_string()
+    }
+
+    /// Hands this client's call events at `level` (`"debug"`, `"info"` or `"warn"`) and above to
+    /// `log`, one per attempt (see `NativeLogEvent`); once per client, before its first call.
+    /// Throws `config: …` on an unknown level or a second log.
+    #[napi]
+    pub fn set_log(
+        &self,
+        level_name: String,
+        #[napi(ts_arg_type = "(event: NativeLogEvent) => void")] log: LogFn,
+    ) -> Result<()> {
+        let min = level(&level_name).ok_or_else(|| {
+            config_error(PcError::Config(format!(
+                "unknown log level {level_name:?}: expected \"debug\", \"info\" or \"warn\""
+            )))
+        })?;
+        self.client
+            .transport()
+            .set_call_log(Arc::new(JsLog { min, log }))
+            .map_err(config_error)
     }
 
     /// Runs one operation on the shared tokio runtime; never blocks the event loop.

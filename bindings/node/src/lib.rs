@@ -5,7 +5,8 @@
 //! name through the client crate's generated `dispatch` (its feature `bridge`) on napi's tokio
 //! runtime and hands back a Promise; a failed call rejects with a real JS `Error` carrying the fields of docs/contract.md §5
 //! (built in [`errors`]). Models, clients and the typed API are plain JavaScript, generated from
-//! the spec; `lib/errors.js` and `lib/runtime.js` turn these answers into the public API.
+//! the spec; `lib/errors.js` and `lib/runtime.js` turn these answers into the public API. A client
+//! given a `logger` hands each attempt's event to it ([`logs`]).
 
 #![deny(clippy::all)]
 
@@ -13,6 +14,7 @@ pub mod abort;
 pub mod client;
 pub mod credentials;
 pub mod errors;
+pub mod logs;
 pub mod options;
 
 pub use abort::NativeAbort;
