@@ -26,7 +26,7 @@ export type {
   RefreshTokenCredentialOptions,
   TokenCredentialLike,
 } from './lib/credentials'
-export type { ApiResponse, CallOptions, DateTimeString, Page } from './lib/runtime'
+export type { ApiResponse, CallOptions, DateTimeString, LogFields, Logger, LogLevel, Page } from './lib/runtime'
 
 /** How `new Client(options)` connects: the runtime's options this API has. */
 export interface ClientOptions extends Omit<RuntimeOptions, 'cloud'> {

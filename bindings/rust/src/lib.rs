@@ -22,8 +22,9 @@ pub use sdk_runtime::credentials::{self, OnRefresh};
 /// `time::Date`), as this crate was built with them; they go on the wire as RFC 3339.
 pub use sdk_runtime::time;
 pub use sdk_runtime::{
-    AccessToken, ApiError, AuthError, CertificateCredential, ClientCertificate,
+    AccessToken, ApiError, AuthError, CallEvent, CallLog, CertificateCredential, ClientCertificate,
     ClientSecretCredential, CredentialOptions, DeviceCodeCredential, DeviceCodePrompt, Error,
-    ErrorKind, FieldError, FilePart, Page, RefreshTokenCredential, RequestOptions, Response,
-    RetryPolicy, Secret, StaticToken, TokenProvider, TokenRequest, TokenSource, ValidationError,
+    ErrorKind, FieldError, FilePart, LogLevel, Next, Page, RefreshTokenCredential, RequestOptions,
+    Response, RetryPolicy, Secret, StaticToken, TokenProvider, TokenRequest, TokenSource,
+    ValidationError,
 };

@@ -188,6 +188,7 @@ pub struct ClientBuilder {
     /// Kept until `build`, which reports a bad rate.
     rate_limit: Option<Result<sdk_runtime::RateLimit, Error>>,
     max_response_bytes: Option<usize>,
+    call_log: Option<Arc<dyn sdk_runtime::CallLog>>,
 }
 
 impl std::fmt::Debug for ClientBuilder {
@@ -325,6 +326,13 @@ impl ClientBuilder {
         self
     }
 
+    /// Send each call's events (one per attempt: operation, method, path, status,
+    /// attempt, request id, duration) to `log` instead of `tracing`.
+    pub fn call_log(mut self, log: impl sdk_runtime::CallLog + 'static) -> Self {
+        self.call_log = Some(Arc::new(log));
+        self
+    }
+
     /// Build the client. Fails on a malformed base URL or header.
     pub fn build(self) -> Result<Client, Error> {
         let base_url = self
@@ -354,6 +362,9 @@ impl ClientBuilder {
             rate_limit: self.rate_limit.transpose()?,
             max_response_bytes: self.max_response_bytes,
         })?;
+        if let Some(log) = self.call_log {
+            transport.set_call_log(log)?;
+        }
         Ok(Client {
             transport,
             validate: self.validate.unwrap_or(true),

@@ -393,6 +393,7 @@ fn emit_builder(api: &Api) -> TokenStream {
             /// Kept until `build`, which reports a bad rate.
             rate_limit: Option<Result<sdk_runtime::RateLimit, Error>>,
             max_response_bytes: Option<usize>,
+            call_log: Option<Arc<dyn sdk_runtime::CallLog>>,
         }
 
         impl std::fmt::Debug for ClientBuilder {
@@ -509,6 +510,13 @@ fn emit_builder(api: &Api) -> TokenStream {
                 self
             }
 
+            /// Send each call's events (one per attempt: operation, method, path, status,
+            /// attempt, request id, duration) to `log` instead of `tracing`.
+            pub fn call_log(mut self, log: impl sdk_runtime::CallLog + 'static) -> Self {
+                self.call_log = Some(Arc::new(log));
+                self
+            }
+
             /// Build the client. Fails on a malformed base URL or header.
             pub fn build(self) -> Result<Client, Error> {
                 let base_url = #base_url;
@@ -530,6 +538,9 @@ fn emit_builder(api: &Api) -> TokenStream {
                     rate_limit: self.rate_limit.transpose()?,
                     max_response_bytes: self.max_response_bytes,
                 })?;
+                if let Some(log) = self.call_log {
+                    transport.set_call_log(log)?;
+                }
                 Ok(Client {
                     transport,
                     validate: self.validate.unwrap_or(true),
