@@ -9,9 +9,12 @@ use common::*;
 use partner_center::{CallEvent, CallLog, LogLevel};
 use serde_json::json;
 
-/// Keeps (level, operation, method, path, status, attempt) of every event.
+/// (level, operation, method, path, status, attempt) of an event.
+type Seen = (LogLevel, String, String, String, Option<u16>, u32);
+
+/// Keeps every event it is given.
 #[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<(LogLevel, String, String, String, Option<u16>, u32)>>>);
+struct Captured(Arc<Mutex<Vec<Seen>>>);
 
 impl CallLog for Captured {
     fn enabled(&self, _level: LogLevel) -> bool {
