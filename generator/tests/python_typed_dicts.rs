@@ -110,12 +110,12 @@ fn each_model_a_call_takes_has_a_typed_dict_with_its_attribute_names() {
         // Keys are the attribute names, keywords included.
         "    class_: str | None\n",
         // Only required keys: one class; only optional keys: `total=False`.
-        "class ItemDict(TypedDict):\n    \"\"\"``Item`` as a dict, keyed by its attribute names.\"\"\"\n\n    sku: str\n",
+        "class ItemDict(TypedDict):\n    \"\"\"``Item`` as a dict, keyed by its attribute names (documented there).\"\"\"\n\n    sku: str\n",
         "class LineDict(TypedDict, total=False):",
         // A parameter's model has one too.
         "class FilterDict(TypedDict):",
-        // Docs from the spec.
-        "    \"\"\"``Order`` as a dict, keyed by its attribute names.\n\n    An order.\n\n    Keys:\n        note: Printed on the slip.\n    \"\"\"",
+        // The model documents the keys; the dict points there.
+        "class OrderDict(_OrderDictRequired, total=False):\n    \"\"\"``Order`` as a dict, keyed by its attribute names (documented there).\"\"\"\n",
         "from collections.abc import Mapping, Sequence\nfrom typing import Literal, TypedDict\n",
     ] {
         assert!(

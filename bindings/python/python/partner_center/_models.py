@@ -1866,31 +1866,7 @@ class _AddressDictRequired(TypedDict):
 
 
 class AddressDict(_AddressDictRequired, total=False):
-    """``Address`` as a dict, keyed by its attribute names.
-
-    A postal address with a contact. Length limits are the documented ones (characters). `state` has
-    no length limit here although the documentation says at most 2: that limit is only right for
-    US/CA-style codes (see spec/NOTES.md). Which of `city`, `state` and `postalCode` a country needs
-    is in its `CountryValidationRules`; `phoneNumber` is required for the countries in
-    `Customer.x-pc-country-required`. The service leaves null members out of responses.
-
-    Keys:
-        id: Address id (service swagger only; normally absent).
-        country: ISO 3166-1 alpha-2 country code, e.g. `US` (any case; stored upper-case). On create and on the billing-profile PUT a code that is not a country (`AA`) is rejected with 400 / 3000; address validation answers `NotValidated` instead.
-        region: Region.
-        city: City.
-        state: State or province; the two-letter code where the country has one (US, CA, BR, ...).
-        district: District (service swagger only).
-        address_line1: First address line.
-        address_line2: Second address line.
-        address_line3: Third address line (service swagger only).
-        postal_code: Postal code; see the country's `postalCodeRegex`.
-        first_name: Contact first name.
-        middle_name: Contact middle name.
-        last_name: Contact last name.
-        email_address: Contact e-mail address (service swagger only).
-        phone_number: Contact phone number; see the country's `phoneNumberRegex`. May be empty where not required.
-    """
+    """``Address`` as a dict, keyed by its attribute names (documented there)."""
 
     id: str | None
     region: str | None
@@ -1915,18 +1891,7 @@ class _AgreementDictRequired(TypedDict):
 
 
 class AgreementDict(_AgreementDictRequired, total=False):
-    """``Agreement`` as a dict, keyed by its attribute names.
-
-    A partner's attestation that a customer accepted an agreement. Re-confirming with a different
-    contact adds another one; the same contact again is refused (400 / 600061).
-
-    Keys:
-        user_id: The object id of the partner user who attested, taken from the App+User token.
-        template_id: The template id from `listAgreementMetadata`.
-        date_agreed: When the customer accepted (UTC; not in the future). The service may send it back without an offset (e.g. `2019-08-26T00:00:00`), which means UTC.
-        type: The agreement type, e.g. `MicrosoftCustomerAgreement`. The template decides the stored type.
-        agreement_link: Where the agreement can be read (in listed attestations).
-    """
+    """``Agreement`` as a dict, keyed by its attribute names (documented there)."""
 
     user_id: str | None
     agreement_link: str | None
@@ -1939,35 +1904,13 @@ class _ContactDictRequired(TypedDict):
 
 
 class ContactDict(_ContactDictRequired, total=False):
-    """``Contact`` as a dict, keyed by its attribute names.
-
-    The customer-side person who accepted an agreement.
-
-    Keys:
-        email: The contact's email address; the customer is notified there.
-    """
+    """``Contact`` as a dict, keyed by its attribute names (documented there)."""
 
     phone_number: str | None
 
 
 class CustomerDict(TypedDict, total=False):
-    """``Customer`` as a dict, keyed by its attribute names.
-
-    A customer of the partner. Its `id` is the customer's Azure AD tenant id and equals
-    `companyProfile.tenantId`. Every member is optional here because the shapes differ: list items
-    carry only `id`, `companyProfile` (tenantId, domain, companyName), `relationshipToPartner`, `links`
-    and `attributes`; get-by-id carries everything; create returns `userCredentials` once. The create
-    minimum is `NewCustomer`.
-
-    Keys:
-        id: Customer id = the customer's Azure AD tenant id.
-        commerce_id: The commerce id (a separate GUID; equal to `id` for some customers).
-        allow_delegated_access: Whether the customer granted the partner delegated admin privileges. Only returned by get-by-id (and create).
-        custom_domains: The customer's custom domains. Left out without DAP/GDAP access.
-        associated_partner_id: Tenant id of the indirect reseller this customer belongs to. Only indirect providers can set it, on create (App+User); the reseller must have a partnership with the provider.
-        enable_gdap_by_default: Whether GDAP is enabled by default for the customer. Newer field, documented only as `EnableGDAPByDefault` in current pages; its wire casing is not confirmed.
-        tags: Tags of the partner-customer relationship. Newer field, documented only as `Tags` in current pages; its wire casing is not confirmed.
-    """
+    """``Customer`` as a dict, keyed by its attribute names (documented there)."""
 
     id: str | None
     commerce_id: str | None
@@ -1993,20 +1936,7 @@ class _CustomerBillingProfileDictRequired(TypedDict):
 
 
 class CustomerBillingProfileDict(_CustomerBillingProfileDictRequired, total=False):
-    """``CustomerBillingProfile`` as a dict, keyed by its attribute names.
-
-    The customer's billing profile. The five required members are the create minimum and are present
-    on every profile the service returns. Versioned by `attributes.etag`.
-
-    Keys:
-        id: The profile id.
-        first_name: First name of the billing contact.
-        last_name: Last name of the billing contact.
-        email: The customer's billing e-mail address (`local@domain.tld`: no spaces, one `@`, a dot after it; 400 / 3000 otherwise).
-        culture: Preferred culture for communication and currency, `language-COUNTRY` or `language-Script-COUNTRY` such as `en-US` or `az-Latn-AZ`; see the country's `supportedCulturesList`. Any letter case: the service normalizes it (`EN-US` -> `en-US`).
-        language: Default language, a two-letter code such as `en` or `fr` (any case). Not normalized by the service.
-        company_name: The registered company or organization name.
-    """
+    """``CustomerBillingProfile`` as a dict, keyed by its attribute names (documented there)."""
 
     id: str | None
     first_name: str | None
@@ -2020,17 +1950,7 @@ class _CustomerCompanyProfileDictRequired(TypedDict):
 
 
 class CustomerCompanyProfileDict(_CustomerCompanyProfileDictRequired, total=False):
-    """``CustomerCompanyProfile`` as a dict, keyed by its attribute names.
-
-    The customer's company profile. `domain` is the one member needed on create.
-
-    Keys:
-        tenant_id: The customer's Azure AD tenant id (equals the customer id).
-        domain: The customer's initial domain, e.g. `contoso.onmicrosoft.com` (sandbox accounts use other suffixes, e.g. `xyz.ccsctp.net`). Fixed at creation. A host name with at least one dot: labels of letters, digits and inner hyphens (at most 63 characters each), an alphabetic top-level label, at most 253 characters. No 17..43 length rule (that is PowerShell's). A malformed domain is rejected with 400 / 3000.
-        company_name: The company name.
-        email: The company e-mail address (`local@domain.tld`: no spaces, one `@`, a dot after it). Left out without DAP/GDAP access.
-        organization_registration_number: The organization's registration number (INN in some countries). Required for customers located in the countries listed in `Customer.x-pc-country-required` (600049 when missing, 600050 when it does not match the country's format); optional elsewhere.
-    """
+    """``CustomerCompanyProfile`` as a dict, keyed by its attribute names (documented there)."""
 
     tenant_id: str | None
     company_name: str | None
@@ -2042,15 +1962,7 @@ class CustomerCompanyProfileDict(_CustomerCompanyProfileDictRequired, total=Fals
 
 
 class CustomerFilterDict(TypedDict):
-    """``CustomerFilter`` as a dict, keyed by its attribute names.
-
-    The customer-list filter, sent as URL-encoded JSON in the `filter` query parameter. The keys are
-    PascalCase on the wire (the .NET SDK's default serialization). The value is matched
-    case-insensitively.
-
-    Keys:
-        value: The value to match, e.g. the start of a company name, or an indirect reseller's tenant id.
-    """
+    """``CustomerFilter`` as a dict, keyed by its attribute names (documented there)."""
 
     field: CustomerSearchField | Literal["CompanyName", "Domain", "IndirectReseller", "IndirectCloudSolutionProvider"]
     value: str
@@ -2062,15 +1974,7 @@ class _CustomerQualificationRequestDictRequired(TypedDict):
 
 
 class CustomerQualificationRequestDict(_CustomerQualificationRequestDictRequired, total=False):
-    """``CustomerQualificationRequest`` as a dict, keyed by its attribute names.
-
-    A qualification to ask for. `Education` needs `educationSegment` (and should have `website`);
-    `GovernmentCommunityCloud` needs `validationCode`.
-
-    Keys:
-        website: The education customer's website (recommended for Education).
-        validation_code: A `validationId` from `listValidationCodes` (required for GovernmentCommunityCloud).
-    """
+    """``CustomerQualificationRequest`` as a dict, keyed by its attribute names (documented there)."""
 
     education_segment: EducationSegment | Literal["K12", "HigherEducation"] | None
     website: str | None
@@ -2078,11 +1982,7 @@ class CustomerQualificationRequestDict(_CustomerQualificationRequestDictRequired
 
 
 class CustomerUserUpdateDict(TypedDict, total=False):
-    """``CustomerUserUpdate`` as a dict, keyed by its attribute names.
-
-    The members of a user to change; members left out stay as they are. `state: active` restores a
-    deleted user.
-    """
+    """``CustomerUserUpdate`` as a dict, keyed by its attribute names (documented there)."""
 
     user_principal_name: str | None
     first_name: str | None
@@ -2095,10 +1995,7 @@ class CustomerUserUpdateDict(TypedDict, total=False):
 
 
 class KeyValuePairDict(TypedDict):
-    """``KeyValuePair`` as a dict, keyed by its attribute names.
-
-    A name/value pair, e.g. a header of a link.
-    """
+    """``KeyValuePair`` as a dict, keyed by its attribute names (documented there)."""
 
     key: str
     value: str
@@ -2109,17 +2006,7 @@ class _LinkDictRequired(TypedDict):
 
 
 class LinkDict(_LinkDictRequired, total=False):
-    """``Link`` as a dict, keyed by its attribute names.
-
-    A link to a related resource or page. `uri` is relative to the service root and may or may not
-    start with `/v1` (add it when missing). Replay `headers` as request headers when following it.
-
-    Keys:
-        uri: Relative URI, e.g. `/customers/{id}` or `/v1/customers/{id}/profiles/billing`.
-        method: HTTP method, e.g. `GET`.
-        headers: Headers to send when following the link (e.g. `MS-ContinuationToken`).
-        body: Request body to send when following the link (service swagger only).
-    """
+    """``Link`` as a dict, keyed by its attribute names (documented there)."""
 
     method: str | None
     headers: Sequence[KeyValuePair | KeyValuePairDict] | None
@@ -2132,21 +2019,7 @@ class _NewCustomerDictRequired(TypedDict):
 
 
 class NewCustomerDict(_NewCustomerDictRequired, total=False):
-    """``NewCustomer`` as a dict, keyed by its attribute names.
-
-    The body of `createCustomer`: a `Customer` that has a company profile (with `domain`) and a billing
-    profile (with `email`, `culture`, `language`, `companyName`, `defaultAddress`). Set
-    `associatedPartnerId` to create the customer for an indirect reseller.
-
-    Keys:
-        id: Customer id = the customer's Azure AD tenant id.
-        commerce_id: The commerce id (a separate GUID; equal to `id` for some customers).
-        allow_delegated_access: Whether the customer granted the partner delegated admin privileges. Only returned by get-by-id (and create).
-        custom_domains: The customer's custom domains. Left out without DAP/GDAP access.
-        associated_partner_id: Tenant id of the indirect reseller this customer belongs to. Only indirect providers can set it, on create (App+User); the reseller must have a partnership with the provider.
-        enable_gdap_by_default: Whether GDAP is enabled by default for the customer. Newer field, documented only as `EnableGDAPByDefault` in current pages; its wire casing is not confirmed.
-        tags: Tags of the partner-customer relationship. Newer field, documented only as `Tags` in current pages; its wire casing is not confirmed.
-    """
+    """``NewCustomer`` as a dict, keyed by its attribute names (documented there)."""
 
     id: str | None
     commerce_id: str | None
@@ -2168,15 +2041,7 @@ class _NewCustomerUserDictRequired(TypedDict):
 
 
 class NewCustomerUserDict(_NewCustomerUserDictRequired, total=False):
-    """``NewCustomerUser`` as a dict, keyed by its attribute names.
-
-    A user to create; the service adds the read-only members of `CustomerUser`.
-
-    Keys:
-        user_principal_name: The sign-in name, in one of the customer's domains and unique in the tenant.
-        usage_location: Where the user will use the licences (ISO 3166-1 alpha-2).
-        immutable_id: Id for directory synchronisation (required with a custom domain).
-    """
+    """``NewCustomerUser`` as a dict, keyed by its attribute names (documented there)."""
 
     first_name: str | None
     last_name: str | None
@@ -2190,27 +2055,13 @@ class _PasswordProfileDictRequired(TypedDict):
 
 
 class PasswordProfileDict(_PasswordProfileDictRequired, total=False):
-    """``PasswordProfile`` as a dict, keyed by its attribute names.
-
-    A user's password, and whether it must be changed at the next sign-in.
-
-    Keys:
-        password: The password: 8 to 256 characters with three of lower case, upper case, digits and symbols. A secret; the service echoes it in the answer.
-        force_change_password: Whether the user must change the password at the next sign-in.
-    """
+    """``PasswordProfile`` as a dict, keyed by its attribute names (documented there)."""
 
     force_change_password: bool | None
 
 
 class RelationshipFilterDict(TypedDict):
-    """``RelationshipFilter`` as a dict, keyed by its attribute names.
-
-    The relationship-list filter, sent as URL-encoded JSON in the `filter` query parameter
-    (PascalCase keys). Only partner names starting with `Value` (case-insensitive) can be searched.
-
-    Keys:
-        value: The start of the partner name.
-    """
+    """``RelationshipFilter`` as a dict, keyed by its attribute names (documented there)."""
 
     field: RelationshipSearchField | Literal["Name"]
     value: str
@@ -2218,25 +2069,14 @@ class RelationshipFilterDict(TypedDict):
 
 
 class ResourceAttributesDict(TypedDict, total=False):
-    """``ResourceAttributes`` as a dict, keyed by its attribute names.
-
-    Metadata of a resource: its type name and, on versioned resources, its etag. Read only, but the
-    billing-profile PUT sends the etag back in it (see `updateBillingProfile`).
-
-    Keys:
-        etag: The object version, an opaque (numeric-looking) string.
-        object_type: The resource type name, e.g. `Customer`, `Collection`.
-    """
+    """``ResourceAttributes`` as a dict, keyed by its attribute names (documented there)."""
 
     etag: str | None
     object_type: str | None
 
 
 class ResourceLinksDict(TypedDict, total=False):
-    """``ResourceLinks`` as a dict, keyed by its attribute names.
-
-    Links of a resource (`self`) or of a collection page (`self`, `next`, `previous`).
-    """
+    """``ResourceLinks`` as a dict, keyed by its attribute names (documented there)."""
 
     self_: Link | LinkDict | None
     next: Link | LinkDict | None
@@ -2244,28 +2084,14 @@ class ResourceLinksDict(TypedDict, total=False):
 
 
 class UserCredentialsDict(TypedDict, total=False):
-    """``UserCredentials`` as a dict, keyed by its attribute names.
-
-    The customer admin's sign-in, returned once by `createCustomer`. Clients cannot set it.
-
-    Keys:
-        user_name: The admin user name (`admin`; the account is `admin@<domain>`).
-        password: The generated admin password (a plain string on the wire). Redact it everywhere.
-    """
+    """``UserCredentials`` as a dict, keyed by its attribute names (documented there)."""
 
     user_name: str | None
     password: str | None
 
 
 class UserFilterDict(TypedDict):
-    """``UserFilter`` as a dict, keyed by its attribute names.
-
-    The user-list filter, sent as URL-encoded JSON in the `filter` query parameter (PascalCase keys).
-    `UserState equals Inactive` lists the deleted users.
-
-    Keys:
-        value: `Inactive` for deleted users, `Active` for the others (case-insensitive).
-    """
+    """``UserFilter`` as a dict, keyed by its attribute names (documented there)."""
 
     field: UserSearchField | Literal["UserState", "UserStatus"]
     value: str

@@ -11,7 +11,6 @@ use serde_json::{Value, json};
 
 use crate::model::{Api, BodyFormat, Field, TypeKind, TypeRef};
 
-use super::docs::{docstring, one_line};
 use super::idents::py_ident;
 use super::types::py_type;
 
@@ -157,7 +156,7 @@ pub(super) fn typed_dicts(api: &Api, dicts: &DictNames) -> Vec<Value> {
         let required: Vec<Value> = s.fields.iter().filter(|f| !f.optional()).map(key).collect();
         let optional: Vec<Value> = s.fields.iter().filter(|f| f.optional()).map(key).collect();
         let model = &def.name.pascal;
-        let doc = class_doc(model, def.doc.as_deref(), &s.fields);
+        let doc = class_doc(model);
         let (base, bases) = match (required.is_empty(), optional.is_empty()) {
             (_, true) => (None, "TypedDict".to_string()),
             (true, false) => (None, "TypedDict, total=False".to_string()),
@@ -185,27 +184,9 @@ pub(super) fn typed_dicts(api: &Api, dicts: &DictNames) -> Vec<Value> {
     out
 }
 
-/// The docstring of `<Model>Dict` (without its quotes): what it is, the model's doc, and the
-/// docs of its keys (as the model's class lists its attributes).
-fn class_doc(model: &str, doc: Option<&str>, fields: &[Field]) -> String {
-    let mut out = format!("``{model}`` as a dict, keyed by its attribute names.");
-    let doc = docstring(doc, 4);
-    if !doc.is_empty() {
-        out.push_str(&format!("\n\n    {doc}"));
-    }
-    let keys: Vec<String> = fields
-        .iter()
-        .map(|f| (py_ident(&f.name.snake), one_line(f.doc.as_deref())))
-        .filter(|(_, doc)| !doc.is_empty())
-        .map(|(name, doc)| format!("\n        {name}: {doc}"))
-        .collect();
-    if !keys.is_empty() {
-        out.push_str("\n\n    Keys:");
-        out.extend(keys);
-    }
-    // A docstring of several lines ends on a line of its own.
-    if out.contains('\n') {
-        out.push_str("\n    ");
-    }
-    out
+/// The docstring of `<Model>Dict` (without its quotes): what it is. The model's class documents
+/// it and its attributes, which are the keys; repeating that here would double every model's
+/// docs in `_models.py` for no reader (editors show a dict's keys from its annotations).
+fn class_doc(model: &str) -> String {
+    format!("``{model}`` as a dict, keyed by its attribute names (documented there).")
 }
