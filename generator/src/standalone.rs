@@ -392,6 +392,10 @@ const NODE_RUNTIME: &[(&str, &str)] = &[
         include_str!("../../bindings/node/lib/files.d.ts"),
     ),
     (
+        "lib/logs.js",
+        include_str!("../../bindings/node/lib/logs.js"),
+    ),
+    (
         "lib/native.js",
         include_str!("../../bindings/node/lib/native.js"),
     ),
