@@ -1,10 +1,13 @@
 // Node load generator (the flags and the JSON line are the contract in bench/README.md).
 //
 // Clients:
-//   ours   the package (bindings/node), default options, as a partner would use it.
-//   fetch  the same requests written by hand on Node's built-in fetch (its default global
-//          dispatcher, which is what a partner gets), status checked, `await res.json()`.
-// Both return plain objects: JS has no dataclasses, so decoding the JSON is the whole decode step.
+//   ours    the package (bindings/node), default options, as a partner would use it.
+//   fetch   the same requests written by hand on Node's built-in fetch (its default global
+//           dispatcher, which is what a partner gets), status checked, `await res.json()`.
+//   undici  the same requests on `undici.request` (npm, pinned in bench/node/package.json) through
+//           a Pool with one connection per call in flight, status checked, `await body.json()`.
+// All return plain objects: JS has no dataclasses, so decoding the JSON is the whole decode step.
+// The hand-written peers are in peers.mjs (shared with the cold-start cell).
 //
 // N async loops share one client. Calls completing during the warm-up are not counted; calls
 // completing during the measured window are counted as requests or errors.
@@ -12,17 +15,18 @@
 //   node bench/node/load.mjs --base-url http://127.0.0.1:PORT --token x --client ours --op get \
 //     --customer-id UUID --concurrency 16 --seconds 2
 
-import { randomUUID } from 'node:crypto'
 import { performance } from 'node:perf_hooks'
 import { setImmediate, setTimeout as sleep } from 'node:timers/promises'
 
-import { Client } from '../../bindings/node/index.mjs'
 import { newCustomer } from '../../tests/tools/create-body.mjs'
 import { readFlags } from '../../tests/tools/flags.mjs'
+import { FetchClient, undiciClient } from './peers.mjs'
 
 const USAGE =
-  'usage: load.mjs --base-url URL --token T --client ours|fetch --op get|create ' +
+  'usage: load.mjs --base-url URL --token T --client ours|fetch|undici --op get|create ' +
   '[--customer-id UUID] [--concurrency N] [--seconds S] [--warmup-seconds W]'
+
+const CLIENTS = ['ours', 'fetch', 'undici']
 
 function parseFlags() {
   const { values, usage } = readFlags(
@@ -39,7 +43,7 @@ function parseFlags() {
     },
     ['base-url', 'token', 'client', 'op'],
   )
-  if (!['ours', 'fetch'].includes(values.client)) usage(`unknown client ${JSON.stringify(values.client)}`)
+  if (!CLIENTS.includes(values.client)) usage(`unknown client ${JSON.stringify(values.client)}`)
   if (!['get', 'create'].includes(values.op)) usage(`unknown op ${JSON.stringify(values.op)}`)
   if (values.op === 'get' && !values['customer-id']) usage('--op get needs --customer-id')
   const concurrency = Number(values.concurrency)
@@ -63,54 +67,24 @@ function parseFlags() {
 /** The company name in the create body every client sends (tests/tools/create-body.mjs). */
 const COMPANY = 'Contoso Bench'
 
-/** A Partner Center client as a careful developer writes it on `fetch`, without an SDK. */
-class FetchClient {
-  constructor({ token, baseUrl }) {
-    this.baseUrl = baseUrl
-    this.headers = {
-      Authorization: `Bearer ${token}`,
-      Accept: 'application/json',
-      'MS-CorrelationId': randomUUID(),
-    }
-  }
-
-  async request(method, path, body) {
-    const headers = { ...this.headers, 'MS-RequestId': randomUUID() }
-    let payload
-    if (body !== undefined) {
-      headers['Content-Type'] = 'application/json'
-      payload = JSON.stringify(body)
-    }
-    const res = await fetch(`${this.baseUrl}${path}`, { method, headers, body: payload })
-    if (!res.ok) {
-      const text = await res.text()
-      throw new Error(`${method} ${path}: HTTP ${res.status}: ${text.slice(0, 500)}`)
-    }
-    return res.json()
-  }
-
-  getCustomer(id) {
-    return this.request('GET', `/v1/customers/${encodeURIComponent(id)}`)
-  }
-
-  createCustomer(body) {
-    return this.request('POST', '/v1/customers', body)
-  }
-}
-
 const args = parseFlags()
 let created = 0
 const nextDomain = () => `bench-${args.client}-${process.pid}-${created++}.onmicrosoft.com`
 
 let call
 if (args.client === 'ours') {
+  // Imported here, like undici, so that a peer's process does not load the addon.
+  const { Client } = await import('../../bindings/node/index.mjs')
   const client = new Client({ token: args.token, baseUrl: args.baseUrl })
   call =
     args.op === 'get'
       ? () => client.customers.get(args.customerId)
       : () => client.customers.create(newCustomer(nextDomain(), COMPANY))
 } else {
-  const client = new FetchClient({ token: args.token, baseUrl: args.baseUrl })
+  const client =
+    args.client === 'fetch'
+      ? new FetchClient({ token: args.token, baseUrl: args.baseUrl })
+      : await undiciClient({ token: args.token, baseUrl: args.baseUrl, connections: args.concurrency })
   call =
     args.op === 'get'
       ? () => client.getCustomer(args.customerId)
@@ -180,6 +154,6 @@ const line = JSON.stringify({
   errors,
   seconds: Math.round(seconds * 1000) / 1000,
 })
-// Exit explicitly: idle keep-alive sockets (fetch's pool, the addon's runtime) would otherwise keep
+// Exit explicitly: idle keep-alive sockets (fetch's and undici's pools, the addon's runtime) would otherwise keep
 // the process alive for seconds after the work is done.
 process.stdout.write(`${line}\n`, () => process.exit(0))
