@@ -19,10 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-import aiohttp
 import httpx
-import requests
-import requests.adapters
 
 # The create body's values, shared with the soak's Python runner.
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tests" / "tools"))
@@ -375,6 +372,8 @@ class RequestsClient:
     """Blocking, on one ``requests.Session`` shared by the threads (nothing in it changes per call)."""
 
     def __init__(self, base_url: str, token: str, *, pool_size: int) -> None:
+        import requests.adapters  # imported where used: see AiohttpClient
+
         self._base_url = base_url.rstrip("/")
         self._http = requests.Session()
         self._http.headers.update(session_headers(token))
@@ -406,6 +405,10 @@ class AiohttpClient:
     """asyncio, on one ``aiohttp.ClientSession``; create it inside the running event loop."""
 
     def __init__(self, base_url: str, token: str, *, pool_size: int) -> None:
+        # requests and aiohttp are imported by the clients that use them, so that a process running
+        # httpx (the cold-start cell, bench/coldstart) loads httpx alone, as an application would.
+        import aiohttp
+
         self._http = aiohttp.ClientSession(
             base_url=base_url,
             headers=session_headers(token),
