@@ -107,7 +107,9 @@ def ours_new_customer(pc: Any, domain: str) -> Any:
 
 
 @contextmanager
-def peer_sync(o: Options, cls: type[peers.HttpxClient | peers.RequestsClient]) -> Iterator[SyncCall]:
+def peer_sync(
+    o: Options, cls: type[peers.HttpxClient | peers.RequestsClient]
+) -> Iterator[SyncCall]:
     client = cls(o.base_url, o.token, pool_size=o.concurrency)
     try:
         if o.op == "get":
@@ -151,7 +153,9 @@ def opc_client(o: Options) -> Any:
     try:
         from partner_center_opc import AuthenticatedClient
     except ImportError as e:
-        raise SystemExit(f"no generated client in {o.opc_path}: run bench/python/generate_opc.sh first ({e})") from e
+        raise SystemExit(
+            f"no generated client in {o.opc_path}: run bench/python/generate_opc.sh first ({e})"
+        ) from e
     return AuthenticatedClient(
         base_url=o.base_url,
         token=o.token,
@@ -160,7 +164,9 @@ def opc_client(o: Options) -> Any:
         headers={"Accept": "application/json", "MS-CorrelationId": str(uuid.uuid4())},
         timeout=httpx.Timeout(peers.TIMEOUT_SECONDS),
         httpx_args={
-            "limits": httpx.Limits(max_connections=o.concurrency, max_keepalive_connections=o.concurrency)
+            "limits": httpx.Limits(
+                max_connections=o.concurrency, max_keepalive_connections=o.concurrency
+            )
         },
     )
 
@@ -220,7 +226,9 @@ def opc_sync(o: Options) -> Iterator[SyncCall]:
             customer_id = o.customer_id
 
             def get() -> object:
-                response = get_customer.sync_detailed(customer_id, client=client, ms_request_id=str(uuid.uuid4()))
+                response = get_customer.sync_detailed(
+                    customer_id, client=client, ms_request_id=str(uuid.uuid4())
+                )
                 return opc_result(response, 200)
 
             yield get
@@ -229,7 +237,9 @@ def opc_sync(o: Options) -> Iterator[SyncCall]:
 
             def create() -> object:
                 response = create_customer.sync_detailed(
-                    client=client, body=opc_new_customer(domain()), ms_request_id=str(uuid.uuid4())
+                    client=client,
+                    body=opc_new_customer(domain()),
+                    ms_request_id=str(uuid.uuid4()),
                 )
                 return opc_result(response, 201)
 
@@ -257,7 +267,9 @@ async def opc_async(o: Options) -> AsyncIterator[AsyncCall]:
 
             async def create() -> object:
                 response = await create_customer.asyncio_detailed(
-                    client=client, body=opc_new_customer(domain()), ms_request_id=str(uuid.uuid4())
+                    client=client,
+                    body=opc_new_customer(domain()),
+                    ms_request_id=str(uuid.uuid4()),
                 )
                 return opc_result(response, 201)
 
@@ -308,7 +320,9 @@ def run_sync(factory: Callable[[Options], Any], o: Options) -> tuple[int, int, f
     first_error = FirstError()
     counts = [(0, 0)] * o.concurrency
     ready = threading.Barrier(o.concurrency + 1)
-    window: list[Window] = []  # set once every thread exists, read by each after the barrier
+    window: list[
+        Window
+    ] = []  # set once every thread exists, read by each after the barrier
 
     def worker(index: int, call: SyncCall) -> None:
         ready.wait()
@@ -328,7 +342,10 @@ def run_sync(factory: Callable[[Options], Any], o: Options) -> tuple[int, int, f
         counts[index] = (ok, errors)
 
     with factory(o) as call:
-        threads = [threading.Thread(target=worker, args=(i, call), daemon=True) for i in range(o.concurrency)]
+        threads = [
+            threading.Thread(target=worker, args=(i, call), daemon=True)
+            for i in range(o.concurrency)
+        ]
         for t in threads:
             t.start()
         # The clock starts once every thread exists, so starting 64 threads is not measured.
@@ -340,7 +357,9 @@ def run_sync(factory: Callable[[Options], Any], o: Options) -> tuple[int, int, f
     return sum(c[0] for c in counts), sum(c[1] for c in counts), elapsed
 
 
-async def run_async(factory: Callable[[Options], Any], o: Options) -> tuple[int, int, float]:
+async def run_async(
+    factory: Callable[[Options], Any], o: Options
+) -> tuple[int, int, float]:
     first_error = FirstError()
 
     async def worker(call: AsyncCall, w: Window) -> tuple[int, int]:
@@ -366,15 +385,28 @@ async def run_async(factory: Callable[[Options], Any], o: Options) -> tuple[int,
 
 
 def parse_args(argv: list[str] | None = None) -> Options:
-    parser = argparse.ArgumentParser(description="The Python load generator (bench/README.md).")
-    parser.add_argument("--base-url", required=True, help="the emulator, e.g. http://127.0.0.1:PORT")
+    parser = argparse.ArgumentParser(
+        description="The Python load generator (bench/README.md)."
+    )
+    parser.add_argument(
+        "--base-url", required=True, help="the emulator, e.g. http://127.0.0.1:PORT"
+    )
     parser.add_argument("--token", required=True, help="bearer token")
-    parser.add_argument("--client", required=True, choices=[*SYNC_CLIENTS, *ASYNC_CLIENTS])
+    parser.add_argument(
+        "--client", required=True, choices=[*SYNC_CLIENTS, *ASYNC_CLIENTS]
+    )
     parser.add_argument("--op", required=True, choices=["get", "create"])
     parser.add_argument("--customer-id", help="the customer `get` reads")
-    parser.add_argument("--concurrency", type=int, default=1, help="requests in flight (threads or tasks)")
+    parser.add_argument(
+        "--concurrency",
+        type=int,
+        default=1,
+        help="requests in flight (threads or tasks)",
+    )
     parser.add_argument("--seconds", type=float, default=2.0, help="measured seconds")
-    parser.add_argument("--warmup-seconds", type=float, default=0.5, help="seconds run before measuring")
+    parser.add_argument(
+        "--warmup-seconds", type=float, default=0.5, help="seconds run before measuring"
+    )
     parser.add_argument(
         "--opc-path",
         type=Path,

@@ -280,7 +280,9 @@ class Customer:
             billing_profile=_nested(BillingProfile.from_dict, d.get("billingProfile")),
             relationship_to_partner=d.get("relationshipToPartner"),
             allow_delegated_access=d.get("allowDelegatedAccess"),
-            user_credentials=_nested(UserCredentials.from_dict, d.get("userCredentials")),
+            user_credentials=_nested(
+                UserCredentials.from_dict, d.get("userCredentials")
+            ),
             custom_domains=d.get("customDomains"),
             associated_partner_id=d.get("associatedPartnerId"),
             enable_gdap_by_default=d.get("enableGDAPByDefault"),
@@ -326,7 +328,9 @@ class HttpxClient:
             base_url=base_url,
             headers=session_headers(token),
             timeout=TIMEOUT_SECONDS,
-            limits=httpx.Limits(max_connections=pool_size, max_keepalive_connections=pool_size),
+            limits=httpx.Limits(
+                max_connections=pool_size, max_keepalive_connections=pool_size
+            ),
         )
 
     def get_customer(self, customer_id: str) -> Customer:
@@ -351,16 +355,22 @@ class HttpxAsyncClient:
             base_url=base_url,
             headers=session_headers(token),
             timeout=TIMEOUT_SECONDS,
-            limits=httpx.Limits(max_connections=pool_size, max_keepalive_connections=pool_size),
+            limits=httpx.Limits(
+                max_connections=pool_size, max_keepalive_connections=pool_size
+            ),
         )
 
     async def get_customer(self, customer_id: str) -> Customer:
-        response = await self._http.get(customer_path(customer_id), headers=call_headers())
+        response = await self._http.get(
+            customer_path(customer_id), headers=call_headers()
+        )
         response.raise_for_status()
         return Customer.from_dict(response.json())
 
     async def create_customer(self, body: dict[str, Any]) -> Customer:
-        response = await self._http.post(CUSTOMERS_PATH, json=body, headers=call_headers())
+        response = await self._http.post(
+            CUSTOMERS_PATH, json=body, headers=call_headers()
+        )
         response.raise_for_status()
         return Customer.from_dict(response.json())
 
@@ -379,20 +389,27 @@ class RequestsClient:
         self._http.headers.update(session_headers(token))
         # The default pool keeps 10 connections per host; more threads than that would open and
         # drop a connection per call.
-        adapter = requests.adapters.HTTPAdapter(pool_connections=1, pool_maxsize=pool_size)
+        adapter = requests.adapters.HTTPAdapter(
+            pool_connections=1, pool_maxsize=pool_size
+        )
         self._http.mount("http://", adapter)
         self._http.mount("https://", adapter)
 
     def get_customer(self, customer_id: str) -> Customer:
         response = self._http.get(
-            self._base_url + customer_path(customer_id), headers=call_headers(), timeout=TIMEOUT_SECONDS
+            self._base_url + customer_path(customer_id),
+            headers=call_headers(),
+            timeout=TIMEOUT_SECONDS,
         )
         response.raise_for_status()
         return Customer.from_dict(response.json())
 
     def create_customer(self, body: dict[str, Any]) -> Customer:
         response = self._http.post(
-            self._base_url + CUSTOMERS_PATH, json=body, headers=call_headers(), timeout=TIMEOUT_SECONDS
+            self._base_url + CUSTOMERS_PATH,
+            json=body,
+            headers=call_headers(),
+            timeout=TIMEOUT_SECONDS,
         )
         response.raise_for_status()
         return Customer.from_dict(response.json())
@@ -418,11 +435,15 @@ class AiohttpClient:
         )
 
     async def get_customer(self, customer_id: str) -> Customer:
-        async with self._http.get(customer_path(customer_id), headers=call_headers()) as response:
+        async with self._http.get(
+            customer_path(customer_id), headers=call_headers()
+        ) as response:
             return Customer.from_dict(await response.json())
 
     async def create_customer(self, body: dict[str, Any]) -> Customer:
-        async with self._http.post(CUSTOMERS_PATH, json=body, headers=call_headers()) as response:
+        async with self._http.post(
+            CUSTOMERS_PATH, json=body, headers=call_headers()
+        ) as response:
             return Customer.from_dict(await response.json())
 
     async def aclose(self) -> None:
