@@ -9,6 +9,12 @@ use generator::error::GenError;
 use generator::standalone::{self, Names, Target};
 use generator::targets;
 
+/// mimalloc rather than the system allocator: on a large spec the run is millions of small
+/// short-lived allocations (token streams, syn trees, JSON values), and glibc's malloc and free
+/// were about a third of its cycles (bench/generator/README.md, "Issue 17").
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const USAGE: &str = "\
 Generate the Rust, Python and Node.js clients from the OpenAPI spec.
 
