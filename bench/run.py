@@ -397,6 +397,12 @@ def bench_specs() -> list[Path]:
     return compare.spec_files(["ours", "public", "more", "synthetic"])
 
 
+# Measured in the first round only, to keep a full run under 40 minutes: openapi-python-client
+# takes 70-80 s a round on the synthetic spec and is in no target (the targets compare with
+# openapi-generator). The generator table says so.
+ONCE = {("opc", "synthetic.yaml")}
+
+
 def run_generators(
     specs: list[Path], rounds: int
 ) -> tuple[dict[tuple[str, str], Series], dict[tuple[str, str], str]]:
@@ -407,7 +413,7 @@ def run_generators(
             shift = round_index % len(TOOLS)
             for tool in TOOLS[shift:] + TOOLS[:shift]:
                 key = (tool, spec.name)
-                if key in failures:
+                if key in failures or (round_index > 0 and key in ONCE):
                     continue
                 run = compare.run_one(tool, spec, compare.GENERATOR, None)
                 if not run.ok:
@@ -946,6 +952,12 @@ def main() -> int:
             (
                 f"Wall time to generate every target from a spec (median of {rounds} interleaved rounds; peak RSS "
                 "of the tool's process); ratios are peer time ÷ our time."
+                + "".join(
+                    f" {TOOL_NAMES[tool]} on {spec} runs in the first round only (no target "
+                    "depends on it, and it takes over a minute)."
+                    for tool, spec in sorted(ONCE)
+                    if rounds > 1
+                )
             ),
         ]
         sections += [""] + generator_table(specs, gen, failures)
