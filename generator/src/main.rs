@@ -126,6 +126,10 @@ fn run(args: &Args) -> Result<ExitCode, GenError> {
         None => (root.join(targets::SPEC), targets::SPEC.to_string()),
     };
     let (spec, api) = generator::load_and_build(&spec_path, &spec_name)?;
+    // The emitters read only the model. Freeing the document now (the JSON value and the typed
+    // one: most of the memory so far) lets them reuse its memory: fresh pages cost more to fault
+    // in than the frees (synthetic spec: peak 407 -> 247 MB, less system time).
+    drop(spec);
     let counts = api.counts();
 
     let outputs = match &args.out {
@@ -172,12 +176,11 @@ fn run(args: &Args) -> Result<ExitCode, GenError> {
             );
         }
     }
-    // The process ends right after this: freeing the document, the model and the outputs one
-    // allocation at a time (millions of them for a large spec, ~0.1 s) would only delay the exit,
-    // and the OS takes the memory back at once.
+    // The process ends right after this: freeing the model and the outputs one allocation at a
+    // time (millions of them for a large spec) would only delay the exit, and the OS takes the
+    // memory back at once.
     std::mem::forget(outputs);
     std::mem::forget(api);
-    std::mem::forget(spec);
     if stale.is_empty() {
         return Ok(ExitCode::SUCCESS);
     }
