@@ -85,14 +85,26 @@ pub fn body<T: DeserializeOwned>(call: &Call, strict: bool) -> Result<T, Error> 
     let Some(raw) = &call.body else {
         return Err(invalid("body", "is required"));
     };
+    // The common case first: a body that reads, with nothing unknown in it. Tracking the path of
+    // every value (serde_path_to_error) costs a tenth of a call's CPU, and it is needed only to
+    // say where a body that does not read went wrong: that body is read a second time, below.
     let mut unknown: Vec<Vec<Segment>> = Vec::new();
-    let mut note = |path: serde_ignored::Path<'_>| {
-        if strict {
-            unknown.push(members::segments(&path));
-        }
-    };
     let de = &mut serde_json::Deserializer::from_slice(raw);
-    let read = serde_path_to_error::deserialize(serde_ignored::Deserializer::new(de, &mut note));
+    let read = T::deserialize(serde_ignored::Deserializer::new(
+        de,
+        &mut unknown_members(strict, &mut unknown),
+    ));
+    if let Ok(value) = read
+        && unknown.is_empty()
+    {
+        return Ok(value);
+    }
+    unknown.clear();
+    let de = &mut serde_json::Deserializer::from_slice(raw);
+    let read = serde_path_to_error::deserialize(serde_ignored::Deserializer::new(
+        de,
+        &mut unknown_members(strict, &mut unknown),
+    ));
     // The members seen before a failure are reported with it: a misspelt required member is both
     // missing and unknown, and the unknown one says what was meant.
     let mut errors: Vec<FieldError> = unknown
@@ -110,6 +122,18 @@ pub fn body<T: DeserializeOwned>(call: &Call, strict: bool) -> Result<T, Error> 
             let (path, message) = body_error(if path == "." { "" } else { &path }, &e.into_inner());
             errors.insert(0, FieldError { path, message });
             Err(Error::Validation(ValidationError { errors }))
+        }
+    }
+}
+
+/// Collects the paths of the members a body has and its model lacks (only with `strict`).
+fn unknown_members(
+    strict: bool,
+    unknown: &mut Vec<Vec<Segment>>,
+) -> impl FnMut(serde_ignored::Path<'_>) + '_ {
+    move |path| {
+        if strict {
+            unknown.push(members::segments(&path));
         }
     }
 }
