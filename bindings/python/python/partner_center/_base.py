@@ -150,9 +150,11 @@ def model(cls: type[Model]) -> Conv:
         return value
 
     def encode(value: Any) -> Any:
+        if isinstance(value, Model):
+            return value._to_wire(value)  # pyright: ignore[reportPrivateUsage] (this module's own)
         # A dict where the model goes (in a dict body, or set on a model's field): its keys become
         # the model's wire names, and keys it does not know stay as given.
-        if isinstance(value, Mapping) and not isinstance(value, Model):
+        if isinstance(value, Mapping):
             return dict_to_wire(cls, cast("Mapping[Any, Any]", value))
         return to_wire(value)
 
@@ -256,6 +258,7 @@ def define_fields(cls: type[Model], *fields: Field) -> None:
     setattr(cls, "_FIELD_OF", field_of)  # noqa: B010
     setattr(cls, "_WIRE_KEYS", frozenset(f.wire for f in fields))  # noqa: B010
     setattr(cls, "_from_wire", _wire_decoder(cls, fields))  # noqa: B010
+    setattr(cls, "_to_wire", staticmethod(_wire_encoder(fields)))  # noqa: B010
 
 
 def _wire_decoder(cls: type[Model], fields: tuple[Field, ...]) -> Callable[[dict[str, Any]], Any]:
@@ -275,6 +278,23 @@ def _wire_decoder(cls: type[Model], fields: tuple[Field, ...]) -> Callable[[dict
     lines.append("    return obj")
     exec("\n".join(lines), env)  # noqa: S102 (source built above from the class's own field table)
     return env["decode"]
+
+
+def _wire_encoder(fields: tuple[Field, ...]) -> Callable[[Any], dict[str, Any]]:
+    """``to_dict`` specialised to one class, built like ``_wire_decoder``: one read and one test per
+    field, and the field's own converter called directly (a request body is encoded on every call)."""
+    env: dict[str, Any] = {}
+    lines = ["def encode(obj):", "    out = {}"]
+    for i, f in enumerate(fields):
+        lines.append(f"    value = obj.{f.name}")
+        if f.conv is SCALAR:
+            lines.append(f"    if value is not None: out[{f.wire!r}] = value")
+        else:
+            env[f"encode_{i}"] = f.conv.encode
+            lines.append(f"    if value is not None: out[{f.wire!r}] = encode_{i}(value)")
+    lines.append("    return out")
+    exec("\n".join(lines), env)  # noqa: S102 (source built above from the class's own field table)
+    return env["encode"]
 
 
 _set = object.__setattr__
@@ -301,18 +321,14 @@ class Model:
     _NAMES: ClassVar[tuple[str, ...]] = ()
     _WIRE_KEYS: ClassVar[frozenset[str]] = frozenset()
     _from_wire: ClassVar[Callable[[dict[str, Any]], Any]]
+    _to_wire: ClassVar[Callable[[Any], dict[str, Any]]]
     # Wire or Python name, as is and folded → its field (`from_dict`, `dict_to_wire`); set with
     # the table by `define_fields`.
     _FIELD_OF: ClassVar[dict[str, Field]] = {}
 
     def to_dict(self) -> dict[str, Any]:
         """The wire form (the service's camelCase names); fields that are ``None`` are left out."""
-        out: dict[str, Any] = {}
-        for f in self._FIELDS:
-            value = getattr(self, f.name)
-            if value is not None:
-                out[f.wire] = f.conv.encode(value)
-        return out
+        return self._to_wire(self)
 
     @classmethod
     def from_dict(cls: type[M], data: Mapping[str, Any]) -> M:  # noqa: PYI019 (typing.Self is 3.11+)

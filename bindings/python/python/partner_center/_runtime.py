@@ -105,7 +105,17 @@ def encode_body(body: Any, cls: type[Model] | None = None) -> bytes:
         wire: Any = dict_to_wire(cls, cast("Mapping[Any, Any]", body))
     else:
         wire = to_wire(body)
-    return json.dumps(wire, separators=(",", ":"), default=_json_default).encode()
+    return _to_json(wire)
+
+
+def _to_json(value: Any) -> bytes:
+    """Compact JSON, as UTF-8 bytes."""
+    return _ENCODER.encode(value).encode()
+
+
+def _from_json(data: bytes) -> Any:
+    """JSON from the native client (always UTF-8)."""
+    return _DECODER.decode(data.decode())
 
 
 def _json_default(value: object) -> object:
@@ -125,20 +135,26 @@ def _json_default(value: object) -> object:
     raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
 
 
+# Made once: `json.dumps` with options builds an encoder on every call, and `json.loads` on bytes
+# first guesses their encoding; both are per-call costs of every operation.
+_ENCODER = json.JSONEncoder(separators=(",", ":"), default=_json_default)
+_DECODER = json.JSONDecoder()
+
+
 def as_model(value: M | Mapping[str, Any], cls: type[M]) -> M:
     """A model from a model, or from a dict with wire or snake_case keys."""
     return value if isinstance(value, Model) else cls.from_dict(value)  # type: ignore[return-value]
 
 
 def decode_model(raw: Raw, cls: type[M]) -> M:
-    return cls.from_dict(json.loads(raw[3]))
+    return cls.from_dict(_from_json(raw[3]))
 
 
 def by_status(raw: Raw, decoders: Mapping[int, Callable[[Raw], Any]]) -> Any:
     """An answer of an operation whose success answers differ, decoded as its status says (the
     JSON as it came for a status the spec does not list)."""
     decode = decoders.get(raw[0])
-    return json.loads(raw[3]) if decode is None else decode(raw)
+    return _from_json(raw[3]) if decode is None else decode(raw)
 
 
 def call(
@@ -151,7 +167,7 @@ def call(
     headers: Mapping[str, str] | None,
     continuation_token: str | None = None,
 ) -> Raw:
-    encoded = json.dumps(to_wire(params), separators=(",", ":"), default=_json_default).encode()
+    encoded = _to_json(to_wire(params))
     return native.call(operation, encoded, body, request_id, timeout, _headers(headers), continuation_token)
 
 
@@ -165,7 +181,7 @@ async def call_async(
     headers: Mapping[str, str] | None,
     continuation_token: str | None = None,
 ) -> Raw:
-    encoded = json.dumps(to_wire(params), separators=(",", ":"), default=_json_default).encode()
+    encoded = _to_json(to_wire(params))
     return await native.call_async(operation, encoded, body, request_id, timeout, _headers(headers), continuation_token)
 
 
