@@ -151,7 +151,7 @@ def model(cls: type[Model]) -> Conv:
 
     def encode(value: Any) -> Any:
         if isinstance(value, Model):
-            return value._to_wire(value)  # pyright: ignore[reportPrivateUsage] (this module's own)
+            return type(value)._to_wire(value)  # pyright: ignore[reportPrivateUsage] (this module's own)
         # A dict where the model goes (in a dict body, or set on a model's field): its keys become
         # the model's wire names, and keys it does not know stay as given.
         if isinstance(value, Mapping):
@@ -258,7 +258,7 @@ def define_fields(cls: type[Model], *fields: Field) -> None:
     setattr(cls, "_FIELD_OF", field_of)  # noqa: B010
     setattr(cls, "_WIRE_KEYS", frozenset(f.wire for f in fields))  # noqa: B010
     setattr(cls, "_from_wire", _wire_decoder(cls, fields))  # noqa: B010
-    setattr(cls, "_to_wire", staticmethod(_wire_encoder(fields)))  # noqa: B010
+    setattr(cls, "_to_wire", _wire_encoder(fields))  # noqa: B010
 
 
 def _wire_decoder(cls: type[Model], fields: tuple[Field, ...]) -> Callable[[dict[str, Any]], Any]:
@@ -328,7 +328,7 @@ class Model:
 
     def to_dict(self) -> dict[str, Any]:
         """The wire form (the service's camelCase names); fields that are ``None`` are left out."""
-        return self._to_wire(self)
+        return type(self)._to_wire(self)
 
     @classmethod
     def from_dict(cls: type[M], data: Mapping[str, Any]) -> M:  # noqa: PYI019 (typing.Self is 3.11+)
