@@ -15,6 +15,7 @@ use bridge::{Call, Outcome};
 use std::sync::Arc;
 
 use crate::abort::{NativeAbort, Stopped, env_closing, until_stopped};
+use crate::completions;
 use crate::credentials::{NativeCredential, Pending};
 use crate::errors::{aborted_error, js_error};
 use crate::logs::{JsLog, LogFn, level};
@@ -205,16 +206,21 @@ impl NativeClient {
             }
             result
         };
-        env.spawn_future_with_callback(
-            async move { Ok(until_stopped(work, aborted, closing).await) },
-            move |env, finished| match finished {
-                Ok(Ok(outcome)) => Ok(NativeOutcome::from(outcome)),
+        let (promise, pending) = completions::start(env)?;
+        napi::bindgen_prelude::spawn(async move {
+            let finished = until_stopped(work, aborted, closing).await;
+            pending.finish(Box::new(move |env| match finished {
+                // SAFETY: called on the JS thread of `env`, by `completions`.
+                Ok(Ok(outcome)) => unsafe {
+                    NativeOutcome::to_napi_value(env.raw(), NativeOutcome::from(outcome))
+                },
                 Ok(Err((e, correlation))) => Err(js_error(env, &e, correlation.as_deref())),
                 Err(Stopped::Aborted | Stopped::EnvClosing) => {
                     Err(aborted_error(env, Some(&correlation)))
                 }
-            },
-        )
+            }));
+        });
+        Ok(promise)
     }
 }
 

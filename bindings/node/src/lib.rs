@@ -12,6 +12,7 @@
 
 pub mod abort;
 pub mod client;
+pub mod completions;
 pub mod credentials;
 pub mod errors;
 pub mod logs;
