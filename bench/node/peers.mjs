@@ -22,6 +22,14 @@ function sessionHeaders(token) {
 
 const customerPath = (id) => `/v1/customers/${encodeURIComponent(id)}`
 
+/** One call's headers (a fresh MS-RequestId) and its JSON body, as both peers send them. */
+function outgoing(sessionHeaders, body) {
+  const headers = { ...sessionHeaders, 'MS-RequestId': randomUUID() }
+  if (body === undefined) return { headers, payload: undefined }
+  headers['Content-Type'] = 'application/json'
+  return { headers, payload: JSON.stringify(body) }
+}
+
 /**
  * On Node's built-in `fetch`, with its default global dispatcher: what a partner gets without
  * installing anything.
@@ -33,12 +41,7 @@ export class FetchClient {
   }
 
   async request(method, path, body) {
-    const headers = { ...this.headers, 'MS-RequestId': randomUUID() }
-    let payload
-    if (body !== undefined) {
-      headers['Content-Type'] = 'application/json'
-      payload = JSON.stringify(body)
-    }
+    const { headers, payload } = outgoing(this.headers, body)
     const res = await fetch(`${this.baseUrl}${path}`, { method, headers, body: payload })
     if (!res.ok) {
       const text = await res.text()
@@ -91,12 +94,7 @@ class UndiciClient {
   }
 
   async request(method, path, body) {
-    const headers = { ...this.headers, 'MS-RequestId': randomUUID() }
-    let payload
-    if (body !== undefined) {
-      headers['Content-Type'] = 'application/json'
-      payload = JSON.stringify(body)
-    }
+    const { headers, payload } = outgoing(this.headers, body)
     const res = await this.pool.request({ method, path, headers, body: payload })
     if (res.statusCode < 200 || res.statusCode > 299) {
       const text = await res.body.text()
