@@ -126,7 +126,8 @@ pub struct Transport {
 
 struct Inner {
     base_url: String,
-    /// `base_url` parsed: a path is set on a copy of it, without parsing the scheme and host again.
+    /// The base URL as parsed (perhaps with a trailing slash): a request's path is set on a copy
+    /// of it, without parsing the scheme and host again.
     base: Url,
     base_origin: url::Origin,
     token: Option<Arc<dyn TokenProvider>>,
@@ -268,9 +269,7 @@ impl Transport {
         Ok(Self {
             inner: Arc::new(Inner {
                 base_origin: parsed.origin(),
-                base: Url::parse(&base_url).map_err(|e| {
-                    Error::Config(format!("invalid base URL {:?}: {e}", config.base_url))
-                })?,
+                base: parsed,
                 base_url,
                 token: config.token,
                 token_request,
