@@ -11,7 +11,8 @@ use crate::parallel;
 /// The spec every workspace target is generated from, relative to the workspace root.
 pub const SPEC: &str = "spec/partner-center-customers.yaml";
 
-/// Every generated file of the workspace, grouped by target.
+/// Every generated file of the workspace, grouped by target (the command line's table is small:
+/// it is emitted first, on this thread).
 ///
 /// The targets only read the model, so they are emitted side by side: Node and Python each on a
 /// thread of their own while this one emits Rust (the client crate, its dispatch module for the
@@ -19,6 +20,7 @@ pub const SPEC: &str = "spec/partner-center-customers.yaml";
 /// operating system shares the cores among them.
 pub fn workspace_targets(api: &Api, root: &Path) -> Result<Vec<TargetOutput>, GenError> {
     let spread = emit::is_large(api);
+    let cli = emit::cli::emit_sources(api);
     let ((node, python), rust) = parallel::join(
         spread,
         || parallel::join(spread, || emit::node::emit(api), || emit::python::emit(api)),
@@ -42,6 +44,12 @@ pub fn workspace_targets(api: &Api, root: &Path) -> Result<Vec<TargetOutput>, Ge
             root: root.join("bindings/python"),
             files: python?,
             owned_dirs: Vec::new(),
+        },
+        TargetOutput {
+            name: "cli".to_string(),
+            root: root.join("bindings/cli"),
+            files: cli?,
+            owned_dirs: vec![PathBuf::from("src/generated")],
         },
     ])
 }

@@ -1,6 +1,7 @@
 //! Emitters: one per target, each turning the model into files.
 
 pub mod bridge;
+pub mod cli;
 pub mod node;
 pub mod python;
 pub mod rust;

@@ -8,6 +8,7 @@
 mod extensions;
 mod lower;
 pub mod names;
+mod secrets;
 mod sign_in;
 
 use std::collections::{BTreeMap, HashMap};
@@ -192,6 +193,9 @@ pub enum TypeKind {
 pub struct Struct {
     pub fields: Vec<Field>,
     pub country_rules: Vec<CountryRule>,
+    /// The schema is `readOnly` as a whole (links, metadata): the server fills it, a request
+    /// leaves it out.
+    pub read_only: bool,
 }
 
 #[derive(Debug, Clone)]

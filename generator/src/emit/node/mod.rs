@@ -5,8 +5,6 @@
 //! bridge. Names, types and argument handling are decided here; templates in `templates/node/`
 //! only lay them out.
 
-use std::collections::BTreeSet;
-
 use serde_json::{Value, json};
 
 use crate::emit::{GeneratedFile, clean_doc, header};
@@ -169,38 +167,6 @@ fn ts_type(api: &Api, t: &TypeRef) -> String {
     }
 }
 
-/// Paths (`userCredentials.password`, `items[].x`) of secret fields below a value of this type,
-/// so the client can hide them from logging.
-fn secret_paths(api: &Api, t: &TypeRef, seen: &mut BTreeSet<String>) -> Vec<String> {
-    match api.resolve(t) {
-        TypeRef::Array(inner) => secret_paths(api, inner, seen)
-            .into_iter()
-            .map(|p| format!("[].{p}"))
-            .collect(),
-        TypeRef::Named(n) => {
-            let Some(TypeKind::Struct(s)) = api.type_def(n).map(|d| &d.kind) else {
-                return Vec::new();
-            };
-            if !seen.insert(n.clone()) {
-                return Vec::new();
-            }
-            let mut out = Vec::new();
-            for f in &s.fields {
-                if f.secret || matches!(f.ty, TypeRef::Secret) {
-                    out.push(f.name.original.clone());
-                }
-                for below in secret_paths(api, &f.ty, seen) {
-                    let sep = if below.starts_with('[') { "" } else { "." };
-                    out.push(format!("{}{sep}{below}", f.name.original));
-                }
-            }
-            seen.remove(n);
-            out
-        }
-        _ => Vec::new(),
-    }
-}
-
 fn models(api: &Api) -> Vec<Value> {
     let mut out = Vec::new();
     for def in &api.types {
@@ -323,9 +289,7 @@ fn operation(api: &Api, op: &Operation) -> Value {
             }
             (types.join(" | "), Vec::new())
         }
-        (None, Some((t, BodyFormat::Json))) => {
-            (ts_type(api, t), secret_paths(api, t, &mut BTreeSet::new()))
-        }
+        (None, Some((t, BodyFormat::Json))) => (ts_type(api, t), api.secret_paths(t)),
         (None, body) => (answer_ts(api, body, "void"), Vec::new()),
     };
     let paging = op.paging.as_ref().map(|p| {

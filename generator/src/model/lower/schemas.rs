@@ -402,6 +402,7 @@ impl<'a> Builder<'a> {
         Ok(Struct {
             fields,
             country_rules,
+            read_only: merged.read_only,
         })
     }
 
@@ -495,10 +496,13 @@ pub(super) struct MergedObject<'a> {
     pub(super) non_object: Option<(&'a Value, String)>,
     /// `x-pc-country-required` of each merged object, with the object's pointer.
     pub(super) country_rules: Vec<(&'a Value, String)>,
+    /// One of the merged objects is `readOnly` as a whole.
+    pub(super) read_only: bool,
 }
 
 impl<'a> MergedObject<'a> {
     pub(super) fn absorb(&mut self, obj: &'a Map<String, Value>, at: &str) {
+        self.read_only |= matches!(obj.get("readOnly"), Some(Value::Bool(true)));
         if let Some(Value::Object(props)) = obj.get("properties") {
             for (k, v) in props {
                 self.properties

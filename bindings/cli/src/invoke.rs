@@ -1,0 +1,309 @@
+//! One operation's subcommand, run: its flags become the JSON arguments the client's `dispatch`
+//! takes (the same call the Python and Node packages make), and the answer is printed. A list
+//! follows every page unless `--one-page`.
+
+use std::collections::BTreeSet;
+use std::io::Read;
+
+use bridge::Call;
+use clap::ArgMatches;
+use partner_center::{Client, RequestOptions, dispatch};
+use serde_json::{Map, Value};
+
+use crate::context::Context;
+use crate::exit::CliError;
+use crate::spec::{AnswerSpec, BodySpec, OperationSpec, ValueSpec};
+
+/// Run `op` with the flags in `matches`.
+pub async fn run(
+    ctx: &Context,
+    op: &'static OperationSpec,
+    matches: &ArgMatches,
+) -> Result<(), CliError> {
+    // Everything the command line can check is checked before signing in.
+    let params = params(op, matches)?;
+    let body = match &op.body {
+        Some(spec) => body(spec, matches)?,
+        None => None,
+    };
+    let options = RequestOptions {
+        request_id: matches.get_one::<String>("request-id").cloned(),
+        ..RequestOptions::default()
+    };
+    let client = ctx.client()?;
+    let call = |continuation_token: Option<String>| Call {
+        params: params.clone(),
+        body: body.clone(),
+        options: options.clone(),
+        continuation_token,
+    };
+    match op.answer {
+        AnswerSpec::Paged { items, token } => {
+            let first = matches.get_one::<String>("continuation-token").cloned();
+            let one_page = matches.get_flag("one-page");
+            pages(ctx, &client, op, (items, token), first, one_page, call).await
+        }
+        answer => {
+            let outcome = dispatch(&client, op.id, call(None)).await?;
+            let mut value = decode(&outcome.body)?;
+            if answer == AnswerSpec::Bytes {
+                return write_octets(&value);
+            }
+            ctx.output.redact(&mut value, op.secrets);
+            ctx.output.document(&value)
+        }
+    }
+}
+
+/// Every page (or one), printed as it arrives in JSON, or as one table at the end.
+async fn pages(
+    ctx: &Context,
+    client: &Client,
+    op: &'static OperationSpec,
+    (items_field, token_field): (&str, &str),
+    first: Option<String>,
+    one_page: bool,
+    call: impl Fn(Option<String>) -> Call,
+) -> Result<(), CliError> {
+    let table = ctx.output.format == crate::output::Format::Table;
+    let mut collected = Vec::new();
+    let mut token = first;
+    let mut seen = BTreeSet::new();
+    loop {
+        let outcome = dispatch(client, op.id, call(token.take())).await?;
+        let mut page = decode(&outcome.body)?;
+        ctx.output.redact(&mut page, op.secrets);
+        let next = page
+            .get(token_field)
+            .and_then(Value::as_str)
+            .filter(|t| !t.is_empty())
+            .map(str::to_string);
+        let items = match page.get_mut(items_field).map(Value::take) {
+            Some(Value::Array(items)) => items,
+            _ => Vec::new(),
+        };
+        if table {
+            collected.extend(items);
+        } else {
+            items.iter().try_for_each(|i| ctx.output.item_line(i))?;
+        }
+        match next {
+            // A token seen before would loop for ever: the service's paging is broken.
+            Some(t) if !one_page && seen.insert(t.clone()) => token = Some(t),
+            Some(t) if one_page => {
+                eprintln!("continuation token: {t}");
+                break;
+            }
+            _ => break,
+        }
+    }
+    if table {
+        ctx.output.items(&collected)?;
+    }
+    Ok(())
+}
+
+/// The answer's JSON (the client decoded it already; this only reads its re-encoding).
+fn decode(body: &[u8]) -> Result<Value, CliError> {
+    serde_json::from_slice(body)
+        .map_err(|e| CliError::Usage(format!("internal error: the answer did not re-read: {e}")))
+}
+
+/// A download: the octets, as they came, to stdout.
+fn write_octets(value: &Value) -> Result<(), CliError> {
+    use std::io::Write;
+    let bytes: Vec<u8> = match value {
+        Value::Array(items) => items
+            .iter()
+            .filter_map(|b| b.as_u64().and_then(|b| u8::try_from(b).ok()))
+            .collect(),
+        Value::String(s) => s.clone().into_bytes(),
+        _ => Vec::new(),
+    };
+    std::io::stdout()
+        .lock()
+        .write_all(&bytes)
+        .map_err(|e| CliError::io("<stdout>", e))
+}
+
+/// Path, query and header parameters by wire name.
+fn params(op: &OperationSpec, matches: &ArgMatches) -> Result<Map<String, Value>, CliError> {
+    let mut out = Map::new();
+    for p in op.params {
+        let Some(values) = matches.get_many::<String>(p.flag) else {
+            continue;
+        };
+        let values: Vec<Value> = values
+            .map(|v| to_json(p.value, v, p.flag))
+            .collect::<Result<_, _>>()?;
+        let value = if p.many {
+            Value::Array(values)
+        } else {
+            values.into_iter().next().unwrap_or(Value::Null)
+        };
+        out.insert(p.wire.to_string(), value);
+    }
+    Ok(out)
+}
+
+/// The body: `--body` (JSON or YAML), then each member flag set at its path. `None` when the
+/// operation's body is optional and nothing was given.
+fn body(spec: &BodySpec, matches: &ArgMatches) -> Result<Option<bytes::Bytes>, CliError> {
+    let mut body = match matches.get_one::<String>("body") {
+        Some(source) => Some(read_document(source)?),
+        None => None,
+    };
+    for f in spec.flags {
+        let Some(text) = matches.get_one::<String>(f.flag) else {
+            continue;
+        };
+        let value = to_json(f.value, text, f.flag)?;
+        let root = body.get_or_insert_with(|| Value::Object(Map::new()));
+        set(root, f.path, value).map_err(|at| {
+            CliError::Usage(format!(
+                "--{}: the body's `{at}` is not an object, so it cannot take this member",
+                f.flag
+            ))
+        })?;
+    }
+    match body {
+        Some(v) => Ok(Some(
+            serde_json::to_vec(&v).expect("a JSON value encodes").into(),
+        )),
+        None if spec.required => {
+            let examples: Vec<String> = spec
+                .flags
+                .iter()
+                .take(2)
+                .map(|f| format!("--{}", f.flag))
+                .collect();
+            Err(CliError::Usage(format!(
+                "this operation needs a {} body: give --body FILE (or - for stdin), or its members as flags ({} …)",
+                spec.model,
+                examples.join(", ")
+            )))
+        }
+        None => Ok(None),
+    }
+}
+
+/// Set `value` at `path` below `root`, making the objects on the way; `Err` names the first
+/// member on the way that is not an object.
+fn set(root: &mut Value, path: &[&str], value: Value) -> Result<(), String> {
+    let mut at = root;
+    for (i, name) in path.iter().enumerate() {
+        let Value::Object(map) = at else {
+            return Err(path[..i].join("."));
+        };
+        if i + 1 == path.len() {
+            map.insert(name.to_string(), value);
+            return Ok(());
+        }
+        at = map
+            .entry(name.to_string())
+            .or_insert_with(|| Value::Object(Map::new()));
+    }
+    Ok(())
+}
+
+/// A `--body` source: a file, or `-` for stdin; JSON, or else YAML. Errors name the file and
+/// where in it.
+pub fn read_document(source: &str) -> Result<Value, CliError> {
+    let text = if source == "-" {
+        let mut text = String::new();
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .map_err(|e| CliError::io("<stdin>", e))?;
+        text
+    } else {
+        std::fs::read_to_string(source).map_err(|e| CliError::io(source, e))?
+    };
+    let name = if source == "-" { "<stdin>" } else { source };
+    if text.trim_start().starts_with(['{', '[']) {
+        return serde_json::from_str(&text).map_err(|e| {
+            CliError::Usage(format!(
+                "{name}: line {} column {}: not valid JSON: {e}",
+                e.line(),
+                e.column()
+            ))
+        });
+    }
+    serde_norway::from_str(&text)
+        .map_err(|e| CliError::Usage(format!("{name}: not valid JSON or YAML: {e}")))
+}
+
+/// A flag's text as the JSON value its type needs; the error names the flag.
+pub fn to_json(spec: ValueSpec, text: &str, flag: &str) -> Result<Value, CliError> {
+    let bad = |what: &str| CliError::Usage(format!("--{flag}: `{text}` is not {what}"));
+    Ok(match spec {
+        ValueSpec::Integer => {
+            Value::from(text.trim().parse::<i64>().map_err(|_| bad("an integer"))?)
+        }
+        ValueSpec::Number => {
+            let n: f64 = text.trim().parse().map_err(|_| bad("a number"))?;
+            serde_json::Number::from_f64(n)
+                .map(Value::Number)
+                .ok_or_else(|| bad("a finite number"))?
+        }
+        ValueSpec::Boolean => match text.trim() {
+            "true" => Value::Bool(true),
+            "false" => Value::Bool(false),
+            _ => return Err(bad("true or false")),
+        },
+        ValueSpec::Json => serde_json::from_str(text)
+            .map_err(|e| CliError::Usage(format!("--{flag}: not valid JSON: {e}")))?,
+        ValueSpec::String | ValueSpec::Uuid | ValueSpec::Date | ValueSpec::Enum { .. } => {
+            Value::String(text.to_string())
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn members_are_set_at_their_paths_over_the_body() {
+        let mut body = json!({"companyProfile": {"domain": "a"}, "x": 1});
+        set(&mut body, &["companyProfile", "domain"], json!("b")).unwrap();
+        set(
+            &mut body,
+            &["billingProfile", "defaultAddress", "city"],
+            json!("c"),
+        )
+        .unwrap();
+        assert_eq!(
+            body,
+            json!({"companyProfile": {"domain": "b"}, "x": 1,
+                   "billingProfile": {"defaultAddress": {"city": "c"}}})
+        );
+        assert_eq!(set(&mut body, &["x", "y"], json!(1)), Err("x".to_string()));
+    }
+
+    #[test]
+    fn flag_values_are_typed_and_bad_ones_named() {
+        assert_eq!(
+            to_json(ValueSpec::Integer, "40", "size").unwrap(),
+            json!(40)
+        );
+        assert_eq!(
+            to_json(ValueSpec::Boolean, "false", "b").unwrap(),
+            json!(false)
+        );
+        assert_eq!(
+            to_json(ValueSpec::Json, r#"{"a":1}"#, "f").unwrap(),
+            json!({"a": 1})
+        );
+        let err = to_json(ValueSpec::Integer, "forty", "size")
+            .unwrap_err()
+            .to_string();
+        assert_eq!(err, "--size: `forty` is not an integer");
+        assert!(
+            to_json(ValueSpec::Json, "{", "filter")
+                .unwrap_err()
+                .to_string()
+                .starts_with("--filter: not valid JSON")
+        );
+    }
+}
