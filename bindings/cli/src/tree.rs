@@ -15,6 +15,7 @@ pub const ENV_BASE_URL: &str = "PARTNER_CENTER_BASE_URL";
 pub const ENV_CLOUD: &str = "PARTNER_CENTER_CLOUD";
 pub const ENV_TOKEN: &str = "PARTNER_CENTER_TOKEN";
 pub const ENV_AUTHORITY_HOST: &str = "PARTNER_CENTER_AUTHORITY_HOST";
+pub const ENV_OUTPUT: &str = "PARTNER_CENTER_OUTPUT";
 
 const ABOUT: &str = "Manage Microsoft Partner Center customers from the command line";
 
@@ -75,6 +76,7 @@ fn global_args() -> Vec<Arg> {
             .long("output")
             .short('o')
             .global(true)
+            .env(ENV_OUTPUT)
             .value_parser(["table", "json"])
             .help("Output format [default: table on a terminal, json otherwise]"),
         Arg::new("show-secrets")
