@@ -335,3 +335,41 @@ async fn each_kind_of_failure_has_its_exit_code_and_says_what_is_wrong() {
     assert_eq!(out.status.code(), Some(5));
     assert!(text(&out.stderr).contains("partner-center login"));
 }
+
+#[test]
+fn completions_for_every_shell_know_the_generated_commands() {
+    for shell in ["bash", "zsh", "fish", "powershell"] {
+        let out = Command::new(env!("CARGO_BIN_EXE_partner-center"))
+            .args(["completions", shell])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{shell}");
+        let script = text(&out.stdout);
+        for word in [
+            "customers",
+            "get-billing",
+            "company-profile.domain",
+            "import",
+        ] {
+            assert!(script.contains(word), "{shell} completions lack {word}");
+        }
+        if shell == "bash" {
+            // The script parses (bash -n reads without running).
+            let mut check = Command::new("bash")
+                .arg("-n")
+                .stdin(Stdio::piped())
+                .spawn()
+                .expect("bash runs");
+            check
+                .stdin
+                .take()
+                .unwrap()
+                .write_all(script.as_bytes())
+                .unwrap();
+            assert!(
+                check.wait().unwrap().success(),
+                "bash -n refused the script"
+            );
+        }
+    }
+}

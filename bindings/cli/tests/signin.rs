@@ -142,7 +142,7 @@ async fn login_by_device_code_is_kept_private_used_and_rotated() {
         String::from_utf8_lossy(&out.stderr)
     );
     let second = stored_refresh_token(&file);
-    assert_ne!(first, second, "the refresh token is rotated on use");
+    assert!(first != second, "the refresh token is rotated on use");
     #[cfg(unix)]
     assert_eq!(mode(&file), 0o600);
 
