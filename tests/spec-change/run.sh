@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # A spec change, end to end. Copies the workspace, adds an operation with a new schema to the
 # copy's spec (add_operation.py; nothing else in the copy is edited), runs the generator there,
-# builds the Rust, Python and Node packages of the copy, and calls the new operation from each
-# language against server.py, which answers it. Every caller must see the same two services.
+# builds the Rust, Python and Node packages and the command line of the copy, and calls the new
+# operation from each against server.py, which answers it. Every caller must see the same two services.
 #
 # Needs the workspace's .venv (PyYAML, maturin) and bindings/node/node_modules (napi CLI): ./tests/run
 # installs both first. The copy's compiled dependencies are the workspace's: cargo's build
@@ -108,10 +108,16 @@ new Client({ token: "spec-change", baseUrl: process.argv[2] })
 ' "$COPY/bindings/node" "$BASE" "$CUSTOMER")"
 echo "node: $got_node"
 
-for got in "$got_rust" "$got_python" "$got_node"; do
+say "command line: the copy's partner-center, whose new subcommand comes from the table"
+got_cli="$(cd "$COPY" && cargo run -q -p partner-center-cli -- customers list-directory-roles \
+  --customer-tenant-id "$CUSTOMER" --base-url "$BASE" --token spec-change --output json \
+  | "$PYTHON" -c 'import json, sys; print(",".join(s["name"] for s in json.load(sys.stdin)["items"]))')"
+echo "cli: $got_cli"
+
+for got in "$got_rust" "$got_python" "$got_node" "$got_cli"; do
   if [[ "$got" != "$EXPECTED" ]]; then
-    echo "spec-change: expected '$EXPECTED' from every language, got rust='$got_rust' python='$got_python' node='$got_node'" >&2
+    echo "spec-change: expected '$EXPECTED' from every language, got rust='$got_rust' python='$got_python' node='$got_node' cli='$got_cli'" >&2
     exit 1
   fi
 done
-echo "spec-change: the new operation works from Rust, Python and Node"
+echo "spec-change: the new operation works from Rust, Python, Node and the command line"
