@@ -165,7 +165,7 @@ fn param(p: &'static ParamSpec) -> Arg {
         .long(p.flag)
         .value_name(value_name(p.value))
         .required(p.required)
-        .help(p.help)
+        .help(with_known_values(p.help.to_string(), p.value))
         .value_parser(parser(p.value));
     if p.many {
         arg = arg.action(ArgAction::Append).value_delimiter(',');
@@ -189,17 +189,30 @@ fn body_args(body: &'static BodySpec) -> Vec<Arg> {
 }
 
 fn field(f: &'static FieldSpec) -> Arg {
-    let help = if f.required {
-        format!("{} [required in the body]", f.help)
-    } else {
-        f.help.to_string()
-    };
+    let mut help = with_known_values(f.help.to_string(), f.value);
+    if f.required {
+        help.push_str(" [required in the body]");
+    }
     Arg::new(f.flag)
         .long(f.flag)
         .value_name(value_name(f.value))
         .help(help)
         .help_heading("Body")
         .value_parser(parser(f.value))
+}
+
+/// An open enum takes any value, but the known ones are worth showing (clap lists a closed
+/// enum's values itself).
+fn with_known_values(mut help: String, v: ValueSpec) -> String {
+    if let ValueSpec::Enum {
+        values,
+        closed: false,
+    } = v
+        && !values.is_empty()
+    {
+        help.push_str(&format!(" [known values: {}]", values.join(", ")));
+    }
+    help
 }
 
 fn value_name(v: ValueSpec) -> &'static str {

@@ -373,3 +373,72 @@ fn completions_for_every_shell_know_the_generated_commands() {
         }
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_list_follows_every_page_or_prints_one_with_its_token() {
+    let emu = sandbox::start(Config {
+        port: 0,
+        ..Config::default()
+    })
+    .await
+    .expect("the emulator starts");
+    let base = emu.base_url();
+    let body = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/examples/customer.yaml"
+    ))
+    .unwrap();
+    for i in 0..3 {
+        let domain = format!("pages{i}.onmicrosoft.com");
+        let out = cli(
+            &base,
+            &[
+                "customers",
+                "create",
+                "--body",
+                "-",
+                "--company-profile.domain",
+                &domain,
+            ],
+            Some(&body),
+        );
+        assert!(out.status.success(), "{}", text(&out.stderr));
+    }
+    let domains = |out: &Output| -> Vec<String> {
+        text(&out.stdout)
+            .lines()
+            .map(|l| {
+                serde_json::from_str::<Value>(l).unwrap()["companyProfile"]["domain"].to_string()
+            })
+            .collect()
+    };
+    // Pages of one: every page followed, one JSON line per customer.
+    let all = cli(&base, &["customers", "list", "--size", "1"], None);
+    assert!(all.status.success(), "{}", text(&all.stderr));
+    assert_eq!(domains(&all).len(), 3, "{}", text(&all.stdout));
+    // One page, its token on stderr; the next page from that token.
+    let first = cli(
+        &base,
+        &["customers", "list", "--size", "1", "--one-page"],
+        None,
+    );
+    assert_eq!(domains(&first).len(), 1);
+    let stderr = text(&first.stderr);
+    let token = stderr
+        .split("continuation token: ")
+        .nth(1)
+        .expect("the token is on stderr")
+        .trim();
+    let rest = cli(
+        &base,
+        &["customers", "list", "--continuation-token", token],
+        None,
+    );
+    assert!(rest.status.success(), "{}", text(&rest.stderr));
+    let mut seen = domains(&first);
+    seen.extend(domains(&rest));
+    seen.sort();
+    let mut expected = domains(&all);
+    expected.sort();
+    assert_eq!(seen, expected);
+}

@@ -151,7 +151,18 @@ fn param(api: &Api, p: &Param, taken: &mut BTreeSet<String>) -> TokenStream {
         TypeRef::Array(inner) if scalar(api, inner) => (value_spec(api, inner), true),
         t => (value_spec(api, t), false),
     };
-    let help = first_paragraph(p.doc.as_deref()).unwrap_or_default();
+    let mut help = first_paragraph(p.doc.as_deref()).unwrap_or_default();
+    // An object given as JSON: say which members it has, required ones first.
+    if let TypeRef::Named(n) = api.resolve(&p.ty)
+        && let Some(TypeKind::Struct(s)) = api.type_def(n).map(|d| &d.kind)
+    {
+        let mut members: Vec<&Field> = s.fields.iter().filter(|f| !f.read_only).collect();
+        members.sort_by_key(|f| !f.required);
+        let names: Vec<&str> = members.iter().map(|f| f.name.original.as_str()).collect();
+        help = format!("{help} JSON members: {}.", names.join(", "))
+            .trim()
+            .to_string();
+    }
     quote! {
         ParamSpec {
             flag: #flag,

@@ -269,7 +269,7 @@ pub static GROUPS: &[GroupSpec] = &[
                         required: false,
                         value: ValueSpec::Json,
                         many: false,
-                        help: "A `CustomerFilter` serialized as JSON (PascalCase keys), URL-encoded into the query string. A malformed filter is rejected with 400 / 800002.",
+                        help: "A `CustomerFilter` serialized as JSON (PascalCase keys), URL-encoded into the query string. A malformed filter is rejected with 400 / 800002. JSON members: Field, Value, Operator.",
                     },
                     ParamSpec {
                         flag: "seek-operation",
@@ -1517,7 +1517,7 @@ pub static GROUPS: &[GroupSpec] = &[
                         required: false,
                         value: ValueSpec::Json,
                         many: false,
-                        help: "A `RelationshipFilter` serialized as JSON (PascalCase keys), URL-encoded: partners whose name starts with the value (case-insensitive). Name and `starts_with` are the only field and operator. A malformed filter is rejected with 400 / 800002.",
+                        help: "A `RelationshipFilter` serialized as JSON (PascalCase keys), URL-encoded: partners whose name starts with the value (case-insensitive). Name and `starts_with` are the only field and operator. A malformed filter is rejected with 400 / 800002. JSON members: Field, Value, Operator.",
                     },
                 ],
                 body: None,
@@ -1564,7 +1564,7 @@ pub static GROUPS: &[GroupSpec] = &[
                         required: false,
                         value: ValueSpec::Json,
                         many: false,
-                        help: "A `UserFilter` serialized as JSON (PascalCase keys), URL-encoded. `UserState` (or the older spelling `UserStatus`) `equals` `Inactive` lists the soft-deleted users only; `Active` is the default. A malformed filter is rejected with 400 / 800002.",
+                        help: "A `UserFilter` serialized as JSON (PascalCase keys), URL-encoded. `UserState` (or the older spelling `UserStatus`) `equals` `Inactive` lists the soft-deleted users only; `Active` is the default. A malformed filter is rejected with 400 / 800002. JSON members: Field, Value, Operator.",
                     },
                     ParamSpec {
                         flag: "seek-operation",
