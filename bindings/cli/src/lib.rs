@@ -11,9 +11,6 @@ mod context;
 pub mod exit;
 #[rustfmt::skip]
 pub mod generated;
-// Until src/import/mod.rs lands (the import's author switches this to `mod import;` and
-// deletes import_stub.rs).
-#[path = "import_stub.rs"]
 mod import;
 mod invoke;
 mod output;
