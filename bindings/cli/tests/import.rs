@@ -1,0 +1,512 @@
+//! `partner-center customers import` against the emulator over real HTTP: the built binary runs
+//! as a child process, the emulator runs in this process (quota and rate limit raised), and what
+//! the import did is checked through the API and in the files it leaves.
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use futures::StreamExt;
+use partner_center::{Client, models};
+use sandbox::{Config, Running};
+
+const BIN: &str = env!("CARGO_BIN_EXE_partner-center");
+const TOKEN: &str = "import-test-token";
+
+/// Full paths where a short name could be ambiguous; the short ones show the short form works.
+const HEADER: &str = "domain,billingProfile.companyName,billingProfile.email,culture,language,\
+    defaultAddress.addressLine1,defaultAddress.city,defaultAddress.state,defaultAddress.postalCode,\
+    defaultAddress.country,defaultAddress.firstName,defaultAddress.lastName,defaultAddress.phoneNumber";
+
+async fn emulator() -> Running {
+    sandbox::start(Config {
+        port: 0,
+        quota: 1000,
+        throttle_per_minute: 0,
+        ..Config::default()
+    })
+    .await
+    .expect("the emulator starts")
+}
+
+fn client(emu: &Running) -> Client {
+    Client::builder()
+        .base_url(emu.base_url())
+        .token(TOKEN)
+        .build()
+        .expect("client builds")
+}
+
+/// A fresh directory for one test's files.
+fn workdir(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("import-{name}"));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("test directory");
+    dir
+}
+
+fn domain(prefix: &str, i: usize) -> String {
+    format!("{prefix}{i:04}.onmicrosoft.com")
+}
+
+fn row(domain: &str, i: usize) -> String {
+    format!(
+        "{domain},Contoso {i},billing{i}@contoso.example,en-US,en,{i} Microsoft Way,Redmond,WA,98052,US,Tania,Carr,4255550101"
+    )
+}
+
+/// A CSV of `n` valid rows; returns its path.
+fn csv_file(dir: &Path, prefix: &str, n: usize) -> PathBuf {
+    let mut text = format!("{HEADER}\n");
+    for i in 1..=n {
+        text.push_str(&row(&domain(prefix, i), i));
+        text.push('\n');
+    }
+    let path = dir.join("customers.csv");
+    std::fs::write(&path, text).expect("write the CSV");
+    path
+}
+
+fn command(emu: &Running, file: &Path, extra: &[&str]) -> Command {
+    let mut cmd = Command::new(BIN);
+    cmd.args(["--base-url", &emu.base_url(), "--token", TOKEN])
+        .args(["customers", "import"])
+        .arg(file)
+        .args(["--requests-per-minute", "600000", "--concurrency", "8"])
+        .args(extra)
+        .stdin(Stdio::null());
+    cmd
+}
+
+/// Runs an import to its end (off the runtime's threads: the emulator runs on them).
+async fn import(emu: &Running, file: &Path, extra: &[&str]) -> Output {
+    let mut cmd = command(emu, file, extra);
+    tokio::task::spawn_blocking(move || cmd.output().expect("the binary runs"))
+        .await
+        .expect("join")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+async fn set_faults(emu: &Running, faults: serde_json::Value) -> serde_json::Value {
+    sdk_runtime::ensure_crypto_provider();
+    let http = sdk_runtime::reqwest::Client::new();
+    let url = format!("{}/_sandbox/faults", emu.base_url());
+    let resp = http
+        .post(&url)
+        .json(&faults)
+        .send()
+        .await
+        .expect("faults set");
+    assert!(
+        resp.status().is_success(),
+        "setting faults: {}",
+        resp.status()
+    );
+    http.get(&url)
+        .send()
+        .await
+        .expect("faults read")
+        .json()
+        .await
+        .expect("faults JSON")
+}
+
+async fn injected(emu: &Running, kind: &str) -> u64 {
+    sdk_runtime::ensure_crypto_provider();
+    let view: serde_json::Value =
+        sdk_runtime::reqwest::get(format!("{}/_sandbox/faults", emu.base_url()))
+            .await
+            .expect("faults read")
+            .json()
+            .await
+            .expect("faults JSON");
+    view["injected"][kind].as_u64().unwrap_or(0)
+}
+
+/// Every customer the partner has, through the API (every page).
+async fn customers(emu: &Running) -> Vec<models::Customer> {
+    let client = client(emu);
+    let mut all = Vec::new();
+    let mut stream = client.customers().list().size(100).stream();
+    while let Some(c) = stream.next().await {
+        all.push(c.expect("list customers"));
+    }
+    all
+}
+
+fn domains_of(customers: &[models::Customer]) -> Vec<String> {
+    customers
+        .iter()
+        .map(|c| {
+            c.company_profile
+                .as_ref()
+                .expect("profile")
+                .domain
+                .to_lowercase()
+        })
+        .collect()
+}
+
+/// The CSV's records (header excluded).
+fn records(path: &Path) -> Vec<csv::StringRecord> {
+    csv::Reader::from_path(path)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        .records()
+        .map(|r| r.expect("a CSV record"))
+        .collect()
+}
+
+fn journal_lines(path: &Path) -> Vec<serde_json::Value> {
+    std::fs::read_to_string(path)
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect()
+}
+
+/// Create steps whose last record is the intent: in flight when the process died.
+fn in_flight(journal: &[serde_json::Value]) -> usize {
+    let mut last: HashMap<&str, &str> = HashMap::new();
+    for r in journal.iter().filter(|r| r["step"] == "create") {
+        last.insert(
+            r["requestId"].as_str().unwrap_or_default(),
+            r["event"].as_str().unwrap_or_default(),
+        );
+    }
+    last.values().filter(|e| **e == "intent").count()
+}
+
+#[cfg(unix)]
+fn mode(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path)
+        .expect("metadata")
+        .permissions()
+        .mode()
+        & 0o777
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn three_hundred_rows_with_faults_and_a_kill_end_with_each_customer_once() {
+    const ROWS: usize = 300;
+    let emu = emulator().await;
+    let dir = workdir("kill");
+    let file = csv_file(&dir, "bulk", ROWS);
+    let journal = dir.join("customers.results.csv.journal");
+    let results = dir.join("customers.results.csv");
+    let passwords = dir.join("customers.results.passwords.csv");
+    // 5xx before handling, and creates committed whose answer never arrives; a little latency so
+    // that calls are in flight when the import is killed.
+    set_faults(
+        &emu,
+        serde_json::json!({"errorRate": 0.1, "dropAfterCreateRate": 0.1, "latencyMs": 3}),
+    )
+    .await;
+
+    // First run: killed (SIGKILL, no chance to clean up) once a third of the rows are done.
+    let mut child = command(&emu, &file, &[])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary starts");
+    let started = Instant::now();
+    loop {
+        let done = journal_lines(&journal)
+            .iter()
+            .filter(|r| r["step"] == "create" && r["event"] == "done")
+            .count();
+        if done >= ROWS / 3 {
+            break;
+        }
+        assert!(
+            child.try_wait().expect("child state").is_none(),
+            "the import ended before it was killed"
+        );
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "the import is too slow"
+        );
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    child.kill().expect("SIGKILL");
+    let killed = tokio::task::spawn_blocking(move || child.wait_with_output().expect("wait"))
+        .await
+        .expect("join");
+    let at_kill = journal_lines(&journal);
+    assert!(
+        in_flight(&at_kill) >= 1,
+        "no create was in flight when the import was killed: the test proves nothing"
+    );
+    let done_at_kill = customers(&emu).await.len();
+    assert!(done_at_kill < ROWS, "the kill came too late to matter");
+
+    // Reruns with the faults still on, until every row is done (a row can fail all its retries).
+    let mut outputs = vec![killed];
+    for _ in 0..4 {
+        let out = import(&emu, &file, &[]).await;
+        let code = out.status.code();
+        outputs.push(out);
+        if code == Some(0) {
+            break;
+        }
+        assert_eq!(
+            code,
+            Some(30),
+            "only failed rows may end a run: {}",
+            text(&outputs.last().unwrap().stderr)
+        );
+    }
+    let last = outputs.last().unwrap();
+    assert!(
+        last.status.success(),
+        "the last rerun: {}",
+        text(&last.stderr)
+    );
+    assert!(
+        injected(&emu, "drop_after_commit").await > 0,
+        "no answer was dropped"
+    );
+
+    set_faults(&emu, serde_json::json!({})).await;
+    let listed = customers(&emu).await;
+    let listed_domains = domains_of(&listed);
+    let unique: BTreeSet<&String> = listed_domains.iter().collect();
+    assert_eq!(listed.len(), ROWS, "exactly one customer per row");
+    assert_eq!(unique.len(), ROWS, "no domain twice");
+    let expected: BTreeSet<String> = (1..=ROWS).map(|i| domain("bulk", i)).collect();
+    assert_eq!(
+        unique.into_iter().cloned().collect::<BTreeSet<_>>(),
+        expected
+    );
+
+    // The results: one line per row, with the customer the service has for its domain.
+    let by_domain: HashMap<String, String> = listed
+        .iter()
+        .map(|c| {
+            (
+                c.company_profile.as_ref().unwrap().domain.to_lowercase(),
+                c.id.unwrap().to_string(),
+            )
+        })
+        .collect();
+    let result_rows = records(&results);
+    assert_eq!(result_rows.len(), ROWS);
+    for (i, r) in result_rows.iter().enumerate() {
+        assert_eq!(r[0], (i + 1).to_string(), "results in row order");
+        assert_eq!(r[2], domain("bulk", i + 1));
+        assert_eq!(
+            by_domain[&r[2]],
+            r[1],
+            "row {}: the service's customer",
+            i + 1
+        );
+        assert!(!r[3].is_empty(), "row {}: admin user name", i + 1);
+    }
+
+    // Every password arrived (a replay returns it again; a second create would have been
+    // refused and its password lost), the file is owner-only, and no output shows one.
+    #[cfg(unix)]
+    assert_eq!(mode(&passwords), 0o600);
+    let secrets = records(&passwords);
+    assert_eq!(secrets.len(), ROWS, "one password per customer");
+    let mut seen = BTreeSet::new();
+    for r in &secrets {
+        assert!(seen.insert(r[1].to_string()), "customer {} twice", &r[1]);
+        assert!(r[4].len() >= 8, "a password for {}", &r[2]);
+        for out in &outputs {
+            assert!(!text(&out.stdout).contains(&r[4]) && !text(&out.stderr).contains(&r[4]));
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rerun_without_its_journal_replays_every_create_instead_of_creating() {
+    let emu = emulator().await;
+    let dir = workdir("replay");
+    let file = csv_file(&dir, "replay", 20);
+    let results = dir.join("customers.results.csv");
+    let passwords = dir.join("customers.results.passwords.csv");
+    let first = import(&emu, &file, &[]).await;
+    assert!(first.status.success(), "{}", text(&first.stderr));
+    let first_results = records(&results);
+    let first_passwords = records(&passwords);
+    assert_eq!(first_results.len(), 20);
+
+    // Everything the import knew is gone; only the request ids, derived from the rows, remain.
+    for f in [
+        "customers.results.csv",
+        "customers.results.csv.journal",
+        "customers.results.passwords.csv",
+    ] {
+        std::fs::remove_file(dir.join(f)).expect("remove");
+    }
+    // A passwords file others can read is made owner-only before anything goes into it.
+    std::fs::write(&passwords, "").unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&passwords, std::fs::Permissions::from_mode(0o644)).unwrap();
+    }
+    let second = import(&emu, &file, &[]).await;
+    assert!(second.status.success(), "{}", text(&second.stderr));
+    #[cfg(unix)]
+    {
+        assert_eq!(mode(&passwords), 0o600);
+        assert!(
+            text(&second.stderr).contains("readable by others"),
+            "{}",
+            text(&second.stderr)
+        );
+    }
+    assert_eq!(customers(&emu).await.len(), 20, "no customer created twice");
+    assert_eq!(records(&results), first_results, "the same customers");
+    assert_eq!(
+        records(&passwords),
+        first_passwords,
+        "the replays' passwords"
+    );
+
+    // With the journal, a third run sends nothing at all.
+    let third = import(&emu, &file, &[]).await;
+    assert!(third.status.success(), "{}", text(&third.stderr));
+    assert!(
+        text(&third.stderr).contains("0 done now, 20 done before"),
+        "{}",
+        text(&third.stderr)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dry_run_lists_every_problem_with_its_row_and_line_and_sends_nothing() {
+    let emu = emulator().await;
+    let dir = workdir("dry");
+    let mut text_in = format!("{HEADER}\n");
+    text_in.push_str(&row(&domain("dry", 1), 1)); // row 1, line 2: fine
+    text_in.push('\n');
+    text_in
+        .push_str(&row(&domain("dry", 2), 2).replace("billing2@contoso.example", "not-an-email"));
+    text_in.push('\n');
+    text_in.push_str(&row(&domain("dry", 3), 3).replace(",US,", ",,")); // no country
+    text_in.push('\n');
+    text_in.push_str(&row(&domain("DRY", 1), 4)); // row 1's domain again (other case)
+    text_in.push('\n');
+    text_in.push_str("\"dry0005.onmicrosoft.com\",only two\n"); // too few cells
+    let file = dir.join("customers.csv");
+    std::fs::write(&file, &text_in).unwrap();
+
+    let out = import(&emu, &file, &["--dry-run"]).await;
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(4), "{err}");
+    assert!(
+        err.contains("row 2 (line 3): billingProfile.email:"),
+        "{err}"
+    );
+    assert!(
+        err.contains("row 3 (line 4): billingProfile.defaultAddress.country:"),
+        "{err}"
+    );
+    assert!(
+        err.contains("row 4 (line 5): companyProfile.domain: `dry0001.onmicrosoft.com` is also in row 1 (line 2)"),
+        "{err}"
+    );
+    assert!(err.contains("row 5 (line 6): has 2 cells"), "{err}");
+    assert!(!err.contains("row 1 (line 2):"), "row 1 is fine: {err}");
+    assert!(err.contains("4 rows of the file do not validate"), "{err}");
+
+    // Without --dry-run the same file sends nothing either.
+    let out = import(&emu, &file, &[]).await;
+    assert_eq!(out.status.code(), Some(4), "{}", text(&out.stderr));
+    assert!(customers(&emu).await.is_empty(), "nothing was created");
+    assert!(!dir.join("customers.results.csv.journal").exists());
+
+    // A clean file's dry run succeeds, still sending nothing.
+    let file = csv_file(&dir, "dry", 3);
+    let out = import(&emu, &file, &["--dry-run"]).await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("3 rows validate"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(customers(&emu).await.is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unknown_column_or_member_is_named_with_the_closest_known_one() {
+    let emu = emulator().await;
+    let dir = workdir("unknown");
+    let file = dir.join("customers.csv");
+    std::fs::write(&file, HEADER.replacen("domain", "domian", 1) + "\n").unwrap();
+    let out = import(&emu, &file, &["--dry-run"]).await;
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("column 1 (`domian`)"), "{err}");
+    assert!(err.contains("`companyProfile.domain`"), "{err}");
+
+    // JSON lines: a misspelt member is named with its path, not dropped.
+    let file = dir.join("customers.jsonl");
+    let good = serde_json::json!({
+        "companyProfile": {"domain": domain("jsonl", 1)},
+        "billingProfile": {"email": "a@contoso.example", "culture": "en-US", "language": "en",
+            "companyName": "Contoso", "defaultAddress": {"addressLine1": "1 Way", "city": "Redmond",
+            "state": "WA", "postalCode": "98052", "country": "US"}}
+    });
+    let mut bad = good.clone();
+    bad["companyProfile"] = serde_json::json!({"domain": domain("jsonl", 2)});
+    bad["billingProfile"]["defaultAddress"]["postalCod"] = "98052".into();
+    std::fs::write(&file, format!("{good}\n\n{bad}\n{{\"companyProfile\": \n")).unwrap();
+    let out = import(&emu, &file, &["--dry-run"]).await;
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(4), "{err}");
+    assert!(
+        err.contains("row 2 (line 3): billingProfile.defaultAddress.postalCod:"),
+        "{err}"
+    );
+    assert!(err.contains("postalCode"), "the closest member: {err}");
+    assert!(err.contains("row 3 (line 4):"), "{err}");
+    assert!(customers(&emu).await.is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn attest_mca_attests_each_customer_once_across_reruns() {
+    let emu = emulator().await;
+    let dir = workdir("mca");
+    let mut text_in =
+        format!("{HEADER},agreement.primaryContact.firstName,agreement.lastName,agreement.email\n");
+    for i in 1..=5 {
+        text_in.push_str(&format!(
+            "{},Gena,Soto,gena{i}@contoso.example\n",
+            row(&domain("mca", i), i)
+        ));
+    }
+    let file = dir.join("customers.csv");
+    std::fs::write(&file, &text_in).unwrap();
+
+    let first = import(&emu, &file, &["--attest-mca"]).await;
+    assert!(first.status.success(), "{}", text(&first.stderr));
+    // The journal gone, a rerun replays the creates and meets "already attested": done, not failed.
+    std::fs::remove_file(dir.join("customers.results.csv.journal")).unwrap();
+    let second = import(&emu, &file, &["--attest-mca"]).await;
+    assert!(second.status.success(), "{}", text(&second.stderr));
+
+    let client = client(&emu);
+    let results = records(&dir.join("customers.results.csv"));
+    assert_eq!(results.len(), 5);
+    for (i, r) in results.iter().enumerate() {
+        assert_eq!(&r[4], "yes", "row {} attested", i + 1);
+        let id: uuid::Uuid = r[1].parse().unwrap();
+        let on_record = client
+            .agreements()
+            .list(id)
+            .agreement_type("MicrosoftCustomerAgreement")
+            .await
+            .expect("list agreements");
+        assert_eq!(on_record.total_count, 1, "row {}: one attestation", i + 1);
+        let contact = &on_record.items[0].primary_contact;
+        assert_eq!(contact.email, format!("gena{}@contoso.example", i + 1));
+    }
+}
