@@ -510,3 +510,41 @@ async fn attest_mca_attests_each_customer_once_across_reruns() {
         assert_eq!(contact.email, format!("gena{}@contoso.example", i + 1));
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_row_edited_after_its_answer_was_lost_is_found_by_domain_not_created_again() {
+    let emu = emulator().await;
+    let dir = workdir("lost");
+    let file = csv_file(&dir, "lost", 3);
+    // Every create is committed and its answer lost, retries included: all three rows fail,
+    // yet the service has all three customers.
+    set_faults(&emu, serde_json::json!({"dropAfterCreateRate": 1.0})).await;
+    let first = import(&emu, &file, &[]).await;
+    assert_eq!(first.status.code(), Some(30), "{}", text(&first.stderr));
+    set_faults(&emu, serde_json::json!({})).await;
+    assert_eq!(customers(&emu).await.len(), 3);
+
+    // Row 2 is edited (another city: another request id, so no replay): the service refuses
+    // its domain as taken, and the import finds the customer by domain instead of failing.
+    let edited = std::fs::read_to_string(&file).unwrap().replacen(
+        "2 Microsoft Way,Redmond",
+        "2 Microsoft Way,Bellevue",
+        1,
+    );
+    std::fs::write(&file, edited).unwrap();
+    let second = import(&emu, &file, &[]).await;
+    assert!(second.status.success(), "{}", text(&second.stderr));
+    let listed = customers(&emu).await;
+    assert_eq!(listed.len(), 3, "no customer created twice");
+    let results = records(&dir.join("customers.results.csv"));
+    assert_eq!(results.len(), 3);
+    let row2 = listed
+        .iter()
+        .find(|c| c.company_profile.as_ref().unwrap().domain == domain("lost", 2))
+        .unwrap();
+    assert_eq!(results[1][1], row2.id.unwrap().to_string());
+    // Rows 1 and 3 were replayed (their passwords came back); row 2's is not known.
+    let secrets = records(&dir.join("customers.results.passwords.csv"));
+    let rows: Vec<&str> = secrets.iter().map(|r| r.get(0).unwrap()).collect();
+    assert_eq!(rows, ["1", "3"]);
+}

@@ -5,7 +5,7 @@
 //! keyed by the create's request id (a digest of the row), and by domain for rows that are done
 //! (a row edited after its customer was made is not made again). No secrets are written here.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fs::{File, OpenOptions};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -90,6 +90,8 @@ pub struct Journal {
     rows: HashMap<String, RowState>,
     /// Lower-case domain → request id of the row that made its customer.
     done_domains: HashMap<String, String>,
+    /// Lower-case domains a create was sent for, under any request id.
+    sent_domains: HashSet<String>,
 }
 
 impl Journal {
@@ -121,6 +123,7 @@ impl Journal {
             file,
             rows: HashMap::new(),
             done_domains: HashMap::new(),
+            sent_domains: HashSet::new(),
         };
         for (i, line) in text.lines().enumerate() {
             if line.trim().is_empty() {
@@ -159,11 +162,13 @@ impl Journal {
             .unwrap_or_default()
     }
 
-    /// Whether this row's create was ever sent (an intent under its request id).
-    pub fn was_sent(&self, request_id: &str) -> bool {
+    /// Whether a create for this row was ever sent: under its request id, or for its domain
+    /// under another one (the row was edited after a try whose answer was lost).
+    pub fn was_sent(&self, request_id: &str, domain: &str) -> bool {
         self.rows
             .get(request_id)
             .is_some_and(|s| s.create != State::New)
+            || self.sent_domains.contains(&domain.to_lowercase())
     }
 
     /// Append a record and make it durable before returning.
@@ -210,6 +215,9 @@ impl Journal {
         }
         if record.note.is_some() {
             state.note.clone_from(&record.note);
+        }
+        if step == Step::Create {
+            self.sent_domains.insert(record.domain.to_lowercase());
         }
         if step == Step::Create && event == Event::Done {
             self.done_domains
@@ -258,7 +266,8 @@ mod tests {
         assert_eq!(j.state("r1", "x").customer_id.as_deref(), Some("c1"));
         assert_eq!(j.state("r2", "x").create, State::InFlight);
         assert_eq!(j.state("r3", "a.EXAMPLE").create, State::Done, "by domain");
-        assert!(!j.was_sent("r3"));
+        assert!(j.was_sent("r3", "a.example"), "by domain");
+        assert!(!j.was_sent("r3", "b.example"));
         j.record(record(Event::Failed, Step::Create, "r2")).unwrap();
         drop(j);
         let j = Journal::open(&path).unwrap();

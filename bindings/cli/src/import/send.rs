@@ -97,7 +97,7 @@ impl Sender<'_> {
             let journal = self.journal.lock().expect("journal lock");
             (
                 journal.state(&row.request_id, &row.domain),
-                journal.was_sent(&row.request_id),
+                journal.was_sent(&row.request_id, &row.domain),
             )
         };
         let customer_id = match state.customer_id.clone() {
@@ -298,15 +298,9 @@ fn code_of(error: &Error) -> Option<String> {
     }
 }
 
-/// The error on one line, with the request id support asks for.
+/// The error on one line (the client's text already carries the request id).
 fn describe(error: &Error) -> String {
-    let text = match error {
-        Error::Api(api) => match &api.request_id {
-            Some(id) => format!("{api} (request id {id})"),
-            None => api.to_string(),
-        },
-        other => other.to_string(),
-    };
+    let text = error.to_string();
     text.lines().map(str::trim).collect::<Vec<_>>().join("; ")
 }
 
