@@ -548,3 +548,69 @@ async fn a_row_edited_after_its_answer_was_lost_is_found_by_domain_not_created_a
     let rows: Vec<&str> = secrets.iter().map(|r| r.get(0).unwrap()).collect();
     assert_eq!(rows, ["1", "3"]);
 }
+
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ctrl_c_stops_new_rows_lets_calls_in_flight_finish_and_a_rerun_resumes() {
+    const ROWS: usize = 60;
+    let emu = emulator().await;
+    let dir = workdir("ctrlc");
+    let file = csv_file(&dir, "ctrlc", ROWS);
+    let journal = dir.join("customers.results.csv.journal");
+    set_faults(&emu, serde_json::json!({"latencyMs": 20})).await;
+    let mut child = command(&emu, &file, &[])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary starts");
+    let started = Instant::now();
+    while journal_lines(&journal)
+        .iter()
+        .filter(|r| r["event"] == "done")
+        .count()
+        < 8
+    {
+        assert!(
+            child.try_wait().expect("child state").is_none(),
+            "the import ended before Ctrl-C"
+        );
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "the import is too slow"
+        );
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    let pid = child.id().to_string();
+    let sent = Command::new("kill")
+        .args(["-INT", &pid])
+        .status()
+        .expect("kill -INT");
+    assert!(sent.success());
+    let out = tokio::task::spawn_blocking(move || child.wait_with_output().expect("wait"))
+        .await
+        .expect("join");
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(30), "{err}");
+    assert!(
+        err.contains("run the same command again to resume"),
+        "{err}"
+    );
+    assert_eq!(
+        in_flight(&journal_lines(&journal)),
+        0,
+        "calls in flight finished: {err}"
+    );
+    let done = records(&dir.join("customers.results.csv")).len();
+    assert!(done < ROWS, "stopped before the end");
+    assert_eq!(
+        customers(&emu).await.len(),
+        done,
+        "the results hold every customer made"
+    );
+
+    set_faults(&emu, serde_json::json!({})).await;
+    let rerun = import(&emu, &file, &[]).await;
+    assert!(rerun.status.success(), "{}", text(&rerun.stderr));
+    assert_eq!(customers(&emu).await.len(), ROWS);
+    assert_eq!(records(&dir.join("customers.results.csv")).len(), ROWS);
+}
