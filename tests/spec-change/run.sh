@@ -111,7 +111,7 @@ echo "node: $got_node"
 say "command line: the copy's partner-center, whose new subcommand comes from the table"
 got_cli="$(cd "$COPY" && cargo run -q -p partner-center-cli -- customers list-directory-roles \
   --customer-tenant-id "$CUSTOMER" --base-url "$BASE" --token spec-change --output json \
-  | "$PYTHON" -c 'import json, sys; print(",".join(s["name"] for s in json.load(sys.stdin)["items"]))')"
+  | "$PYTHON" -c 'import json, sys; print(",".join(json.loads(line)["name"] for line in sys.stdin))')"
 echo "cli: $got_cli"
 
 for got in "$got_rust" "$got_python" "$got_node" "$got_cli"; do

@@ -58,8 +58,12 @@ impl Output {
         }
     }
 
-    /// One answer: an object, a scalar, or `null` (no body: nothing is printed).
+    /// One answer: an object, a scalar, or `null` (no body: nothing is printed). A collection
+    /// that is not paged (`{totalCount, items: [...]}`) prints as a list, like a paged one.
     pub fn document(&self, value: &Value) -> Result<(), CliError> {
+        if let Some(items) = value.as_object().and_then(items_of) {
+            return self.items(items);
+        }
         let mut out = io::stdout().lock();
         let written = match (self.format, value) {
             (_, Value::Null) => Ok(()),
@@ -89,6 +93,14 @@ impl Output {
                 writeln!(io::stdout().lock(), "{}", list_table(items)).map_err(stdout_error)
             }
         }
+    }
+}
+
+/// The items of a collection answer: an `items` member that is a list of objects.
+fn items_of(map: &Map<String, Value>) -> Option<&[Value]> {
+    match map.get("items") {
+        Some(Value::Array(items)) if items.iter().all(Value::is_object) => Some(items),
+        _ => None,
     }
 }
 

@@ -235,13 +235,25 @@ fn check_output(op: &OperationSpec, stdout: &str) -> Result<(), String> {
             Ok(())
         }
         AnswerSpec::Json | AnswerSpec::Bytes => {
-            let value = parse(stdout)?;
-            for path in op.secrets {
-                let pointer = format!("/{}", path.replace('.', "/"));
-                if let Some(v) = value.pointer(&pointer)
-                    && v != HIDDEN
-                {
-                    return Err(format!("the secret at {path} is printed"));
+            // One document; or, for a collection (`{items: [...]}`), one item per line.
+            let (documents, prefix) = match serde_json::from_str::<Value>(stdout) {
+                Ok(value) => (vec![value], ""),
+                Err(_) => (
+                    stdout.lines().map(parse).collect::<Result<Vec<_>, _>>()?,
+                    "items[].",
+                ),
+            };
+            for value in &documents {
+                for path in op.secrets {
+                    let Some(path) = path.strip_prefix(prefix) else {
+                        continue;
+                    };
+                    let pointer = format!("/{}", path.replace('.', "/"));
+                    if let Some(v) = value.pointer(&pointer)
+                        && v != HIDDEN
+                    {
+                        return Err(format!("the secret at {path} is printed"));
+                    }
                 }
             }
             Ok(())

@@ -162,7 +162,13 @@ fn edit_distance(a: &str, b: &str) -> usize {
 pub fn help(known: &[Member]) -> String {
     let mut text = String::new();
     for m in known {
-        let required = if m.field.required { " (required)" } else { "" };
+        // The attestation's members all have defaults (the billing contact, the MCA template,
+        // now), so only the create's are marked.
+        let required = if m.field.required && m.target == Target::Customer {
+            " (required)"
+        } else {
+            ""
+        };
         text.push_str(&format!("  {}{required}\n", m.name()));
     }
     text

@@ -96,7 +96,7 @@ fn long_about() -> String {
          CSV columns name members of the create body by their dotted path, or by the end of it \
          when only one member ends so (`domain`, `city`, `defaultAddress.firstName`); case, `-` \
          and `_` do not matter. With --attest-mca, `agreement.` columns fill the attestation \
-         (without them the billing address's names, the billing e-mail and the phone number are \
+         (without them the billing profile's names, its e-mail and the address's phone number are \
          the contact; the template is the service's MCA template and the date is now unless the \
          row gives agreement.templateId / agreement.dateAgreed). JSON lines are create bodies; \
          an `agreement` member holds the attestation's members.\n\n\

@@ -164,8 +164,8 @@ pub fn complete(
     members
 }
 
-/// Without contact columns the billing contact attests: the default address's names and phone
-/// and the billing e-mail, which is who the create makes responsible anyway.
+/// Without contact columns the billing contact attests: the billing profile's names (else the
+/// default address's), its e-mail and the address's phone, who the create makes responsible anyway.
 fn with_contact_fallback(
     given: Option<Map<String, Value>>,
     customer: &Map<String, Value>,
@@ -177,9 +177,14 @@ fn with_contact_fallback(
     let billing = customer.get("billingProfile");
     let address = billing.and_then(|b| b.get("defaultAddress"));
     let mut contact = Map::new();
+    let name = |member: &str| {
+        billing
+            .and_then(|b| b.get(member))
+            .or_else(|| address.and_then(|a| a.get(member)))
+    };
     for (to, from) in [
-        ("firstName", address.and_then(|a| a.get("firstName"))),
-        ("lastName", address.and_then(|a| a.get("lastName"))),
+        ("firstName", name("firstName")),
+        ("lastName", name("lastName")),
         ("email", billing.and_then(|b| b.get("email"))),
         ("phoneNumber", address.and_then(|a| a.get("phoneNumber"))),
     ] {
