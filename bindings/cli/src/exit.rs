@@ -1,6 +1,6 @@
 //! The command line's errors and its exit codes: one code per kind of failure, so a script can
 //! tell "not found" from "throttled" from "bad input" without reading the message. The table is
-//! documented in the crate's README; `tests/exit_codes.rs` holds it to that.
+//! documented in the crate's README ("Exit codes"); `tests/commands.rs` holds it to that.
 
 use std::fmt;
 use std::path::PathBuf;
@@ -25,6 +25,8 @@ pub enum CliError {
     InvalidRows(usize),
     /// `customers import`: some rows failed (listed already); the rest are done.
     RowsFailed(usize),
+    /// `customers import`: stopped by Ctrl-C with this many rows not finished.
+    Interrupted(usize),
 }
 
 impl From<Error> for CliError {
@@ -49,6 +51,7 @@ impl CliError {
             CliError::Io { .. } => IO,
             CliError::InvalidRows(_) => kind_code(ErrorKind::Validation),
             CliError::RowsFailed(_) => ROWS_FAILED,
+            CliError::Interrupted(_) => INTERRUPTED,
         }
     }
 
@@ -63,6 +66,8 @@ pub const USAGE: u8 = 2;
 pub const IO: u8 = 3;
 /// `customers import`: some rows failed, the others are done (run it again to retry them).
 pub const ROWS_FAILED: u8 = 30;
+/// Stopped by Ctrl-C (128 + SIGINT, as shells report it); a rerun resumes.
+pub const INTERRUPTED: u8 = 130;
 
 /// One code per kind of the client's errors.
 pub fn kind_code(kind: ErrorKind) -> u8 {
@@ -118,6 +123,11 @@ impl fmt::Display for CliError {
                 if *n == 1 { "" } else { "s" },
                 if *n == 1 { "es" } else { "" }
             ),
+            CliError::Interrupted(n) => write!(
+                f,
+                "interrupted with {n} row{} not finished; run the same command again to resume",
+                if *n == 1 { "" } else { "s" }
+            ),
             CliError::RowsFailed(n) => write!(
                 f,
                 "{n} row{} failed (see above); run the same command again to retry {}",
@@ -135,7 +145,7 @@ mod tests {
     #[test]
     fn every_kind_has_its_own_code_apart_from_the_others() {
         let mut seen: Vec<u8> = ErrorKind::ALL.iter().map(|k| kind_code(*k)).collect();
-        seen.extend([0, 1, USAGE, IO, ROWS_FAILED]);
+        seen.extend([0, 1, USAGE, IO, ROWS_FAILED, INTERRUPTED]);
         let count = seen.len();
         seen.sort_unstable();
         seen.dedup();

@@ -7,6 +7,7 @@
 //! `output` prints answers, `signin` and `context` hold how to connect, `exit` the errors and
 //! their exit codes, `import` the bulk onboarding.
 
+mod atomic;
 mod context;
 pub mod exit;
 #[rustfmt::skip]

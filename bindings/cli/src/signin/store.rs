@@ -1,16 +1,15 @@
 //! The stored App+User sign-in: the refresh token `partner-center login` obtained, with the
 //! tenant, application and sign-in service it belongs to, in one file per user that only its
 //! owner can read. Refresh tokens rotate: every use hands out a new one, which replaces the file
-//! (written beside it with the same permissions, synced, then renamed over it, so a crash leaves
-//! the old or the new file, never half of one).
+//! (`atomic::replace`: a crash leaves the old file or the new one, never half of one).
 
-use std::fs::{self, File, OpenOptions};
-use std::io::Write;
+use std::fs;
 use std::path::{Path, PathBuf};
 
 use partner_center::Secret;
 use serde::{Deserialize, Serialize};
 
+use crate::atomic::{self, Access};
 use crate::exit::CliError;
 
 /// Where the file lives: `$PARTNER_CENTER_CONFIG_DIR`, else the platform's per-user config
@@ -83,17 +82,8 @@ pub fn load(path: &Path) -> Result<Option<StoredLogin>, CliError> {
 pub fn save(path: &Path, login: &StoredLogin) -> Result<(), CliError> {
     let dir = path.parent().unwrap_or(Path::new("."));
     fs::create_dir_all(dir).map_err(|e| CliError::io(dir, e))?;
-    let temp = path.with_extension(format!("json.{}.tmp", std::process::id()));
-    let write = || -> std::io::Result<()> {
-        let mut file = private_file(&temp)?;
-        file.write_all(&serde_json::to_vec_pretty(login).map_err(std::io::Error::other)?)?;
-        file.sync_all()?;
-        fs::rename(&temp, path)
-    };
-    write().map_err(|e| {
-        let _ = fs::remove_file(&temp);
-        CliError::io(path, e)
-    })
+    let bytes = serde_json::to_vec_pretty(login).expect("a stored sign-in encodes");
+    atomic::replace(path, &bytes, Access::OwnerOnly).map_err(|e| CliError::io(path, e))
 }
 
 pub fn remove(path: &Path) -> Result<bool, CliError> {
@@ -102,19 +92,6 @@ pub fn remove(path: &Path) -> Result<bool, CliError> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
         Err(e) => Err(CliError::io(path, e)),
     }
-}
-
-/// A new file that only its owner can read and write (mode 0600 on Unix, from the start, so
-/// there is no moment when others could open it).
-pub fn private_file(path: &Path) -> std::io::Result<File> {
-    let mut options = OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    options.open(path)
 }
 
 #[cfg(unix)]
