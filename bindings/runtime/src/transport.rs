@@ -335,6 +335,7 @@ impl Transport {
         query: &[(Cow<'static, str>, String)],
     ) -> Result<Url, Error> {
         let mut url = if path.starts_with('/') && !path.contains(['?', '#']) {
+            refuse_dot_segments(path)?;
             // Every generated operation's path: set on the parsed base, whose scheme and host
             // (and its IDNA processing) are not parsed again on every call.
             let base = &self.inner.base;
@@ -741,6 +742,33 @@ fn transport_error(e: reqwest::Error, request_id: &str, elapsed: Duration) -> Er
     }
 }
 
+/// A path parameter that is `.` or `..` (percent-encoded dots included: URL parsers read `%2e`
+/// as a dot) would make the URL name another resource: `/v1/domains/..` is `/v1/`. No spec's
+/// path template has such a segment, so one here came from a parameter; it is refused before
+/// anything is sent.
+fn refuse_dot_segments(path: &str) -> Result<(), Error> {
+    let dot = path.split('/').find(|segment| {
+        let dots = segment.to_ascii_lowercase().replace("%2e", ".");
+        dots == "." || dots == ".."
+    });
+    match dot {
+        None => Ok(()),
+        Some(segment) => Err(Error::Validation(crate::error::ValidationError {
+            errors: vec![crate::error::FieldError {
+                path: "path".into(),
+                message: format!(
+                    "`{path}`: a path parameter is {}, which would name another resource",
+                    if segment.is_empty() {
+                        "empty".to_string()
+                    } else {
+                        format!("`{segment}`")
+                    }
+                ),
+            }],
+        })),
+    }
+}
+
 /// Percent-encodes everything but RFC 3986 unreserved characters (`A-Z a-z 0-9 - . _ ~`), byte by
 /// byte over UTF-8, so a value can be placed in one path segment.
 pub fn encode_path_segment(s: &str) -> String {
@@ -768,6 +796,30 @@ mod tests {
     use super::*;
 
     #[test]
+    fn dot_path_parameters_are_refused() {
+        let t = transport("https://api.example.test/base/");
+        for good in [
+            "/v1/domains/contoso.onmicrosoft.com",
+            "/v1/domains/.well",
+            "/",
+            "//x",
+        ] {
+            assert!(t.resolve_url(good, &[]).is_ok(), "{good}");
+        }
+        for bad in [
+            "/v1/domains/..",
+            "/v1/domains/.",
+            "/v1/domains/%2E%2e",
+            "/v1/domains/.%2E/x",
+        ] {
+            match t.resolve_url(bad, &[]) {
+                Err(Error::Validation(v)) => assert_eq!(v.errors[0].path, "path", "{bad}"),
+                other => panic!("{bad}: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
     fn encodes_path_segments() {
         assert_eq!(encode_path_segment("abc-XYZ_0.9~"), "abc-XYZ_0.9~");
         assert_eq!(encode_path_segment("a b/c?d#e%f"), "a%20b%2Fc%3Fd%23e%25f");
@@ -791,15 +843,8 @@ mod tests {
             "http://[::1]:8/a/b",
         ] {
             let t = transport(base);
-            for path in [
-                "/v1/a b",
-                "/v1/../x",
-                "/v1/ü/é",
-                "/v1/%2F%20",
-                "/",
-                "//x",
-                "/a/./b/",
-            ] {
+            // (Dot segments are refused: `dot_path_parameters_are_refused`.)
+            for path in ["/v1/a b", "/v1/ü/é", "/v1/%2F%20", "/", "//x", "/a/b/"] {
                 let fast = t.resolve_url(path, &[]).map(String::from).ok();
                 let whole = Url::parse(&format!("{}{path}", t.base_url()))
                     .map(String::from)
