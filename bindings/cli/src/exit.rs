@@ -55,6 +55,13 @@ impl CliError {
         }
     }
 
+    /// The reader of stdout went away (`partner-center customers list | head`): not a failure.
+    pub fn is_closed_stdout(&self) -> bool {
+        matches!(self, CliError::Io { path, error }
+            if path.as_os_str() == crate::output::STDOUT
+                && error.kind() == std::io::ErrorKind::BrokenPipe)
+    }
+
     pub fn into_exit(self) -> ExitCode {
         ExitCode::from(self.exit_code())
     }

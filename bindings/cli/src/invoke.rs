@@ -45,12 +45,15 @@ pub async fn run(
         }
         answer => {
             let outcome = dispatch(&client, op.id, call(None)).await?;
-            let mut value = decode(&outcome.body)?;
+            let mut value = decode(&outcome)?;
             if answer == AnswerSpec::Bytes {
                 return write_octets(&value);
             }
             ctx.output.redact(&mut value, op.secrets);
-            ctx.output.document(&value)
+            match answer {
+                AnswerSpec::List { items } => ctx.output.items(&take_items(&mut value, items)),
+                _ => ctx.output.document(&value),
+            }
         }
     }
 }
@@ -67,34 +70,40 @@ async fn pages(
 ) -> Result<(), CliError> {
     let table = ctx.output.format == crate::output::Format::Table;
     let mut collected = Vec::new();
+    let mut seen: BTreeSet<String> = first.iter().cloned().collect();
     let mut token = first;
-    let mut seen = BTreeSet::new();
     loop {
         let outcome = dispatch(client, op.id, call(token.take())).await?;
-        let mut page = decode(&outcome.body)?;
+        let mut page = decode(&outcome)?;
         ctx.output.redact(&mut page, op.secrets);
         let next = page
             .get(token_field)
             .and_then(Value::as_str)
             .filter(|t| !t.is_empty())
             .map(str::to_string);
-        let items = match page.get_mut(items_field).map(Value::take) {
-            Some(Value::Array(items)) => items,
-            _ => Vec::new(),
-        };
+        let items = take_items(&mut page, items_field);
         if table {
             collected.extend(items);
         } else {
             items.iter().try_for_each(|i| ctx.output.item_line(i))?;
         }
         match next {
-            // A token seen before would loop for ever: the service's paging is broken.
-            Some(t) if !one_page && seen.insert(t.clone()) => token = Some(t),
+            None => break,
             Some(t) if one_page => {
                 eprintln!("continuation token: {t}");
                 break;
             }
-            _ => break,
+            Some(t) if seen.insert(t.clone()) => token = Some(t),
+            // Following a token seen before would loop for ever: the service's paging is
+            // broken, and the list printed so far is not the whole list.
+            Some(_) => {
+                return Err(CliError::Call(partner_center::Error::Decode {
+                    status: outcome.status,
+                    message: "the service repeated a continuation token it gave before; the list stops there, incomplete".into(),
+                    body_excerpt: String::new(),
+                    request_id: Some(outcome.request_id),
+                }));
+            }
         }
     }
     if table {
@@ -104,20 +113,40 @@ async fn pages(
 }
 
 /// The answer's JSON (the client decoded it already; this only reads its re-encoding).
-fn decode(body: &[u8]) -> Result<Value, CliError> {
-    serde_json::from_slice(body)
-        .map_err(|e| CliError::Usage(format!("internal error: the answer did not re-read: {e}")))
+fn decode(outcome: &bridge::Outcome) -> Result<Value, CliError> {
+    serde_json::from_slice(&outcome.body).map_err(|e| {
+        CliError::Call(partner_center::Error::Decode {
+            status: outcome.status,
+            message: format!("the answer did not read back as JSON: {e}"),
+            body_excerpt: String::new(),
+            request_id: Some(outcome.request_id.clone()),
+        })
+    })
+}
+
+/// The items of a list answer: the array under `field`, or the answer itself when `field` is
+/// empty.
+fn take_items(value: &mut Value, field: &str) -> Vec<Value> {
+    let list = if field.is_empty() {
+        value.take()
+    } else {
+        value.get_mut(field).map(Value::take).unwrap_or_default()
+    };
+    match list {
+        Value::Array(items) => items,
+        _ => Vec::new(),
+    }
 }
 
 /// A download: the octets, as they came, to stdout.
 fn write_octets(value: &Value) -> Result<(), CliError> {
     use std::io::Write;
+    // The dispatch re-encodes octets as a JSON array of numbers.
     let bytes: Vec<u8> = match value {
         Value::Array(items) => items
             .iter()
             .filter_map(|b| b.as_u64().and_then(|b| u8::try_from(b).ok()))
             .collect(),
-        Value::String(s) => s.clone().into_bytes(),
         _ => Vec::new(),
     };
     std::io::stdout()

@@ -20,7 +20,6 @@ pub mod spec;
 mod tree;
 
 use std::process::ExitCode;
-use std::time::Duration;
 
 use clap::ArgMatches;
 use partner_center::Cloud;
@@ -46,6 +45,7 @@ pub fn main() -> ExitCode {
     };
     match runtime.block_on(run(&matches)) {
         Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.is_closed_stdout() => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e}");
             e.into_exit()
@@ -95,14 +95,38 @@ fn find(group: &str, name: &str) -> Option<&'static spec::OperationSpec> {
         .find(|op| op.name == name)
 }
 
+/// `--cloud`, else the cloud of the stored sign-in (its refresh token is only good there), else
+/// the global cloud. A `--cloud` other than the stored sign-in's is refused rather than sending
+/// that token to another cloud's sign-in service.
+fn cloud(matches: &ArgMatches, sign_in: &SignIn) -> Result<Cloud, CliError> {
+    let given = matches
+        .value_source("cloud")
+        .is_some_and(|s| s != clap::parser::ValueSource::DefaultValue);
+    let flag = matches.get_one::<String>("cloud").map(String::as_str);
+    let name = match (sign_in, flag) {
+        (SignIn::Stored(path, login), Some(flag)) if given && flag != login.cloud => {
+            return Err(CliError::Usage(format!(
+                "--cloud {flag}: the sign-in in {} is for the {} cloud; run `partner-center login --cloud {flag}` (or leave --cloud out)",
+                path.display(),
+                login.cloud
+            )));
+        }
+        (SignIn::Stored(_, login), _) => login.cloud.as_str(),
+        (_, Some(flag)) => flag,
+        (_, None) => "global",
+    };
+    Cloud::from_name(name)
+        .ok_or_else(|| CliError::Usage(format!("--cloud: unknown cloud `{name}`")))
+}
+
 /// The global flags of this run.
 fn context(matches: &ArgMatches, logging_in: bool) -> Result<Context, CliError> {
-    let cloud_name = matches
-        .get_one::<String>("cloud")
-        .map(String::as_str)
-        .unwrap_or("global");
-    let cloud = Cloud::from_name(cloud_name)
-        .ok_or_else(|| CliError::Usage(format!("--cloud: unknown cloud `{cloud_name}`")))?;
+    let sign_in = if logging_in {
+        SignIn::None
+    } else {
+        SignIn::resolve(matches.get_one::<String>("token"))?
+    };
+    let cloud = cloud(matches, &sign_in)?;
     let timeout = matches
         .get_one::<f64>("timeout")
         .map(|secs| {
@@ -113,11 +137,6 @@ fn context(matches: &ArgMatches, logging_in: bool) -> Result<Context, CliError> 
             })
         })
         .transpose()?;
-    let sign_in = if logging_in {
-        SignIn::None
-    } else {
-        SignIn::resolve(matches.get_one::<String>("token"))?
-    };
     Ok(Context {
         output: Output {
             format: Format::pick(matches.get_one::<String>("output").map(String::as_str)),
@@ -127,7 +146,7 @@ fn context(matches: &ArgMatches, logging_in: bool) -> Result<Context, CliError> 
         authority_host: matches.get_one::<String>("authority-host").cloned(),
         cloud,
         sign_in,
-        timeout: timeout.map(|t: Duration| t),
+        timeout,
         verbose: matches.get_flag("verbose"),
         stderr_is_terminal: Context::stderr_is_terminal(),
     })

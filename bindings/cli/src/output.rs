@@ -58,12 +58,8 @@ impl Output {
         }
     }
 
-    /// One answer: an object, a scalar, or `null` (no body: nothing is printed). A collection
-    /// that is not paged (`{totalCount, items: [...]}`) prints as a list, like a paged one.
+    /// One answer: an object, a scalar, or `null` (no body: nothing is printed).
     pub fn document(&self, value: &Value) -> Result<(), CliError> {
-        if let Some(items) = value.as_object().and_then(items_of) {
-            return self.items(items);
-        }
         let mut out = io::stdout().lock();
         let written = match (self.format, value) {
             (_, Value::Null) => Ok(()),
@@ -96,18 +92,14 @@ impl Output {
     }
 }
 
-/// The items of a collection answer: an `items` member that is a list of objects.
-fn items_of(map: &Map<String, Value>) -> Option<&[Value]> {
-    match map.get("items") {
-        Some(Value::Array(items)) if items.iter().all(Value::is_object) => Some(items),
-        _ => None,
-    }
+/// A write to stdout failed. A closed pipe (`| head`) means the reader has what it wanted: the
+/// command stops there and exits 0 without a message (`CliError::is_closed_stdout`).
+fn stdout_error(e: io::Error) -> CliError {
+    CliError::io(STDOUT, e)
 }
 
-/// A closed stdout (`| head`) is not an error worth a message; anything else is.
-fn stdout_error(e: io::Error) -> CliError {
-    CliError::io("<stdout>", e)
-}
+/// The name stdout errors carry.
+pub const STDOUT: &str = "<stdout>";
 
 fn pretty(v: &Value) -> String {
     serde_json::to_string_pretty(v).unwrap_or_else(|_| v.to_string())

@@ -101,6 +101,9 @@ pub enum AnswerSpec {
     Exists,
     /// Octets (a download): written as they came.
     Bytes,
+    /// A collection that is not paged (an object holding one list of objects, beside counts and
+    /// metadata; or a list of objects, `items` empty): printed as a list of the items under `items`.
+    List { items: &'static str },
     /// A page of a collection (`x-pc-paging`): the items are under `items`, the next page's token
     /// under `token`; the command follows every page unless told not to.
     Paged {

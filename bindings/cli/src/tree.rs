@@ -10,7 +10,7 @@ use crate::generated::operations::GROUPS;
 use crate::spec::{AnswerSpec, BodySpec, FieldSpec, OperationSpec, ParamSpec, ValueSpec};
 use crate::{import, signin};
 
-/// Environment variables the global flags read (README "Command line").
+/// Environment variables the global flags read (bindings/cli/README.md, "Commands").
 pub const ENV_BASE_URL: &str = "PARTNER_CENTER_BASE_URL";
 pub const ENV_CLOUD: &str = "PARTNER_CENTER_CLOUD";
 pub const ENV_TOKEN: &str = "PARTNER_CENTER_TOKEN";

@@ -216,49 +216,40 @@ async fn every_subcommand_runs_once_with_its_output_and_exit_code() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
-/// The answer printed as its kind says: JSON lines for a list, one JSON document otherwise,
-/// `true`/`false` for an existence check, nothing for no body; secrets hidden.
+/// The answer printed as its kind says: JSON lines for a list (paged or not), one JSON document
+/// otherwise, `true`/`false` for an existence check, nothing for no body; secrets hidden.
 fn check_output(op: &OperationSpec, stdout: &str) -> Result<(), String> {
     let parse =
         |s: &str| serde_json::from_str::<Value>(s).map_err(|e| format!("not JSON ({e}): {s}"));
-    match op.answer {
-        AnswerSpec::None if stdout.trim().is_empty() => Ok(()),
-        AnswerSpec::None => Err(format!("printed something for no body: {stdout}")),
-        AnswerSpec::Exists if matches!(stdout.trim(), "true" | "false") => Ok(()),
-        AnswerSpec::Exists => Err(format!("not true/false: {stdout}")),
-        AnswerSpec::Paged { .. } => {
-            for line in stdout.lines() {
-                if !parse(line)?.is_object() {
-                    return Err(format!("a list line is not an object: {line}"));
-                }
+    // Each printed document, and the prefix of the secrets' paths that it stands for.
+    let (documents, prefix) = match op.answer {
+        AnswerSpec::None if stdout.trim().is_empty() => return Ok(()),
+        AnswerSpec::None => return Err(format!("printed something for no body: {stdout}")),
+        AnswerSpec::Exists if matches!(stdout.trim(), "true" | "false") => return Ok(()),
+        AnswerSpec::Exists => return Err(format!("not true/false: {stdout}")),
+        AnswerSpec::Paged { items, .. } | AnswerSpec::List { items } => {
+            let lines = stdout.lines().map(parse).collect::<Result<Vec<_>, _>>()?;
+            if let Some(line) = lines.iter().find(|l| !l.is_object()) {
+                return Err(format!("a list line is not an object: {line}"));
             }
-            Ok(())
+            (lines, format!("{items}[]."))
         }
-        AnswerSpec::Json | AnswerSpec::Bytes => {
-            // One document; or, for a collection (`{items: [...]}`), one item per line.
-            let (documents, prefix) = match serde_json::from_str::<Value>(stdout) {
-                Ok(value) => (vec![value], ""),
-                Err(_) => (
-                    stdout.lines().map(parse).collect::<Result<Vec<_>, _>>()?,
-                    "items[].",
-                ),
+        AnswerSpec::Json | AnswerSpec::Bytes => (vec![parse(stdout)?], String::new()),
+    };
+    for value in &documents {
+        for path in op.secrets {
+            let Some(path) = path.strip_prefix(prefix.as_str()) else {
+                continue;
             };
-            for value in &documents {
-                for path in op.secrets {
-                    let Some(path) = path.strip_prefix(prefix) else {
-                        continue;
-                    };
-                    let pointer = format!("/{}", path.replace('.', "/"));
-                    if let Some(v) = value.pointer(&pointer)
-                        && v != HIDDEN
-                    {
-                        return Err(format!("the secret at {path} is printed"));
-                    }
-                }
+            let pointer = format!("/{}", path.replace('.', "/"));
+            if let Some(v) = value.pointer(&pointer)
+                && v != HIDDEN
+            {
+                return Err(format!("the secret at {path} is printed"));
             }
-            Ok(())
         }
     }
+    Ok(())
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -316,6 +307,20 @@ async fn each_kind_of_failure_has_its_exit_code_and_says_what_is_wrong() {
         stderr.contains("cty") && stderr.contains("did you mean \"city\""),
         "{stderr}"
     );
+
+    // A path parameter that would name another resource (`/v1/domains/..` is `/v1/`).
+    let out = cli(
+        &base,
+        &[
+            "agreements",
+            "get-document",
+            "--agreement-template-id",
+            "..",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(4), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("would name another resource"));
 
     // The command line itself: a flag value of the wrong type, a body that does not parse.
     let out = cli(&base, &["customers", "list", "--size", "forty"], None);
@@ -453,4 +458,35 @@ async fn a_list_follows_every_page_or_prints_one_with_its_token() {
     let mut expected = domains(&all);
     expected.sort();
     assert_eq!(seen, expected);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reader_that_stops_early_is_not_an_error() {
+    let emu = sandbox::start(Config {
+        port: 0,
+        ..Config::default()
+    })
+    .await
+    .expect("the emulator starts");
+    let base = emu.base_url();
+    let body = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/examples/customer.yaml"
+    ))
+    .unwrap();
+    let out = cli(&base, &["customers", "create", "--body", "-"], Some(&body));
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    // `| head -c 0` closes the pipe before the answer arrives: the write fails with EPIPE.
+    let out = Command::new("bash")
+        .arg("-c")
+        .arg(format!(
+            "'{}' customers list | head -c 0; exit ${{PIPESTATUS[0]}}",
+            env!("CARGO_BIN_EXE_partner-center")
+        ))
+        .env("PARTNER_CENTER_BASE_URL", &base)
+        .env("PARTNER_CENTER_TOKEN", TOKEN)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).is_empty(), "{}", text(&out.stderr));
 }

@@ -146,6 +146,15 @@ async fn login_by_device_code_is_kept_private_used_and_rotated() {
     #[cfg(unix)]
     assert_eq!(mode(&file), 0o600);
 
+    // The stored sign-in is the global cloud's: another cloud is refused, not sent the token.
+    let out = binary(&base, &dir)
+        .args(["customers", "list", "--cloud", "china"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is for the global cloud"));
+    assert_eq!(stored_refresh_token(&file), second, "nothing was exchanged");
+
     // A file others can read is refused (its token must be treated as leaked).
     #[cfg(unix)]
     {

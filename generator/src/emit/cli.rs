@@ -20,14 +20,17 @@ use crate::model::{Api, BodyFormat, Field, Operation, Param, ParamLocation, Type
 pub const OPERATIONS_PATH: &str = "src/generated/operations.rs";
 const MOD_PATH: &str = "src/generated/mod.rs";
 
-/// Flags the command line defines itself (`bindings/cli/src/main.rs`, `invoke.rs`): a parameter
-/// or body member of the same name is offered under `body.` / `param-` instead.
+/// Flags the command line defines itself (the global ones in `bindings/cli/src/tree.rs`, the
+/// per-operation ones in `tree.rs` too): a parameter or body member of the same name is offered
+/// under `param-` / `body.` instead. (clap refuses two flags of one name, which the command
+/// line's `the_tree_is_consistent` test checks for this spec.)
 pub const RESERVED_FLAGS: &[&str] = &[
     "body",
     "output",
     "show-secrets",
     "base-url",
     "cloud",
+    "authority-host",
     "token",
     "timeout",
     "verbose",
@@ -191,7 +194,13 @@ impl BodyFlag<'_> {
         let required = self.required;
         let value = &self.value;
         let leaf = self.path.last().expect("a body flag has a path");
-        let help = first_paragraph(leaf.doc.as_deref()).unwrap_or_default();
+        let mut help = first_paragraph(leaf.doc.as_deref()).unwrap_or_default();
+        if leaf.secret || matches!(leaf.ty, TypeRef::Secret) {
+            // A flag's value shows in process lists and shell history.
+            help = format!("{help} As a flag it shows in process lists: prefer --body (a file, or - for stdin).")
+                .trim()
+                .to_string();
+        }
         quote! {
             FieldSpec {
                 flag: #flag,
@@ -319,7 +328,46 @@ fn answer(api: &Api, op: &Operation) -> (TokenStream, Vec<String>) {
         .collect();
     secrets.sort();
     secrets.dedup();
+    if let [(t, _)] = bodies.as_slice()
+        && let Some(items) = collection_items(api, t)
+    {
+        return (quote!(AnswerSpec::List { items: #items }), secrets);
+    }
     (quote!(AnswerSpec::Json), secrets)
+}
+
+/// A collection that is not paged: a list of objects (`""`: the answer itself), or an object
+/// whose one list of objects is what it holds, beside scalars (`totalCount`) and read-only
+/// metadata (`links`). Its items print like a paged list's.
+fn collection_items<'a>(api: &'a Api, t: &TypeRef) -> Option<&'a str> {
+    let is_object = |t: &TypeRef| {
+        matches!(api.resolve(t), TypeRef::Named(n)
+            if matches!(api.type_def(n).map(|d| &d.kind), Some(TypeKind::Struct(_))))
+    };
+    let n = match api.resolve(t) {
+        TypeRef::Array(inner) if is_object(inner) => return Some(""),
+        TypeRef::Named(n) => n,
+        _ => return None,
+    };
+    let Some(TypeKind::Struct(s)) = api.type_def(n).map(|d| &d.kind) else {
+        return None;
+    };
+    let read_only = |f: &Field| {
+        f.read_only
+            || matches!(api.resolve(&f.ty), TypeRef::Named(n)
+                if matches!(api.type_def(n).map(|d| &d.kind), Some(TypeKind::Struct(s)) if s.read_only))
+    };
+    let mut lists = s
+        .fields
+        .iter()
+        .filter(|f| matches!(api.resolve(&f.ty), TypeRef::Array(inner) if is_object(inner)));
+    let list = lists.next()?;
+    let others_plain = s
+        .fields
+        .iter()
+        .filter(|f| f.name.original != list.name.original)
+        .all(|f| scalar(api, &f.ty) || read_only(f));
+    (lists.next().is_none() && others_plain).then_some(list.name.original.as_str())
 }
 
 /// `name`, or `prefix` + `name` when another flag of the operation already has it.

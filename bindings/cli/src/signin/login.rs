@@ -68,6 +68,7 @@ pub async fn run_login(ctx: &Context, matches: &ArgMatches) -> Result<(), CliErr
         .ok()
         .filter(|s| !s.is_empty())
         .map(Secret::new);
+    let confidential = client_secret.is_some();
     let credential = DeviceCodeCredential::new(
         tenant_id.clone(),
         client_id.clone(),
@@ -96,6 +97,7 @@ pub async fn run_login(ctx: &Context, matches: &ArgMatches) -> Result<(), CliErr
             client_id,
             authority_host: ctx.authority_host.clone(),
             cloud: ctx.cloud.name().to_string(),
+            confidential,
             refresh_token: refresh_token.expose().to_string(),
         },
     )?;

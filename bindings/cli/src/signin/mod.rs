@@ -40,22 +40,28 @@ impl SignIn {
         if let Some(token) = token.filter(|t| !t.is_empty()) {
             return Ok(SignIn::Token(Secret::new(token.clone())));
         }
-        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
-        if let (Some(tenant_id), Some(client_id), Some(secret)) = (
-            var(ENV_TENANT_ID),
-            var(ENV_CLIENT_ID),
-            var(ENV_CLIENT_SECRET),
-        ) {
-            return Ok(SignIn::AppOnly {
-                tenant_id,
-                client_id,
-                client_secret: Secret::new(secret),
-            });
+        if let Some(app_only) = Self::app_only_from_env() {
+            if store::path().is_ok_and(|p| p.exists()) {
+                eprintln!(
+                    "note: signing in app-only ({ENV_TENANT_ID}, {ENV_CLIENT_ID}, {ENV_CLIENT_SECRET} are set); the stored App+User sign-in is not used"
+                );
+            }
+            return Ok(app_only);
         }
         let path = store::path()?;
         Ok(match store::load(&path)? {
             Some(login) => SignIn::Stored(path, login),
             None => SignIn::None,
+        })
+    }
+
+    /// App-only from the environment, when all three variables are set.
+    fn app_only_from_env() -> Option<SignIn> {
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+        Some(SignIn::AppOnly {
+            tenant_id: var(ENV_TENANT_ID)?,
+            client_id: var(ENV_CLIENT_ID)?,
+            client_secret: Secret::new(var(ENV_CLIENT_SECRET)?),
         })
     }
 
@@ -88,11 +94,21 @@ impl SignIn {
                         ..login.clone()
                     },
                 });
+                // A confidential application's refresh needs its secret too.
+                let secret = std::env::var(ENV_CLIENT_SECRET)
+                    .ok()
+                    .filter(|s| !s.is_empty())
+                    .map(Secret::new);
+                if login.confidential && secret.is_none() {
+                    return Err(CliError::Call(partner_center::Error::Config(format!(
+                        "the stored sign-in belongs to a confidential application: set {ENV_CLIENT_SECRET} to its secret"
+                    ))));
+                }
                 builder.credential(RefreshTokenCredential::new(
                     login.tenant_id.clone(),
                     login.client_id.clone(),
                     Secret::new(login.refresh_token.clone()),
-                    None,
+                    secret.filter(|_| login.confidential),
                     Some(Arc::new(move |token: Secret| keep.store(token))),
                     options(login.authority_host.as_ref()),
                 )?)

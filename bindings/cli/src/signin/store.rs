@@ -26,6 +26,10 @@ pub struct StoredLogin {
     /// The sign-in service it was obtained from (`--authority-host`), when not the cloud's.
     pub authority_host: Option<String>,
     pub cloud: String,
+    /// A confidential application: each refresh also needs its secret, which is not stored here
+    /// (`PARTNER_CENTER_CLIENT_SECRET` gives it).
+    #[serde(default)]
+    pub confidential: bool,
     pub refresh_token: String,
 }
 
@@ -37,6 +41,7 @@ impl std::fmt::Debug for StoredLogin {
             .field("client_id", &self.client_id)
             .field("authority_host", &self.authority_host)
             .field("cloud", &self.cloud)
+            .field("confidential", &self.confidential)
             .field("refresh_token", &Secret::new(""))
             .finish()
     }
