@@ -77,6 +77,20 @@ fn answers_and_secrets_are_described() {
     let flat: String = table.split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(flat.contains("AnswerSpec::Paged { items: \"items\", token: \"continuationToken\", }"));
     assert!(table.contains("AnswerSpec::Exists"));
+    // Collections that are not paged print as lists; an object with more than its list does not.
+    let answer_of = |id: &str| {
+        let at = flat.find(&format!("id: \"{id}\"")).expect(id);
+        let rest = &flat[at..];
+        rest[rest.find("answer: ").unwrap() + 8..]
+            .split(", secrets")
+            .next()
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(answer_of("listCounted"), "AnswerSpec::List { items: \"items\" }");
+    assert_eq!(answer_of("listBare"), "AnswerSpec::List { items: \"\" }");
+    assert_eq!(answer_of("getSuggestions"), "AnswerSpec::Json");
+    assert!(flat.contains("secrets: &[\"items[].secret\"]"));
     assert!(table.contains("secrets: &[\"items[].secret\"]"));
     assert!(table.contains("secrets: &[\"secret\"]"));
     assert!(table.contains("summary: \"Make a thing\""));
