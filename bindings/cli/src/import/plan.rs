@@ -164,23 +164,28 @@ pub fn complete(
     members
 }
 
-/// Without contact columns the billing contact attests: the billing profile's names (else the
-/// default address's), its e-mail and the address's phone, who the create makes responsible anyway.
+/// The contact members the row does not give come from the billing contact: the billing
+/// profile's names (else the default address's), its e-mail and the address's phone — who the
+/// create makes responsible anyway. Member by member: a row giving only
+/// `agreement.primaryContact.email` still gets the billing names.
 fn with_contact_fallback(
     given: Option<Map<String, Value>>,
     customer: &Map<String, Value>,
 ) -> Map<String, Value> {
     let mut members = given.unwrap_or_default();
-    if members.contains_key("primaryContact") {
-        return members;
-    }
     let billing = customer.get("billingProfile");
     let address = billing.and_then(|b| b.get("defaultAddress"));
-    let mut contact = Map::new();
     let name = |member: &str| {
         billing
             .and_then(|b| b.get(member))
             .or_else(|| address.and_then(|a| a.get(member)))
+    };
+    let contact = members
+        .entry("primaryContact")
+        .or_insert_with(|| Value::Object(Map::new()));
+    // Not an object: left as given, for the model's check to name it.
+    let Value::Object(contact) = contact else {
+        return members;
     };
     for (to, from) in [
         ("firstName", name("firstName")),
@@ -188,11 +193,12 @@ fn with_contact_fallback(
         ("email", billing.and_then(|b| b.get("email"))),
         ("phoneNumber", address.and_then(|a| a.get("phoneNumber"))),
     ] {
-        if let Some(value) = from {
+        if let Some(value) = from
+            && !contact.contains_key(to)
+        {
             contact.insert(to.to_string(), value.clone());
         }
     }
-    members.insert("primaryContact".into(), Value::Object(contact));
     members
 }
 
@@ -201,5 +207,35 @@ fn agreement_path(path: &str) -> String {
         super::columns::AGREEMENT.to_string()
     } else {
         format!("{}.{path}", super::columns::AGREEMENT)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_partial_contact_is_completed_member_by_member_from_the_billing_contact() {
+        let customer = serde_json::json!({"billingProfile": {"firstName": "Tania",
+            "lastName": "Carr", "email": "billing@contoso.example",
+            "defaultAddress": {"phoneNumber": "4255550101"}}});
+        let Value::Object(customer) = customer else {
+            unreachable!()
+        };
+        let given = serde_json::json!({"primaryContact": {"email": "gena@contoso.example"}});
+        let Value::Object(given) = given else {
+            unreachable!()
+        };
+        let members = with_contact_fallback(Some(given), &customer);
+        assert_eq!(
+            members["primaryContact"],
+            serde_json::json!({"email": "gena@contoso.example", "firstName": "Tania",
+                "lastName": "Carr", "phoneNumber": "4255550101"})
+        );
+        let members = with_contact_fallback(None, &customer);
+        assert_eq!(
+            members["primaryContact"]["email"],
+            "billing@contoso.example"
+        );
     }
 }
