@@ -30,7 +30,8 @@ pub enum Format {
     JsonLines,
 }
 
-/// By extension; otherwise by content (a JSON line starts with `{`).
+/// By extension (`.json` too: it is read as JSON lines); otherwise by content (a JSON line starts
+/// with `{`, and a JSON array with `[` is taken as JSON so that it gets its own message).
 pub fn detect(path: &Path, text: &str) -> Format {
     let ext = path
         .extension()
@@ -42,7 +43,7 @@ pub fn detect(path: &Path, text: &str) -> Format {
         _ if text
             .trim_start_matches('\u{feff}')
             .trim_start()
-            .starts_with('{') =>
+            .starts_with(['{', '[']) =>
         {
             Format::JsonLines
         }
@@ -229,7 +230,16 @@ fn insert(body: &mut Map<String, Value>, path: &[&str], value: Value) {
 fn read_json_lines(text: &str) -> (Vec<RawRow>, Vec<Problem>) {
     let mut rows = Vec::new();
     let mut problems = Vec::new();
-    let lines = text.trim_start_matches('\u{feff}').lines();
+    let text = text.trim_start_matches('\u{feff}');
+    // A `.json` file is often one array of bodies: say what to give instead of an error a line.
+    let start = text.len() - text.trim_start().len();
+    if text[start..].starts_with('[') {
+        let line = 1 + text[..start].matches('\n').count() as u64;
+        let message = "the file is a JSON array: give one create body per line (JSON lines), \
+                       e.g. `jq -c '.[]' FILE`";
+        return (rows, vec![Problem::file(line, message)]);
+    }
+    let lines = text.lines();
     let mut number = 0;
     for (i, line_text) in lines.enumerate() {
         let line = i as u64 + 1;
@@ -346,6 +356,22 @@ mod tests {
         assert_eq!(problems.len(), 2, "{problems:?}");
         assert!(problems[0].message.contains("companyProfile.domain"));
         assert!(problems[1].message.contains("both fill"));
+    }
+
+    #[test]
+    fn a_json_array_is_named_as_such_once() {
+        let text = "\u{feff}\n  [{\"companyProfile\":{}},\n {\"companyProfile\":{}}]\n";
+        assert_eq!(detect(Path::new("c.txt"), text), Format::JsonLines);
+        assert_eq!(detect(Path::new("c.json"), text), Format::JsonLines);
+        let (rows, problems) = read(text, Format::JsonLines, &[]);
+        assert!(rows.is_empty());
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!((problems[0].row, problems[0].line), (None, 2));
+        assert!(
+            problems[0].message.contains("JSON array"),
+            "{}",
+            problems[0]
+        );
     }
 
     #[test]
