@@ -46,6 +46,19 @@ fn workdir(name: &str) -> PathBuf {
     dir
 }
 
+/// What an import of `DIR/customers.csv` leaves beside it: every name from the full file name.
+fn results_of(dir: &Path) -> PathBuf {
+    dir.join("customers.csv.results.csv")
+}
+
+fn journal_of(dir: &Path) -> PathBuf {
+    dir.join("customers.csv.results.csv.journal")
+}
+
+fn passwords_of(dir: &Path) -> PathBuf {
+    dir.join("customers.csv.results.csv.passwords.csv")
+}
+
 fn domain(prefix: &str, i: usize) -> String {
     format!("{prefix}{i:04}.onmicrosoft.com")
 }
@@ -196,9 +209,9 @@ async fn three_hundred_rows_with_faults_and_a_kill_end_with_each_customer_once()
     let emu = emulator().await;
     let dir = workdir("kill");
     let file = csv_file(&dir, "bulk", ROWS);
-    let journal = dir.join("customers.results.csv.journal");
-    let results = dir.join("customers.results.csv");
-    let passwords = dir.join("customers.results.passwords.csv");
+    let journal = journal_of(&dir);
+    let results = results_of(&dir);
+    let passwords = passwords_of(&dir);
     // 5xx before handling, and creates committed whose answer never arrives; a little latency so
     // that calls are in flight when the import is killed.
     set_faults(
@@ -328,8 +341,8 @@ async fn a_rerun_without_its_journal_replays_every_create_instead_of_creating() 
     let emu = emulator().await;
     let dir = workdir("replay");
     let file = csv_file(&dir, "replay", 20);
-    let results = dir.join("customers.results.csv");
-    let passwords = dir.join("customers.results.passwords.csv");
+    let results = results_of(&dir);
+    let passwords = passwords_of(&dir);
     let first = import(&emu, &file, &[]).await;
     assert!(first.status.success(), "{}", text(&first.stderr));
     let first_results = records(&results);
@@ -337,12 +350,8 @@ async fn a_rerun_without_its_journal_replays_every_create_instead_of_creating() 
     assert_eq!(first_results.len(), 20);
 
     // Everything the import knew is gone; only the request ids, derived from the rows, remain.
-    for f in [
-        "customers.results.csv",
-        "customers.results.csv.journal",
-        "customers.results.passwords.csv",
-    ] {
-        std::fs::remove_file(dir.join(f)).expect("remove");
+    for f in [results_of(&dir), journal_of(&dir), passwords_of(&dir)] {
+        std::fs::remove_file(f).expect("remove");
     }
     // A passwords file others can read is made owner-only before anything goes into it.
     std::fs::write(&passwords, "").unwrap();
@@ -421,7 +430,7 @@ async fn a_dry_run_lists_every_problem_with_its_row_and_line_and_sends_nothing()
     let out = import(&emu, &file, &[]).await;
     assert_eq!(out.status.code(), Some(4), "{}", text(&out.stderr));
     assert!(customers(&emu).await.is_empty(), "nothing was created");
-    assert!(!dir.join("customers.results.csv.journal").exists());
+    assert!(!journal_of(&dir).exists());
 
     // A clean file's dry run succeeds, still sending nothing.
     let file = csv_file(&dir, "dry", 3);
@@ -489,12 +498,12 @@ async fn attest_mca_attests_each_customer_once_across_reruns() {
     let first = import(&emu, &file, &["--attest-mca"]).await;
     assert!(first.status.success(), "{}", text(&first.stderr));
     // The journal gone, a rerun replays the creates and meets "already attested": done, not failed.
-    std::fs::remove_file(dir.join("customers.results.csv.journal")).unwrap();
+    std::fs::remove_file(journal_of(&dir)).unwrap();
     let second = import(&emu, &file, &["--attest-mca"]).await;
     assert!(second.status.success(), "{}", text(&second.stderr));
 
     let client = client(&emu);
-    let results = records(&dir.join("customers.results.csv"));
+    let results = records(&results_of(&dir));
     assert_eq!(results.len(), 5);
     for (i, r) in results.iter().enumerate() {
         assert_eq!(&r[4], "yes", "row {} attested", i + 1);
@@ -536,7 +545,7 @@ async fn a_row_edited_after_its_answer_was_lost_is_found_by_domain_not_created_a
     assert!(second.status.success(), "{}", text(&second.stderr));
     let listed = customers(&emu).await;
     assert_eq!(listed.len(), 3, "no customer created twice");
-    let results = records(&dir.join("customers.results.csv"));
+    let results = records(&results_of(&dir));
     assert_eq!(results.len(), 3);
     let row2 = listed
         .iter()
@@ -544,7 +553,7 @@ async fn a_row_edited_after_its_answer_was_lost_is_found_by_domain_not_created_a
         .unwrap();
     assert_eq!(results[1][1], row2.id.unwrap().to_string());
     // Rows 1 and 3 were replayed (their passwords came back); row 2's is not known.
-    let secrets = records(&dir.join("customers.results.passwords.csv"));
+    let secrets = records(&passwords_of(&dir));
     let rows: Vec<&str> = secrets.iter().map(|r| r.get(0).unwrap()).collect();
     assert_eq!(rows, ["1", "3"]);
 }
@@ -556,7 +565,7 @@ async fn ctrl_c_stops_new_rows_lets_calls_in_flight_finish_and_a_rerun_resumes()
     let emu = emulator().await;
     let dir = workdir("ctrlc");
     let file = csv_file(&dir, "ctrlc", ROWS);
-    let journal = dir.join("customers.results.csv.journal");
+    let journal = journal_of(&dir);
     set_faults(&emu, serde_json::json!({"latencyMs": 20})).await;
     let mut child = command(&emu, &file, &[])
         .stdout(Stdio::piped())
@@ -590,9 +599,9 @@ async fn ctrl_c_stops_new_rows_lets_calls_in_flight_finish_and_a_rerun_resumes()
         .await
         .expect("join");
     let err = text(&out.stderr);
-    assert_eq!(out.status.code(), Some(30), "{err}");
+    assert_eq!(out.status.code(), Some(130), "interrupted: {err}");
     assert!(
-        err.contains("run the same command again to resume"),
+        err.contains("not finished; run the same command again to resume"),
         "{err}"
     );
     assert_eq!(
@@ -600,7 +609,7 @@ async fn ctrl_c_stops_new_rows_lets_calls_in_flight_finish_and_a_rerun_resumes()
         0,
         "calls in flight finished: {err}"
     );
-    let done = records(&dir.join("customers.results.csv")).len();
+    let done = records(&results_of(&dir)).len();
     assert!(done < ROWS, "stopped before the end");
     assert_eq!(
         customers(&emu).await.len(),
@@ -612,5 +621,191 @@ async fn ctrl_c_stops_new_rows_lets_calls_in_flight_finish_and_a_rerun_resumes()
     let rerun = import(&emu, &file, &[]).await;
     assert!(rerun.status.success(), "{}", text(&rerun.stderr));
     assert_eq!(customers(&emu).await.len(), ROWS);
-    assert_eq!(records(&dir.join("customers.results.csv")).len(), ROWS);
+    assert_eq!(records(&results_of(&dir)).len(), ROWS);
+}
+
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_ctrl_c_quits_at_once_with_130_and_a_rerun_completes() {
+    const ROWS: usize = 40;
+    let emu = emulator().await;
+    let dir = workdir("ctrlc2");
+    let file = csv_file(&dir, "twice", ROWS);
+    // Calls slow enough that both Ctrl-Cs come while the first rows are in flight.
+    set_faults(&emu, serde_json::json!({"latencyMs": 400})).await;
+    let mut child = command(&emu, &file, &[])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary starts");
+    let started = Instant::now();
+    while journal_lines(&journal_of(&dir)).is_empty() {
+        assert!(child.try_wait().expect("child state").is_none());
+        assert!(started.elapsed() < Duration::from_secs(30), "too slow");
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    // (The Ctrl-C handler is installed by the time the first intent is written; a little more.)
+    tokio::time::sleep(Duration::from_millis(30)).await;
+    let pid = child.id().to_string();
+    let interrupt = || {
+        let sent = Command::new("kill").args(["-INT", &pid]).status();
+        assert!(sent.expect("kill -INT").success());
+    };
+    interrupt();
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    interrupt();
+    let out = tokio::task::spawn_blocking(move || child.wait_with_output().expect("wait"))
+        .await
+        .expect("join");
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "{err}");
+    assert!(err.contains("quit: rows in flight are journaled"), "{err}");
+    assert!(
+        in_flight(&journal_lines(&journal_of(&dir))) >= 1,
+        "quit with calls in flight: {err}"
+    );
+
+    set_faults(&emu, serde_json::json!({})).await;
+    let rerun = import(&emu, &file, &[]).await;
+    assert!(rerun.status.success(), "{}", text(&rerun.stderr));
+    assert_eq!(customers(&emu).await.len(), ROWS, "each customer once");
+    assert_eq!(records(&results_of(&dir)).len(), ROWS);
+    assert_eq!(records(&passwords_of(&dir)).len(), ROWS);
+}
+
+/// A customer made by someone else before the import.
+async fn existing_customer(emu: &Running, domain: &str) -> String {
+    let body = serde_json::json!({
+        "companyProfile": {"domain": domain},
+        "billingProfile": {"email": "owner@fabrikam.example", "culture": "en-US",
+            "language": "en", "companyName": "Fabrikam", "firstName": "Ola", "lastName": "Lind",
+            "defaultAddress": {"addressLine1": "1 Way", "city": "Redmond", "state": "WA",
+                "postalCode": "98052", "country": "US", "phoneNumber": "4255550102"}}
+    });
+    let customer: models::NewCustomer = serde_json::from_value(body).expect("a create body");
+    let made = client(emu)
+        .customers()
+        .create(&customer)
+        .send()
+        .await
+        .expect("the customer made before the import");
+    made.id.expect("an id").to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_domain_someone_else_has_fails_every_run_and_is_never_recorded_as_made() {
+    let emu = emulator().await;
+    let dir = workdir("taken");
+    let file = csv_file(&dir, "taken", 3);
+    let theirs = existing_customer(&emu, &domain("taken", 2)).await;
+
+    for run in 1..=2 {
+        let out = import(&emu, &file, &["--attest-mca"]).await;
+        let err = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(30), "run {run}: {err}");
+        assert!(
+            err.contains(&format!(
+                "row 2 (line 3, {}): create failed",
+                domain("taken", 2)
+            )),
+            "run {run}: {err}"
+        );
+        let results = records(&results_of(&dir));
+        let rows: Vec<&str> = results.iter().map(|r| r.get(0).unwrap()).collect();
+        assert_eq!(rows, ["1", "3"], "run {run}: the taken domain is not ours");
+        assert!(results.iter().all(|r| r[1] != theirs));
+    }
+    let journal = journal_lines(&journal_of(&dir));
+    assert!(
+        !journal
+            .iter()
+            .any(|r| r["domain"] == domain("taken", 2) && r["event"] == "done"),
+        "the journal records the taken domain as made"
+    );
+    assert_eq!(customers(&emu).await.len(), 3, "2 made, 1 theirs");
+    let attested = client(&emu)
+        .agreements()
+        .list(theirs.parse().unwrap())
+        .agreement_type("MicrosoftCustomerAgreement")
+        .await
+        .expect("list agreements");
+    assert_eq!(attested.total_count, 0, "their customer was not attested");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_row_edited_after_its_create_is_attested_under_the_create_that_made_it() {
+    let emu = emulator().await;
+    let dir = workdir("edited");
+    let file = csv_file(&dir, "edited", 3);
+    let first = import(&emu, &file, &[]).await;
+    assert!(first.status.success(), "{}", text(&first.stderr));
+
+    // Row 2 edited (another request id), then attested: its customer is the one made by run 1.
+    let edited = std::fs::read_to_string(&file).unwrap().replacen(
+        "2 Microsoft Way,Redmond",
+        "2 Microsoft Way,Bellevue",
+        1,
+    );
+    std::fs::write(&file, edited).unwrap();
+    let second = import(&emu, &file, &["--attest-mca"]).await;
+    assert!(second.status.success(), "{}", text(&second.stderr));
+    let results = records(&results_of(&dir));
+    assert_eq!(results.len(), 3, "the edited row stays in the results");
+    assert!(results.iter().all(|r| &r[4] == "yes"), "{results:?}");
+
+    // Nothing left to do: the edited row is not sent again.
+    let third = import(&emu, &file, &["--attest-mca"]).await;
+    assert!(third.status.success(), "{}", text(&third.stderr));
+    assert!(
+        text(&third.stderr).contains("0 done now, 3 done before"),
+        "{}",
+        text(&third.stderr)
+    );
+    assert_eq!(records(&results_of(&dir)), results);
+    assert_eq!(customers(&emu).await.len(), 3);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn results_that_would_overwrite_the_input_are_refused() {
+    let emu = emulator().await;
+    let dir = workdir("overwrite");
+    let file = csv_file(&dir, "overwrite", 2);
+    let before = std::fs::read(&file).unwrap();
+    let same = dir.join(".").join("customers.csv");
+    let out = import(&emu, &file, &["--results", same.to_str().unwrap()]).await;
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("would be written over the input file"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read(&file).unwrap(), before, "the input is intact");
+    assert!(customers(&emu).await.is_empty(), "nothing was sent");
+
+    // The same rows as JSON lines beside the CSV: results, journal, passwords of their own.
+    let out = import(&emu, &file, &[]).await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let jsonl = dir.join("customers.jsonl");
+    let bodies: Vec<String> = records(&file)
+        .iter()
+        .map(|r| {
+            serde_json::json!({"companyProfile": {"domain": &r[0]},
+                "billingProfile": {"companyName": &r[1], "email": &r[2], "culture": &r[3],
+                "language": &r[4], "defaultAddress": {"addressLine1": &r[5], "city": &r[6],
+                "state": &r[7], "postalCode": &r[8], "country": &r[9], "firstName": &r[10],
+                "lastName": &r[11], "phoneNumber": &r[12]}}})
+            .to_string()
+        })
+        .collect();
+    std::fs::write(&jsonl, bodies.join("\n") + "\n").unwrap();
+    let out = import(&emu, &jsonl, &[]).await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("2 done now, 0 done before"),
+        "its own journal, not the CSV's: {}",
+        text(&out.stderr)
+    );
+    assert_eq!(records(&dir.join("customers.jsonl.results.csv")).len(), 2);
+    assert_eq!(records(&results_of(&dir)).len(), 2);
+    assert_eq!(customers(&emu).await.len(), 2, "replayed, not made again");
 }

@@ -2,16 +2,21 @@
 //! step starts, so that after a crash, a Ctrl-C or a kill the next run knows each row's state.
 //! `intent` is written before a call is sent, `done` or `failed` after its answer; a row whose
 //! last record is an `intent` was in flight and is replayed with the same request id. Rows are
-//! keyed by the create's request id (a digest of the row), and by domain for rows that are done
-//! (a row edited after its customer was made is not made again). No secrets are written here.
+//! keyed by the request id of the create that made their customer: a row's own (a digest of the
+//! row) or, for a row edited after its customer was made, the one its domain was made under; every
+//! later step (the attestation) is journaled under that same key. Failures record their kind, so
+//! a later run knows whether the create may have taken effect all the same. No secrets are
+//! written here.
 
 use std::collections::{HashMap, HashSet};
-use std::fs::{File, OpenOptions};
+use std::fs::File;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
+use partner_center::ErrorKind;
 use serde::{Deserialize, Serialize};
 
+use crate::atomic::{self, Access};
 use crate::exit::CliError;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -39,7 +44,7 @@ pub struct Record {
     pub step: Option<Step>,
     /// The row's number in the file of the run that wrote it (for people reading the journal).
     pub row: usize,
-    /// The create's request id: the row's key.
+    /// The row's key: the request id of the create that made (or is making) its customer.
     pub request_id: String,
     pub domain: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -51,7 +56,11 @@ pub struct Record {
     pub date_agreed: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub template_id: Option<String>,
-    /// Failures: Partner Center's code (or the error kind) and the message.
+    /// Failures: the error's kind (`ErrorKind::as_str`: `conflict`, `transport`, …), which says
+    /// whether the call may have taken effect all the same.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    /// Failures: Partner Center's code, and the message.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -59,6 +68,26 @@ pub struct Record {
     /// How a `done` was established when it was not the call's own answer (e.g. found by domain).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+}
+
+/// Whether a call that failed this way may have taken effect anyway: no answer (transport,
+/// timeout), an answer that says nothing of what happened (5xx, 429 from a gateway), or a
+/// success that could not be read (decode).
+pub fn outcome_unknown(kind: ErrorKind) -> bool {
+    matches!(
+        kind,
+        ErrorKind::Transport
+            | ErrorKind::Timeout
+            | ErrorKind::Server
+            | ErrorKind::Throttled
+            | ErrorKind::Decode
+    )
+}
+
+fn kind_unknown(kind: &str) -> bool {
+    ErrorKind::ALL
+        .iter()
+        .any(|k| k.as_str() == kind && outcome_unknown(*k))
 }
 
 /// Where a step of a row stands.
@@ -90,20 +119,20 @@ pub struct Journal {
     rows: HashMap<String, RowState>,
     /// Lower-case domain → request id of the row that made its customer.
     done_domains: HashMap<String, String>,
-    /// Lower-case domains a create was sent for, under any request id.
-    sent_domains: HashSet<String>,
+    /// Creates whose intent has no answer yet: request id → lower-case domain.
+    pending: HashMap<String, String>,
+    /// Lower-case domains a create was sent for whose outcome is unknown (in flight when a run
+    /// died, or failed without a definite answer): the customer may exist, made by the import.
+    uncertain: HashSet<String>,
 }
 
 impl Journal {
-    /// Opens (or creates) the journal and reads what earlier runs recorded. A line that does not
-    /// read — the last one, cut by a kill mid-write — is skipped with a warning.
+    /// Opens (or creates) the journal, locks it for the run and reads what earlier runs
+    /// recorded. A last line cut by a kill mid-write (no newline, or not a record) is dropped
+    /// from the file with a warning; a damaged line before the last is an error naming it.
     pub fn open(path: &Path) -> Result<Journal, CliError> {
-        let mut file = OpenOptions::new()
-            .create(true)
-            .read(true)
-            .append(true)
-            .open(path)
-            .map_err(|e| CliError::io(path, e))?;
+        let mut file =
+            atomic::open_append(path, Access::Default).map_err(|e| CliError::io(path, e))?;
         // Two imports writing one journal would each replay the other's rows in flight.
         match file.try_lock() {
             Ok(()) => {}
@@ -115,33 +144,59 @@ impl Journal {
             }
             Err(std::fs::TryLockError::Error(e)) => return Err(CliError::io(path, e)),
         }
-        let mut text = String::new();
-        file.read_to_string(&mut text)
+        let mut bytes = Vec::new();
+        file.read_to_end(&mut bytes)
             .map_err(|e| CliError::io(path, e))?;
         let mut journal = Journal {
             path: path.to_path_buf(),
             file,
             rows: HashMap::new(),
             done_domains: HashMap::new(),
-            sent_domains: HashSet::new(),
+            pending: HashMap::new(),
+            uncertain: HashSet::new(),
         };
-        for (i, line) in text.lines().enumerate() {
-            if line.trim().is_empty() {
+        // Up to the end of the last line that reads (a cut last line has no newline).
+        let complete = bytes.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
+        let mut keep = complete;
+        let mut lines: Vec<(usize, &[u8])> = Vec::new();
+        let mut start = 0;
+        for line in bytes[..complete].split(|b| *b == b'\n') {
+            lines.push((start, line));
+            start += line.len() + 1;
+        }
+        let last = lines.iter().rposition(|(_, l)| !l.trim_ascii().is_empty());
+        for (i, (start, line)) in lines.iter().enumerate() {
+            if line.trim_ascii().is_empty() {
                 continue;
             }
-            match serde_json::from_str::<Record>(line) {
+            match serde_json::from_slice::<Record>(line) {
                 Ok(record) => journal.apply(&record),
-                Err(e) => eprintln!(
-                    "warning: {} line {}: skipped, it does not read ({e})",
-                    path.display(),
-                    i + 1
-                ),
+                Err(_) if Some(i) == last => keep = *start,
+                Err(e) => {
+                    return Err(CliError::Usage(format!(
+                        "{}: line {}: the journal is damaged ({e}); repair that line, or move \
+                         the journal aside to start again (a rerun without it replays each \
+                         create: no customer is made twice)",
+                        path.display(),
+                        i + 1
+                    )));
+                }
             }
         }
-        // A record cut short by a kill has no newline: end it, so the next one starts a line.
-        if !text.is_empty() && !text.ends_with('\n') {
-            journal.write_line(b"\n")?;
+        if keep < bytes.len() {
+            eprintln!(
+                "warning: {}: the last record was cut short (a run stopped mid-write); it is \
+                 dropped, and its step counts as not finished",
+                path.display()
+            );
+            journal
+                .file
+                .set_len(keep as u64)
+                .and_then(|()| journal.file.sync_data())
+                .map_err(|e| CliError::io(path, e))?;
         }
+        let in_flight = journal.pending.values().cloned().collect::<Vec<_>>();
+        journal.uncertain.extend(in_flight);
         Ok(journal)
     }
 
@@ -149,42 +204,44 @@ impl Journal {
         &self.path
     }
 
-    /// What is known of the row with this request id; a row not seen under its id but whose
-    /// domain a done row made counts as done (it was edited after its customer was made).
-    pub fn state(&self, request_id: &str, domain: &str) -> RowState {
-        if let Some(state) = self.rows.get(request_id) {
-            return state.clone();
+    /// The row's key: its own request id, unless the customer of its domain was made under
+    /// another one (the row was edited after its customer was made): then that one, so every
+    /// later step of the row is journaled where its create is.
+    pub fn key(&self, request_id: &str, domain: &str) -> String {
+        let own_done = self
+            .rows
+            .get(request_id)
+            .is_some_and(|s| s.create == State::Done);
+        if own_done {
+            return request_id.to_string();
         }
         self.done_domains
             .get(&domain.to_lowercase())
-            .and_then(|id| self.rows.get(id))
             .cloned()
-            .unwrap_or_default()
+            .unwrap_or_else(|| request_id.to_string())
     }
 
-    /// Whether a create for this row was ever sent: under its request id, or for its domain
-    /// under another one (the row was edited after a try whose answer was lost).
-    pub fn was_sent(&self, request_id: &str, domain: &str) -> bool {
-        self.rows
-            .get(request_id)
-            .is_some_and(|s| s.create != State::New)
-            || self.sent_domains.contains(&domain.to_lowercase())
+    /// What is known of the row with this key (see [`Journal::key`]).
+    pub fn state(&self, key: &str) -> RowState {
+        self.rows.get(key).cloned().unwrap_or_default()
+    }
+
+    /// Whether a create for this domain was sent, under any request id, without a definite
+    /// answer: only then may a "domain taken" mean that the import itself made the customer.
+    pub fn may_have_created(&self, domain: &str) -> bool {
+        self.uncertain.contains(&domain.to_lowercase())
     }
 
     /// Append a record and make it durable before returning.
     pub fn record(&mut self, record: Record) -> Result<(), CliError> {
-        let mut line = serde_json::to_vec(&record).unwrap_or_default();
+        let mut line = serde_json::to_vec(&record).expect("a journal record is plain JSON");
         line.push(b'\n');
-        self.write_line(&line)?;
+        self.file
+            .write_all(&line)
+            .and_then(|()| self.file.sync_data())
+            .map_err(|e| CliError::io(&self.path, e))?;
         self.apply(&record);
         Ok(())
-    }
-
-    fn write_line(&mut self, bytes: &[u8]) -> Result<(), CliError> {
-        self.file
-            .write_all(bytes)
-            .and_then(|()| self.file.sync_data())
-            .map_err(|e| CliError::io(&self.path, e))
     }
 
     fn apply(&mut self, record: &Record) {
@@ -216,12 +273,24 @@ impl Journal {
         if record.note.is_some() {
             state.note.clone_from(&record.note);
         }
-        if step == Step::Create {
-            self.sent_domains.insert(record.domain.to_lowercase());
+        if step != Step::Create {
+            return;
         }
-        if step == Step::Create && event == Event::Done {
-            self.done_domains
-                .insert(record.domain.to_lowercase(), record.request_id.clone());
+        let domain = record.domain.to_lowercase();
+        match event {
+            Event::Intent => {
+                self.pending.insert(record.request_id.clone(), domain);
+            }
+            Event::Done => {
+                self.pending.remove(&record.request_id);
+                self.done_domains.insert(domain, record.request_id.clone());
+            }
+            Event::Failed => {
+                self.pending.remove(&record.request_id);
+                if record.kind.as_deref().is_some_and(kind_unknown) {
+                    self.uncertain.insert(domain);
+                }
+            }
         }
     }
 }
@@ -229,6 +298,7 @@ impl Journal {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::fs::OpenOptions;
 
     fn record(event: Event, step: Step, id: &str) -> Record {
         Record {
@@ -241,12 +311,29 @@ mod tests {
         }
     }
 
-    #[test]
-    fn a_reopened_journal_knows_each_rows_last_step_even_after_a_cut_line() {
-        let dir = std::env::temp_dir().join(format!("pc-journal-{}", std::process::id()));
+    fn failed(id: &str, kind: ErrorKind) -> Record {
+        Record {
+            kind: Some(kind.as_str().into()),
+            ..record(Event::Failed, Step::Create, id)
+        }
+    }
+
+    fn fresh(name: &str) -> (PathBuf, PathBuf) {
+        let dir = std::env::temp_dir().join(format!("pc-journal-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join("j");
-        let _ = std::fs::remove_file(&path);
+        (dir, path)
+    }
+
+    fn append(path: &Path, bytes: &[u8]) {
+        let mut f = OpenOptions::new().append(true).open(path).unwrap();
+        f.write_all(bytes).unwrap();
+    }
+
+    #[test]
+    fn a_reopened_journal_knows_each_rows_last_step_even_after_a_cut_line() {
+        let (dir, path) = fresh("cut");
         let mut j = Journal::open(&path).unwrap();
         j.record(record(Event::Intent, Step::Create, "r1")).unwrap();
         j.record(Record {
@@ -256,22 +343,89 @@ mod tests {
         .unwrap();
         j.record(record(Event::Intent, Step::Create, "r2")).unwrap();
         drop(j);
-        // A kill in the middle of a write.
-        let mut f = OpenOptions::new().append(true).open(&path).unwrap();
-        f.write_all(b"{\"event\":\"done\",\"st").unwrap();
-        drop(f);
+        // A kill in the middle of a write, in the middle of a multi-byte character.
+        let cut = "{\"event\":\"done\",\"domain\":\"\u{e9}".as_bytes();
+        append(&path, &cut[..cut.len() - 1]);
 
         let mut j = Journal::open(&path).unwrap();
-        assert_eq!(j.state("r1", "x").create, State::Done);
-        assert_eq!(j.state("r1", "x").customer_id.as_deref(), Some("c1"));
-        assert_eq!(j.state("r2", "x").create, State::InFlight);
-        assert_eq!(j.state("r3", "a.EXAMPLE").create, State::Done, "by domain");
-        assert!(j.was_sent("r3", "a.example"), "by domain");
-        assert!(!j.was_sent("r3", "b.example"));
-        j.record(record(Event::Failed, Step::Create, "r2")).unwrap();
+        assert_eq!(j.state("r1").create, State::Done);
+        assert_eq!(j.state("r1").customer_id.as_deref(), Some("c1"));
+        assert_eq!(j.state("r2").create, State::InFlight);
+        assert_eq!(j.key("r3", "a.EXAMPLE"), "r1", "an edited row: by domain");
+        assert_eq!(j.key("r3", "b.example"), "r3");
+        j.record(failed("r2", ErrorKind::Conflict)).unwrap();
+        drop(j);
+        // The cut record was dropped from the file: the next record starts its own line.
+        let j = Journal::open(&path).unwrap();
+        assert_eq!(j.state("r2").create, State::Failed);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_damaged_last_line_is_dropped_but_one_in_the_middle_is_an_error_naming_it() {
+        let (dir, path) = fresh("damaged");
+        let mut j = Journal::open(&path).unwrap();
+        j.record(record(Event::Intent, Step::Create, "r1")).unwrap();
+        drop(j);
+        append(&path, b"not a record\n");
+        let mut j = Journal::open(&path).expect("a bad last line is dropped");
+        j.record(record(Event::Done, Step::Create, "r1")).unwrap();
+        drop(j);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(!text.contains("not a record"), "{text}");
+
+        let mut lines: Vec<&str> = text.lines().collect();
+        lines.insert(1, "{\"event\": ");
+        std::fs::write(&path, lines.join("\n") + "\n").unwrap();
+        let err = Journal::open(&path).err().expect("a damaged middle line");
+        assert!(err.to_string().contains(": line 2: "), "{err}");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn only_a_create_without_a_definite_answer_may_have_made_the_customer() {
+        let (dir, path) = fresh("uncertain");
+        let mut j = Journal::open(&path).unwrap();
+        // A definite refusal (the domain belonged to someone else): not ours.
+        j.record(record(Event::Intent, Step::Create, "r1")).unwrap();
+        j.record(failed("r1", ErrorKind::Conflict)).unwrap();
+        assert!(!j.may_have_created("a.example"));
         drop(j);
         let j = Journal::open(&path).unwrap();
-        assert_eq!(j.state("r2", "x").create, State::Failed);
+        assert!(!j.may_have_created("a.example"), "after a reopen too");
+        drop(j);
+        for (kind, unknown) in [
+            (ErrorKind::Transport, true),
+            (ErrorKind::Timeout, true),
+            (ErrorKind::Server, true),
+            (ErrorKind::Throttled, true),
+            (ErrorKind::BadRequest, false),
+        ] {
+            std::fs::remove_file(&path).unwrap();
+            let mut j = Journal::open(&path).unwrap();
+            j.record(record(Event::Intent, Step::Create, "r1")).unwrap();
+            j.record(failed("r1", kind)).unwrap();
+            // A later definite answer does not undo it: that create may have got through.
+            j.record(failed("r1", ErrorKind::Conflict)).unwrap();
+            drop(j);
+            let j = Journal::open(&path).unwrap();
+            assert_eq!(j.may_have_created("A.EXAMPLE"), unknown, "{kind:?}");
+        }
+        // In flight when the run died.
+        std::fs::remove_file(&path).unwrap();
+        let mut j = Journal::open(&path).unwrap();
+        j.record(record(Event::Intent, Step::Create, "r1")).unwrap();
+        drop(j);
+        assert!(Journal::open(&path).unwrap().may_have_created("a.example"));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_second_import_cannot_open_a_journal_in_use() {
+        let (dir, path) = fresh("lock");
+        let _held = Journal::open(&path).unwrap();
+        let err = Journal::open(&path).err().expect("locked");
+        assert!(err.to_string().contains("another import"), "{err}");
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

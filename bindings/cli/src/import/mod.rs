@@ -15,8 +15,9 @@ mod progress;
 mod rows;
 mod send;
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use clap::{Arg, ArgAction, ArgMatches, Command, value_parser};
 
@@ -24,7 +25,7 @@ use crate::context::Context;
 use crate::exit::CliError;
 use crate::generated::operations::GROUPS;
 use crate::spec::{FieldSpec, OperationSpec};
-use journal::{Journal, State};
+use journal::{Journal, RowState, State};
 use problem::Problem;
 
 /// Partner Center's documented limit for customer calls (a minute).
@@ -54,7 +55,7 @@ pub fn command() -> Command {
                 .long("results")
                 .value_name("FILE")
                 .value_parser(value_parser!(PathBuf))
-                .help("Where to write the results [default: FILE's name with .results.csv]; the journal (.journal) and the passwords (.passwords.csv) go beside it"),
+                .help("Where to write the results [default: FILE.results.csv, e.g. customers.csv.results.csv]; the journal (RESULTS.journal) and the passwords (RESULTS.passwords.csv) go beside it"),
         )
         .arg(
             Arg::new("attest-mca")
@@ -102,8 +103,10 @@ fn long_about() -> String {
          an `agreement` member holds the attestation's members.\n\n\
          Columns:\n{columns}\n\
          Results: FILE.results.csv (row, customerId, domain, adminUserName), complete after \
-         reruns; admin passwords go to a separate .passwords.csv readable by its owner only, and \
-         are printed only with --show-secrets."
+         reruns; admin passwords go to a separate FILE.results.csv.passwords.csv readable by its \
+         owner only, and are printed (the whole CSV, to stdout) only with --show-secrets; the \
+         journal is FILE.results.csv.journal. Ctrl-C stops new rows and exits 130; a rerun \
+         resumes."
     )
 }
 
@@ -131,33 +134,36 @@ struct Options {
 }
 
 impl Options {
-    fn from(matches: &ArgMatches) -> Options {
+    fn from(matches: &ArgMatches) -> Result<Options, CliError> {
+        // clap supplies FILE (required) and the defaults; a missing one is a usage error anyway.
+        let missing = |id: &str| CliError::Usage(format!("customers import: no value for {id}"));
         let file = matches
             .get_one::<PathBuf>("file")
             .cloned()
-            .unwrap_or_default();
+            .ok_or_else(|| missing("FILE"))?;
         let results = matches
             .get_one::<PathBuf>("results")
             .cloned()
             .unwrap_or_else(|| files::default_results(&file));
-        Options {
+        Ok(Options {
             dry_run: matches.get_flag("dry-run"),
             attest: matches.get_flag("attest-mca"),
-            requests_per_minute: matches
+            requests_per_minute: *matches
                 .get_one::<u32>("requests-per-minute")
-                .copied()
-                .unwrap_or(500),
-            concurrency: matches
-                .get_one::<u16>("concurrency")
-                .map_or(4, |n| usize::from(*n)),
+                .ok_or_else(|| missing("--requests-per-minute"))?,
+            concurrency: usize::from(
+                *matches
+                    .get_one::<u16>("concurrency")
+                    .ok_or_else(|| missing("--concurrency"))?,
+            ),
             file,
             results,
-        }
+        })
     }
 }
 
 pub async fn run(ctx: &Context, matches: &ArgMatches) -> Result<(), CliError> {
-    let options = Options::from(matches);
+    let options = Options::from(matches)?;
     let planned = validate(&options)?;
     if options.dry_run {
         eprintln!(
@@ -168,22 +174,28 @@ pub async fn run(ctx: &Context, matches: &ArgMatches) -> Result<(), CliError> {
         );
         return Ok(());
     }
+    files::check_results(&options.file, &options.results)?;
 
+    // The journal first: its lock says no other import writes these files.
     let journal = Journal::open(&files::journal_path(&options.results))?;
     let passwords = files::Passwords::open(&files::passwords_path(&options.results))?;
-    let needs_work = |row: &&plan::PlannedRow| {
-        let state = journal.state(&row.request_id, &row.domain);
-        state.create != State::Done || (options.attest && state.agreement != State::Done)
-    };
-    let work: Vec<&plan::PlannedRow> = planned.iter().filter(needs_work).collect();
+    let mut work = Vec::new();
+    for row in &planned {
+        let key = journal.key(&row.request_id, &row.domain);
+        let state = journal.state(&key);
+        if state.create != State::Done || (options.attest && state.agreement != State::Done) {
+            work.push(send::Work {
+                row,
+                may_have_created: journal.may_have_created(&row.domain),
+                key,
+                state,
+            });
+        }
+    }
     let before = planned.len() - work.len();
-    let needs_template = options.attest
-        && work.iter().any(|row| {
-            let state = journal.state(&row.request_id, &row.domain);
-            state.agreement != State::Done
-        });
-    let journal = Mutex::new(journal);
-    let passwords = Mutex::new(passwords);
+    let needs_template = options.attest && work.iter().any(|w| w.state.agreement != State::Done);
+    let journal = Arc::new(Mutex::new(journal));
+    let passwords = Arc::new(Mutex::new(passwords));
 
     let mut summary = send::Summary::default();
     if !work.is_empty() {
@@ -199,8 +211,8 @@ pub async fn run(ctx: &Context, matches: &ArgMatches) -> Result<(), CliError> {
         let progress = progress::Progress::new(work.len(), ctx.stderr_is_terminal);
         let sender = send::Sender {
             client: &client,
-            journal: &journal,
-            passwords: &passwords,
+            journal: journal.clone(),
+            passwords: passwords.clone(),
             template_id,
             concurrency: options.concurrency,
             progress: &progress,
@@ -210,16 +222,14 @@ pub async fn run(ctx: &Context, matches: &ArgMatches) -> Result<(), CliError> {
         summary = sent?;
     }
 
-    let journal = journal.into_inner().expect("journal lock");
-    let passwords = passwords.into_inner().expect("passwords lock");
+    let journal = send::lock(&journal);
+    let passwords = send::lock(&passwords);
     let results = result_rows(&planned, &journal, options.attest);
     files::write_results(&options.results, &results)?;
-    let row_of = |customer: &str| {
-        results
-            .iter()
-            .find(|r| r.customer_id == customer)
-            .map(|r| r.row)
-    };
+    let row_of: HashMap<String, usize> = results
+        .iter()
+        .map(|r| (r.customer_id.clone(), r.row))
+        .collect();
     passwords.tidy(&row_of)?;
     if ctx.output.show_secrets {
         let text = std::fs::read_to_string(passwords.path())
@@ -247,10 +257,12 @@ pub async fn run(ctx: &Context, matches: &ArgMatches) -> Result<(), CliError> {
         passwords.path().display(),
         journal.path().display()
     );
-    if summary.interrupted {
-        eprintln!("interrupted: run the same command again to resume");
-    }
     let unfinished = summary.failed + summary.not_started;
+    // Stopped by Ctrl-C before every row was taken: 130 and the resume hint. A Ctrl-C that came
+    // when every row was already under way changed nothing: the usual ending.
+    if summary.interrupted && summary.not_started > 0 {
+        return Err(CliError::Interrupted(unfinished));
+    }
     if unfinished > 0 {
         return Err(CliError::RowsFailed(unfinished));
     }
@@ -276,11 +288,14 @@ fn validate(options: &Options) -> Result<Vec<plan::PlannedRow>, CliError> {
     let (raw, problems) = rows::read(&text, format, &known);
     if problems.iter().any(|p| p.row.is_none()) {
         report(path, &problems);
-        return Err(CliError::Usage(format!(
-            "{}: the header names columns the import does not know (listed above); \
-             `partner-center customers import --help` lists the columns",
-            path.display()
-        )));
+        let what = match format {
+            rows::Format::Csv => {
+                "the header names columns the import does not know (listed above); \
+                 `partner-center customers import --help` lists the columns"
+            }
+            rows::Format::JsonLines => "the file is not JSON lines (see above)",
+        };
+        return Err(CliError::Usage(format!("{}: {what}", path.display())));
     }
     if raw.is_empty() && problems.is_empty() {
         return Err(CliError::Usage(format!(
@@ -321,9 +336,15 @@ async fn mca_template(client: &partner_center::Client) -> Result<String, CliErro
         .into_iter()
         .find_map(|t| t.template_id)
         .ok_or_else(|| {
-            CliError::Usage(
-                "the service lists no Microsoft Customer Agreement template; cannot attest".into(),
-            )
+            // An answer the import cannot use: the service is expected to list one.
+            CliError::Call(partner_center::Error::Decode {
+                status: 200,
+                message: "the service lists no Microsoft Customer Agreement template \
+                          (listAgreementMetadata); cannot attest"
+                    .into(),
+                body_excerpt: String::new(),
+                request_id: None,
+            })
         })
 }
 
@@ -336,7 +357,7 @@ fn result_rows(
     planned
         .iter()
         .filter_map(|row| {
-            let state = journal.state(&row.request_id, &row.domain);
+            let state: RowState = journal.state(&journal.key(&row.request_id, &row.domain));
             let customer_id = state.customer_id.filter(|_| state.create == State::Done)?;
             Some(files::ResultRow {
                 row: row.number,

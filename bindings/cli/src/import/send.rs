@@ -5,19 +5,19 @@
 //! in flight finish (a second Ctrl-C quits at once, leaving them in flight for the next run).
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use futures::StreamExt;
 use partner_center::models::{
     Agreement, CustomerFilter, CustomerSearchField, FieldFilterOperation, NewCustomer,
 };
-use partner_center::{Client, Error, ErrorKind};
+use partner_center::{Client, Error, ErrorKind, Secret};
 use sdk_runtime::time::OffsetDateTime;
 use sdk_runtime::time::format_description::well_known::Rfc3339;
 use uuid::Uuid;
 
 use super::files::Passwords;
-use super::journal::{Event, Journal, Record, State, Step};
+use super::journal::{Event, Journal, Record, RowState, State, Step};
 use super::plan::{self, PlannedRow};
 use super::progress::Progress;
 use crate::exit::CliError;
@@ -25,12 +25,23 @@ use crate::exit::CliError;
 /// What the import sends for the rows that need it.
 pub struct Sender<'a> {
     pub client: &'a Client,
-    pub journal: &'a Mutex<Journal>,
-    pub passwords: &'a Mutex<Passwords>,
+    pub journal: Arc<Mutex<Journal>>,
+    pub passwords: Arc<Mutex<Passwords>>,
     /// With `--attest-mca`: the MCA template (from `listAgreementMetadata`).
     pub template_id: Option<String>,
     pub concurrency: usize,
     pub progress: &'a Progress,
+}
+
+/// A row that needs work, with what the journal knew of it when the run began (read once, before
+/// sending: the journal is not read again while calls are in flight).
+pub struct Work<'a> {
+    pub row: &'a PlannedRow,
+    /// The row's journal key ([`Journal::key`]): every step of the row is journaled under it.
+    pub key: String,
+    pub state: RowState,
+    /// [`Journal::may_have_created`] for the row's domain.
+    pub may_have_created: bool,
 }
 
 /// How a run went.
@@ -47,20 +58,44 @@ pub struct Summary {
 /// Why a row did not complete: the message shown (no secrets: the client's errors carry none).
 struct RowFailed(String);
 
+/// A lock that a panic elsewhere does not make unusable (every write is whole or not at all).
+pub fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// A file write (write + fsync) off the runtime's worker threads, so that many rows in flight
+/// do not stall the calls of the others while the disk syncs.
+async fn blocking<T: Send + 'static>(
+    write: impl FnOnce() -> Result<T, CliError> + Send + 'static,
+) -> Result<T, CliError> {
+    match tokio::task::spawn_blocking(write).await {
+        Ok(result) => result,
+        Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+        Err(e) => Err(CliError::io(
+            "journal",
+            std::io::Error::other(format!("a write was cancelled: {e}")),
+        )),
+    }
+}
+
 impl Sender<'_> {
     /// Sends every row that needs it. An error is returned only when the journal or the
     /// passwords file cannot be written (then nothing more is safe to send).
-    pub async fn run(&self, rows: Vec<&PlannedRow>) -> Result<Summary, CliError> {
+    pub async fn run(&self, rows: Vec<Work<'_>>) -> Result<Summary, CliError> {
         let stop = Arc::new(AtomicBool::new(false));
-        let watcher = tokio::spawn(watch_ctrl_c(stop.clone()));
+        let watcher = tokio::spawn(watch_ctrl_c(
+            stop.clone(),
+            self.journal.clone(),
+            self.passwords.clone(),
+        ));
         let total = rows.len();
         let started = AtomicUsize::new(0);
         let mut summary = Summary::default();
         let mut outcomes = futures::stream::iter(rows)
             .take_while(|_| std::future::ready(!stop.load(Ordering::SeqCst)))
-            .map(|row| {
+            .map(|work| {
                 started.fetch_add(1, Ordering::SeqCst);
-                self.row(row)
+                self.row(work)
             })
             .buffer_unordered(self.concurrency.max(1));
         let mut fatal = None;
@@ -92,17 +127,16 @@ impl Sender<'_> {
     }
 
     /// Every step a row still needs. `Err` only for journal/passwords write failures.
-    async fn row(&self, row: &PlannedRow) -> Result<Result<(), RowFailed>, CliError> {
-        let (state, sent_before) = {
-            let journal = self.journal.lock().expect("journal lock");
-            (
-                journal.state(&row.request_id, &row.domain),
-                journal.was_sent(&row.request_id, &row.domain),
-            )
-        };
+    async fn row(&self, work: Work<'_>) -> Result<Result<(), RowFailed>, CliError> {
+        let Work {
+            row,
+            key,
+            state,
+            may_have_created,
+        } = work;
         let customer_id = match state.customer_id.clone() {
             Some(id) if state.create == State::Done => id,
-            _ => match self.create(row, sent_before).await? {
+            _ => match self.create(row, &key, may_have_created).await? {
                 Ok(id) => id,
                 Err(failed) => return Ok(Err(failed)),
             },
@@ -110,7 +144,7 @@ impl Sender<'_> {
         if self.template_id.is_some() && state.agreement != State::Done {
             let replay = (state.agreement == State::InFlight)
                 .then(|| (state.date_agreed.clone(), state.template_id.clone()));
-            if let Err(failed) = self.attest(row, &customer_id, replay).await? {
+            if let Err(failed) = self.attest(row, &key, &customer_id, replay).await? {
                 return Ok(Err(failed));
             }
         }
@@ -121,9 +155,11 @@ impl Sender<'_> {
     async fn create(
         &self,
         row: &PlannedRow,
-        sent_before: bool,
+        key: &str,
+        may_have_created: bool,
     ) -> Result<Result<String, RowFailed>, CliError> {
-        self.record(row, Step::Create, Event::Intent, Record::default())?;
+        self.record(row, key, Step::Create, Event::Intent, Record::default())
+            .await?;
         let answer = self
             .client
             .customers()
@@ -134,36 +170,43 @@ impl Sender<'_> {
         let error = match answer {
             Ok(customer) => {
                 let Some(id) = customer.id.map(|id| id.to_string()) else {
+                    // A success without the customer's id: it may well exist (kind decode).
                     let message = "the answer has no customer id".to_string();
-                    return self.fail(row, Step::Create, None, message);
+                    return self
+                        .fail(
+                            row,
+                            key,
+                            Step::Create,
+                            Some(ErrorKind::Decode),
+                            None,
+                            message,
+                        )
+                        .await;
                 };
                 let credentials = customer.user_credentials.unwrap_or_default();
                 let user_name = credentials.user_name.unwrap_or_default();
                 // The password exists only in this answer: keep it before saying "done".
                 if let Some(password) = credentials.password.filter(|p| !p.is_empty()) {
-                    self.passwords.lock().expect("passwords lock").append(
-                        row.number,
-                        &id,
-                        &row.domain,
-                        &user_name,
-                        &password,
-                    )?;
+                    self.keep_password(row, &id, &user_name, password).await?;
                 }
                 let done = Record {
                     customer_id: Some(id.clone()),
                     user_name: Some(user_name),
                     ..Default::default()
                 };
-                self.record(row, Step::Create, Event::Done, done)?;
+                self.record(row, key, Step::Create, Event::Done, done)
+                    .await?;
                 return Ok(Ok(id));
             }
             Err(e) => e,
         };
-        // A create sent by an earlier run whose answer was lost may have made the customer; if
-        // the service no longer replays it, it refuses the domain as taken. Then the customer is
-        // ours: find it by domain rather than report a failure (its password is not known).
-        // A failed lookup leaves the conflict as the row's failure (a rerun tries again).
-        if sent_before
+        // A create sent by an earlier run without a definite answer (in flight when it died, or
+        // failed without one) may have made the customer; if the service no longer replays it, it
+        // refuses the domain as taken. Then the customer is ours: find it by domain rather than
+        // report a failure (its password is not known). After a definite answer (e.g. a 409 for
+        // a domain someone else has) the customer is not ours and the conflict stands. A failed
+        // lookup leaves the conflict as the row's failure (a rerun tries again).
+        if may_have_created
             && error.kind() == ErrorKind::Conflict
             && let Ok(Some(id)) = find_by_domain(self.client, &row.customer).await
         {
@@ -176,11 +219,20 @@ impl Sender<'_> {
                 ),
                 ..Default::default()
             };
-            self.record(row, Step::Create, Event::Done, done)?;
+            self.record(row, key, Step::Create, Event::Done, done)
+                .await?;
             return Ok(Ok(id));
         }
         let code = code_of(&error);
-        self.fail(row, Step::Create, code, describe(&error))
+        self.fail(
+            row,
+            key,
+            Step::Create,
+            Some(error.kind()),
+            code,
+            describe(&error),
+        )
+        .await
     }
 
     /// `createAgreement` for the new customer. A replay sends the date and template of the
@@ -188,6 +240,7 @@ impl Sender<'_> {
     async fn attest(
         &self,
         row: &PlannedRow,
+        key: &str,
         customer_id: &str,
         replay: Option<(Option<String>, Option<String>)>,
     ) -> Result<Result<(), RowFailed>, CliError> {
@@ -202,7 +255,8 @@ impl Sender<'_> {
             template_id: Some(template.clone()),
             ..Default::default()
         };
-        self.record(row, Step::Agreement, Event::Intent, intent)?;
+        self.record(row, key, Step::Agreement, Event::Intent, intent)
+            .await?;
         let members = row.agreement.clone().unwrap_or_default();
         let body = serde_json::Value::Object(plan::complete(members, &template, &date));
         let agreement: Agreement = match plan::read_model(&body) {
@@ -213,18 +267,22 @@ impl Sender<'_> {
                     .map(|e| format!("agreement.{}: {}", e.path, e.message))
                     .collect::<Vec<_>>()
                     .join("; ");
-                return self.fail(row, Step::Agreement, None, message);
+                return self
+                    .fail(row, key, Step::Agreement, None, None, message)
+                    .await;
             }
         };
         let Ok(customer) = Uuid::parse_str(customer_id) else {
             let message = format!("customer id `{customer_id}` is not a GUID");
-            return self.fail(row, Step::Agreement, None, message);
+            return self
+                .fail(row, key, Step::Agreement, None, None, message)
+                .await;
         };
         let answer = self
             .client
             .agreements()
             .create(customer, &agreement)
-            .request_id(plan::agreement_request_id(&row.request_id))
+            .request_id(plan::agreement_request_id(key))
             .send()
             .await;
         match answer {
@@ -234,21 +292,49 @@ impl Sender<'_> {
                     note: Some("already attested with this contact".into()),
                     ..Default::default()
                 };
-                self.record(row, Step::Agreement, Event::Done, done)?;
+                self.record(row, key, Step::Agreement, Event::Done, done)
+                    .await?;
                 return Ok(Ok(()));
             }
             Err(e) => {
                 let code = code_of(&e);
-                return self.fail(row, Step::Agreement, code, describe(&e));
+                return self
+                    .fail(
+                        row,
+                        key,
+                        Step::Agreement,
+                        Some(e.kind()),
+                        code,
+                        describe(&e),
+                    )
+                    .await;
             }
         }
-        self.record(row, Step::Agreement, Event::Done, Record::default())?;
+        self.record(row, key, Step::Agreement, Event::Done, Record::default())
+            .await?;
         Ok(Ok(()))
     }
 
-    fn record(
+    async fn keep_password(
         &self,
         row: &PlannedRow,
+        customer_id: &str,
+        user_name: &str,
+        password: Secret,
+    ) -> Result<(), CliError> {
+        let passwords = self.passwords.clone();
+        let (number, customer_id) = (row.number, customer_id.to_string());
+        let (domain, user_name) = (row.domain.clone(), user_name.to_string());
+        blocking(move || {
+            lock(&passwords).append(number, &customer_id, &domain, &user_name, &password)
+        })
+        .await
+    }
+
+    async fn record(
+        &self,
+        row: &PlannedRow,
+        key: &str,
         step: Step,
         event: Event,
         extra: Record,
@@ -257,26 +343,30 @@ impl Sender<'_> {
             event: Some(event),
             step: Some(step),
             row: row.number,
-            request_id: row.request_id.clone(),
+            request_id: key.to_string(),
             domain: row.domain.clone(),
             ..extra
         };
-        self.journal.lock().expect("journal lock").record(record)
+        let journal = self.journal.clone();
+        blocking(move || lock(&journal).record(record)).await
     }
 
-    fn fail<T>(
+    async fn fail<T>(
         &self,
         row: &PlannedRow,
+        key: &str,
         step: Step,
+        kind: Option<ErrorKind>,
         code: Option<String>,
         message: String,
     ) -> Result<Result<T, RowFailed>, CliError> {
         let failed = Record {
+            kind: kind.map(|k| k.as_str().to_string()),
             code,
             message: Some(message.clone()),
             ..Default::default()
         };
-        self.record(row, step, Event::Failed, failed)?;
+        self.record(row, key, step, Event::Failed, failed).await?;
         let what = match step {
             Step::Create => "create",
             Step::Agreement => "MCA attestation",
@@ -337,8 +427,14 @@ fn now() -> String {
         .unwrap_or_default()
 }
 
-/// First Ctrl-C: no new rows. Second: quit now (what was in flight stays journaled as such).
-async fn watch_ctrl_c(stop: Arc<AtomicBool>) {
+/// First Ctrl-C: no new rows. Second: quit now, once the journal and passwords writes under way
+/// are complete (their locks taken and kept until the exit): what was in flight stays journaled
+/// as such, and no record or password is left half-written.
+async fn watch_ctrl_c(
+    stop: Arc<AtomicBool>,
+    journal: Arc<Mutex<Journal>>,
+    passwords: Arc<Mutex<Passwords>>,
+) {
     if tokio::signal::ctrl_c().await.is_err() {
         return;
     }
@@ -348,7 +444,12 @@ async fn watch_ctrl_c(stop: Arc<AtomicBool>) {
          a rerun of the same command resumes either way)"
     );
     if tokio::signal::ctrl_c().await.is_ok() {
-        eprintln!("quit: rows in flight are journaled and will be replayed by a rerun");
-        std::process::exit(130);
+        let _ = tokio::task::spawn_blocking(move || {
+            let _journal = lock(&journal);
+            let _passwords = lock(&passwords);
+            eprintln!("quit: rows in flight are journaled and will be replayed by a rerun");
+            std::process::exit(i32::from(crate::exit::INTERRUPTED));
+        })
+        .await;
     }
 }
