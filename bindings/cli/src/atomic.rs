@@ -77,7 +77,11 @@ fn temp_path(path: &Path) -> PathBuf {
 fn sync_dir(path: &Path) {
     #[cfg(unix)]
     if let Some(dir) = path.parent() {
-        let dir = if dir.as_os_str().is_empty() { Path::new(".") } else { dir };
+        let dir = if dir.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            dir
+        };
         if let Ok(d) = File::open(dir) {
             let _ = d.sync_all();
         }
@@ -102,11 +106,17 @@ mod tests {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            assert_eq!(fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+            assert_eq!(
+                fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+                0o600
+            );
             let link = dir.join("link");
             let _ = fs::remove_file(&link);
             std::os::unix::fs::symlink(&path, &link).unwrap();
-            assert!(open_append(&link, Access::OwnerOnly).is_err(), "a link is refused");
+            assert!(
+                open_append(&link, Access::OwnerOnly).is_err(),
+                "a link is refused"
+            );
         }
         let _ = fs::remove_dir_all(&dir);
     }
