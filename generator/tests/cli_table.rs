@@ -87,7 +87,10 @@ fn answers_and_secrets_are_described() {
             .unwrap()
             .to_string()
     };
-    assert_eq!(answer_of("listCounted"), "AnswerSpec::List { items: \"items\" }");
+    assert_eq!(
+        answer_of("listCounted"),
+        "AnswerSpec::List { items: \"items\" }"
+    );
     assert_eq!(answer_of("listBare"), "AnswerSpec::List { items: \"\" }");
     assert_eq!(answer_of("getSuggestions"), "AnswerSpec::Json");
     assert!(flat.contains("secrets: &[\"items[].secret\"]"));
