@@ -58,7 +58,8 @@ edition = "2024"
 publish = false
 
 [dependencies]
-partner-center = { path = "$COPY/bindings/rust" }
+# With the feature the command line needs too, so the copy's client is compiled once for both.
+partner-center = { path = "$COPY/bindings/rust", features = ["bridge"] }
 tokio = { version = "1", features = ["macros", "rt-multi-thread"] }
 
 [workspace]
