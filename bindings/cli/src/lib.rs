@@ -1,7 +1,7 @@
-//! The `partner-center` command line (the binary is `src/main.rs`): every operation of the Partner Center customer API as a subcommand, built
-//! from the table the generator writes (`generated/operations.rs`) and called through the same
-//! client `dispatch` as the Python and Node packages; plus sign-in, bulk onboarding
-//! (`customers import`) and shell completions.
+//! The `partner-center` command line (the binary is `src/main.rs`): every operation of the
+//! Partner Center customer API as a subcommand, built from the table the generator writes
+//! (`generated/operations.rs`) and called through the same client `dispatch` as the Python and
+//! Node packages; plus sign-in, bulk onboarding (`customers import`) and shell completions.
 //!
 //! `spec` is the table's shape, `tree` builds the clap commands from it, `invoke` runs one,
 //! `output` prints answers, `signin` and `context` hold how to connect, `exit` the errors and
@@ -76,7 +76,7 @@ async fn run(matches: &ArgMatches) -> Result<(), CliError> {
         return signin::run_login(&ctx, sub).await;
     }
     let Some((op_name, op_matches)) = sub.subcommand() else {
-        // A group without a table of its own: the ungrouped operations are at the root.
+        // An operation without a tag: such operations are subcommands of the root itself.
         let op = find("", name).expect("clap only accepts known subcommands");
         return invoke::run(&ctx, op, sub).await;
     };
