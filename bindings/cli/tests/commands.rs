@@ -14,7 +14,7 @@ use std::process::{Command, Output, Stdio};
 
 use partner_center_cli::generated::operations::GROUPS;
 use partner_center_cli::spec::{AnswerSpec, OperationSpec, ValueSpec};
-use sandbox::Config;
+use sandbox::{Config, Running};
 use serde_json::Value;
 
 const TOKEN: &str = "cli-tests-token";
@@ -42,6 +42,19 @@ fn cli(base: &str, args: &[&str], stdin: Option<&str>) -> Output {
     }
     drop(pipe);
     child.wait_with_output().expect("the binary ends")
+}
+
+/// The README's example create body.
+const EXAMPLE_CUSTOMER: &str = include_str!("../examples/customer.yaml");
+
+/// The emulator with its defaults, on a free port.
+async fn emulator() -> Running {
+    sandbox::start(Config {
+        port: 0,
+        ..Config::default()
+    })
+    .await
+    .expect("the emulator starts")
 }
 
 fn text(bytes: &[u8]) -> String {
@@ -89,12 +102,7 @@ fn order(op: &OperationSpec) -> (u8, std::cmp::Reverse<usize>) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_subcommand_runs_once_with_its_output_and_exit_code() {
-    let emu = sandbox::start(Config {
-        port: 0,
-        ..Config::default()
-    })
-    .await
-    .expect("the emulator starts");
+    let emu = emulator().await;
     let base = emu.base_url();
     let spec: Value = serde_norway::from_str(
         &std::fs::read_to_string(concat!(
@@ -255,12 +263,7 @@ fn check_output(op: &OperationSpec, stdout: &str) -> Result<(), String> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn each_kind_of_failure_has_its_exit_code_and_says_what_is_wrong() {
     // The codes are the documented ones (README "Exit codes"), written out: scripts rely on them.
-    let emu = sandbox::start(Config {
-        port: 0,
-        ..Config::default()
-    })
-    .await
-    .expect("the emulator starts");
+    let emu = emulator().await;
     let base = emu.base_url();
     let missing = "00000000-0000-0000-0000-000000000001";
 
@@ -393,18 +396,9 @@ fn completions_for_every_shell_know_the_generated_commands() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_list_follows_every_page_or_prints_one_with_its_token() {
-    let emu = sandbox::start(Config {
-        port: 0,
-        ..Config::default()
-    })
-    .await
-    .expect("the emulator starts");
+    let emu = emulator().await;
     let base = emu.base_url();
-    let body = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/examples/customer.yaml"
-    ))
-    .unwrap();
+    let body = EXAMPLE_CUSTOMER;
     for i in 0..3 {
         let domain = format!("pages{i}.onmicrosoft.com");
         let out = cli(
@@ -417,7 +411,7 @@ async fn a_list_follows_every_page_or_prints_one_with_its_token() {
                 "--company-profile.domain",
                 &domain,
             ],
-            Some(&body),
+            Some(body),
         );
         assert!(out.status.success(), "{}", text(&out.stderr));
     }
@@ -462,19 +456,10 @@ async fn a_list_follows_every_page_or_prints_one_with_its_token() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_reader_that_stops_early_is_not_an_error() {
-    let emu = sandbox::start(Config {
-        port: 0,
-        ..Config::default()
-    })
-    .await
-    .expect("the emulator starts");
+    let emu = emulator().await;
     let base = emu.base_url();
-    let body = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/examples/customer.yaml"
-    ))
-    .unwrap();
-    let out = cli(&base, &["customers", "create", "--body", "-"], Some(&body));
+    let body = EXAMPLE_CUSTOMER;
+    let out = cli(&base, &["customers", "create", "--body", "-"], Some(body));
     assert!(out.status.success(), "{}", text(&out.stderr));
     // `| head -c 0` closes the pipe before the answer arrives: the write fails with EPIPE.
     let out = Command::new("bash")

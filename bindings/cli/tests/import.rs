@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use futures::StreamExt;
@@ -193,6 +193,57 @@ fn in_flight(journal: &[serde_json::Value]) -> usize {
     last.values().filter(|e| **e == "intent").count()
 }
 
+/// The import started in the background, its output captured.
+fn spawn_import(emu: &Running, file: &Path) -> Child {
+    command(emu, file, &[])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary starts")
+}
+
+/// Polls the journal until `ready` holds for its records; the import must still be running.
+async fn wait_for_journal(
+    child: &mut Child,
+    journal: &Path,
+    limit: Duration,
+    ready: impl Fn(&[serde_json::Value]) -> bool,
+) {
+    let started = Instant::now();
+    while !ready(&journal_lines(journal)) {
+        assert!(
+            child.try_wait().expect("child state").is_none(),
+            "the import ended before the test stepped in"
+        );
+        assert!(started.elapsed() < limit, "the import is too slow");
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+}
+
+/// How many steps the journal records as done (`step`: only that step's).
+fn done_count(journal: &[serde_json::Value], step: Option<&str>) -> usize {
+    journal
+        .iter()
+        .filter(|r| r["event"] == "done" && step.is_none_or(|s| r["step"] == s))
+        .count()
+}
+
+/// Sends SIGINT, as Ctrl-C on a terminal does.
+fn interrupt(child: &Child) {
+    let sent = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill -INT");
+    assert!(sent.success());
+}
+
+/// Waits for the child off the async runtime (the emulator runs on it).
+async fn finish(child: Child) -> Output {
+    tokio::task::spawn_blocking(move || child.wait_with_output().expect("wait"))
+        .await
+        .expect("join")
+}
+
 #[cfg(unix)]
 fn mode(path: &Path) -> u32 {
     use std::os::unix::fs::PermissionsExt;
@@ -221,34 +272,13 @@ async fn three_hundred_rows_with_faults_and_a_kill_end_with_each_customer_once()
     .await;
 
     // First run: killed (SIGKILL, no chance to clean up) once a third of the rows are done.
-    let mut child = command(&emu, &file, &[])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the binary starts");
-    let started = Instant::now();
-    loop {
-        let done = journal_lines(&journal)
-            .iter()
-            .filter(|r| r["step"] == "create" && r["event"] == "done")
-            .count();
-        if done >= ROWS / 3 {
-            break;
-        }
-        assert!(
-            child.try_wait().expect("child state").is_none(),
-            "the import ended before it was killed"
-        );
-        assert!(
-            started.elapsed() < Duration::from_secs(60),
-            "the import is too slow"
-        );
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
+    let mut child = spawn_import(&emu, &file);
+    wait_for_journal(&mut child, &journal, Duration::from_secs(60), |j| {
+        done_count(j, Some("create")) >= ROWS / 3
+    })
+    .await;
     child.kill().expect("SIGKILL");
-    let killed = tokio::task::spawn_blocking(move || child.wait_with_output().expect("wait"))
-        .await
-        .expect("join");
+    let killed = finish(child).await;
     let at_kill = journal_lines(&journal);
     assert!(
         in_flight(&at_kill) >= 1,
@@ -567,37 +597,13 @@ async fn ctrl_c_stops_new_rows_lets_calls_in_flight_finish_and_a_rerun_resumes()
     let file = csv_file(&dir, "ctrlc", ROWS);
     let journal = journal_of(&dir);
     set_faults(&emu, serde_json::json!({"latencyMs": 20})).await;
-    let mut child = command(&emu, &file, &[])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the binary starts");
-    let started = Instant::now();
-    while journal_lines(&journal)
-        .iter()
-        .filter(|r| r["event"] == "done")
-        .count()
-        < 8
-    {
-        assert!(
-            child.try_wait().expect("child state").is_none(),
-            "the import ended before Ctrl-C"
-        );
-        assert!(
-            started.elapsed() < Duration::from_secs(30),
-            "the import is too slow"
-        );
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
-    let pid = child.id().to_string();
-    let sent = Command::new("kill")
-        .args(["-INT", &pid])
-        .status()
-        .expect("kill -INT");
-    assert!(sent.success());
-    let out = tokio::task::spawn_blocking(move || child.wait_with_output().expect("wait"))
-        .await
-        .expect("join");
+    let mut child = spawn_import(&emu, &file);
+    wait_for_journal(&mut child, &journal, Duration::from_secs(30), |j| {
+        done_count(j, None) >= 8
+    })
+    .await;
+    interrupt(&child);
+    let out = finish(child).await;
     let err = text(&out.stderr);
     assert_eq!(out.status.code(), Some(130), "interrupted: {err}");
     assert!(
@@ -633,30 +639,20 @@ async fn a_second_ctrl_c_quits_at_once_with_130_and_a_rerun_completes() {
     let file = csv_file(&dir, "twice", ROWS);
     // Calls slow enough that both Ctrl-Cs come while the first rows are in flight.
     set_faults(&emu, serde_json::json!({"latencyMs": 400})).await;
-    let mut child = command(&emu, &file, &[])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the binary starts");
-    let started = Instant::now();
-    while journal_lines(&journal_of(&dir)).is_empty() {
-        assert!(child.try_wait().expect("child state").is_none());
-        assert!(started.elapsed() < Duration::from_secs(30), "too slow");
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
+    let mut child = spawn_import(&emu, &file);
+    wait_for_journal(
+        &mut child,
+        &journal_of(&dir),
+        Duration::from_secs(30),
+        |j| !j.is_empty(),
+    )
+    .await;
     // (The Ctrl-C handler is installed by the time the first intent is written; a little more.)
     tokio::time::sleep(Duration::from_millis(30)).await;
-    let pid = child.id().to_string();
-    let interrupt = || {
-        let sent = Command::new("kill").args(["-INT", &pid]).status();
-        assert!(sent.expect("kill -INT").success());
-    };
-    interrupt();
+    interrupt(&child);
     tokio::time::sleep(Duration::from_millis(50)).await;
-    interrupt();
-    let out = tokio::task::spawn_blocking(move || child.wait_with_output().expect("wait"))
-        .await
-        .expect("join");
+    interrupt(&child);
+    let out = finish(child).await;
     let err = text(&out.stderr);
     assert_eq!(out.status.code(), Some(130), "{err}");
     assert!(err.contains("quit: rows in flight are journaled"), "{err}");
