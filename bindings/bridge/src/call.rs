@@ -161,7 +161,29 @@ fn body_error(parent: &str, err: &serde_json::Error) -> (String, String) {
     } else {
         parent.to_string()
     };
-    (path, text)
+    (path, without_value(&text))
+}
+
+/// serde quotes the value it did not expect (`invalid type: string "Secr3t!", expected struct
+/// PasswordProfile`), and that value may be a password given where an object belongs: only its
+/// kind is kept (`invalid type: string, expected struct PasswordProfile`).
+fn without_value(text: &str) -> String {
+    for prefix in ["invalid type: ", "invalid value: "] {
+        let Some(rest) = text.strip_prefix(prefix) else {
+            continue;
+        };
+        // The value may itself contain ", expected ": the expectation is the last one.
+        let Some(at) = rest.rfind(", expected ") else {
+            continue;
+        };
+        let (unexpected, expected) = rest.split_at(at);
+        let kind = unexpected
+            .find(['"', '`'])
+            .map_or(unexpected, |quote| &unexpected[..quote])
+            .trim_end();
+        return format!("{prefix}{kind}{expected}");
+    }
+    text.to_string()
 }
 
 /// The answer for the binding: status, headers, request id, and the data as JSON.
@@ -338,6 +360,41 @@ mod tests {
             first_error(body::<Outer>(&call, true).unwrap_err()).0,
             "body"
         );
+    }
+
+    #[derive(Deserialize, Debug)]
+    struct Profile {
+        #[allow(dead_code)]
+        password: String,
+    }
+    #[derive(Deserialize, Debug)]
+    #[serde(rename_all = "camelCase")]
+    struct WithProfile {
+        #[allow(dead_code)]
+        password_profile: Profile,
+    }
+
+    #[test]
+    fn a_value_of_the_wrong_type_is_named_by_its_kind_never_shown() {
+        for (given, kind) in [
+            (r#"{"passwordProfile": "Secr3t!, expected x"}"#, "string"),
+            (r#"{"passwordProfile": 98765432109}"#, "integer"),
+            (
+                r#"{"passwordProfile": {"password": 1.5}}"#,
+                "floating point",
+            ),
+        ] {
+            let call = call_with(Value::Null, Some(given));
+            let (path, message) = first_error(body::<WithProfile>(&call, true).unwrap_err());
+            assert!(path.starts_with("passwordProfile"), "{path}");
+            assert!(
+                message.starts_with(&format!("invalid type: {kind}, expected ")),
+                "{message}"
+            );
+            for secret in ["Secr3t", "98765432109", "1.5"] {
+                assert!(!message.contains(secret), "{message}");
+            }
+        }
     }
 
     #[test]
