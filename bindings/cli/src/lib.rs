@@ -60,13 +60,10 @@ async fn run(matches: &ArgMatches) -> Result<(), CliError> {
             let shell = *sub
                 .get_one::<clap_complete::Shell>("shell")
                 .expect("required");
-            clap_complete::generate(
-                shell,
-                &mut tree::command(),
-                "partner-center",
-                &mut std::io::stdout(),
-            );
-            return Ok(());
+            // Into a buffer first: clap_complete panics on a failed write (`| head`).
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut tree::command(), "partner-center", &mut script);
+            return output::write_stdout(&script);
         }
         "logout" => return signin::run_logout(),
         _ => {}

@@ -98,6 +98,15 @@ fn stdout_error(e: io::Error) -> CliError {
     CliError::io(STDOUT, e)
 }
 
+/// Writes `bytes` to stdout whole, a closed pipe included as above (completions, the import's
+/// `--show-secrets`).
+pub fn write_stdout(bytes: &[u8]) -> Result<(), CliError> {
+    let mut out = io::stdout().lock();
+    out.write_all(bytes)
+        .and_then(|()| out.flush())
+        .map_err(stdout_error)
+}
+
 /// The name stdout errors carry.
 pub const STDOUT: &str = "<stdout>";
 

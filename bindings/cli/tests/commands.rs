@@ -462,16 +462,22 @@ async fn a_reader_that_stops_early_is_not_an_error() {
     let out = cli(&base, &["customers", "create", "--body", "-"], Some(body));
     assert!(out.status.success(), "{}", text(&out.stderr));
     // `| head -c 0` closes the pipe before the answer arrives: the write fails with EPIPE.
-    let out = Command::new("bash")
-        .arg("-c")
-        .arg(format!(
-            "'{}' customers list | head -c 0; exit ${{PIPESTATUS[0]}}",
-            env!("CARGO_BIN_EXE_partner-center")
-        ))
-        .env("PARTNER_CENTER_BASE_URL", &base)
-        .env("PARTNER_CENTER_TOKEN", TOKEN)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    assert!(text(&out.stderr).is_empty(), "{}", text(&out.stderr));
+    for args in ["customers list", "completions bash"] {
+        let out = Command::new("bash")
+            .arg("-c")
+            .arg(format!(
+                "'{}' {args} | head -c 0; exit ${{PIPESTATUS[0]}}",
+                env!("CARGO_BIN_EXE_partner-center")
+            ))
+            .env("PARTNER_CENTER_BASE_URL", &base)
+            .env("PARTNER_CENTER_TOKEN", TOKEN)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{args}: {}", text(&out.stderr));
+        assert!(
+            text(&out.stderr).is_empty(),
+            "{args}: {}",
+            text(&out.stderr)
+        );
+    }
 }

@@ -234,7 +234,11 @@ pub async fn run(ctx: &Context, matches: &ArgMatches) -> Result<(), CliError> {
     if ctx.output.show_secrets {
         let text = std::fs::read_to_string(passwords.path())
             .map_err(|e| CliError::io(passwords.path(), e))?;
-        print!("{text}");
+        // A reader gone (`| head`) still gets the summary and the exit code below.
+        match crate::output::write_stdout(text.as_bytes()) {
+            Err(e) if !e.is_closed_stdout() => return Err(e),
+            _ => {}
+        }
     }
 
     eprintln!(
