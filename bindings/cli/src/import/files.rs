@@ -8,7 +8,7 @@
 //! full input file name, so two inputs (`customers.csv`, `customers.jsonl`) or two results
 //! (`out`, `out.csv`) never share a journal or a passwords file.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -121,6 +121,32 @@ pub fn write_results(path: &Path, rows: &[ResultRow]) -> Result<(), CliError> {
         })
         .map_err(|e| CliError::io(path, e))?;
     atomic::replace(path, &bytes, Access::Default).map_err(|e| CliError::io(path, e))
+}
+
+/// The domains of the customers a results or passwords file lists (column `domain`, lowercased).
+/// Best effort: a file that is missing or does not read lists none. These customers were made
+/// by an import even when the journal that says so is gone (moved aside, as its damage message
+/// suggests), so a "domain taken" for one of them is looked up rather than failed.
+pub fn listed_domains(files: &[&Path]) -> HashSet<String> {
+    let mut domains = HashSet::new();
+    for path in files {
+        let Ok(mut reader) = csv::ReaderBuilder::new().flexible(true).from_path(path) else {
+            continue;
+        };
+        let Some(column) = reader
+            .headers()
+            .ok()
+            .and_then(|h| h.iter().position(|name| name == "domain"))
+        else {
+            continue;
+        };
+        for record in reader.records().map_while(Result::ok) {
+            if let Some(domain) = record.get(column).filter(|d| !d.is_empty()) {
+                domains.insert(domain.to_lowercase());
+            }
+        }
+    }
+    domains
 }
 
 /// The passwords file: `row,customerId,domain,adminUserName,password`, owner-only.

@@ -176,7 +176,8 @@ impl Journal {
                     return Err(CliError::Usage(format!(
                         "{}: line {}: the journal is damaged ({e}); repair that line, or move \
                          the journal aside to start again (a rerun without it replays each \
-                         create: no customer is made twice)",
+                         create, and finds by domain the customers the results list: no \
+                         customer is made twice)",
                         path.display(),
                         i + 1
                     )));

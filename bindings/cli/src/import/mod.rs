@@ -179,6 +179,7 @@ pub async fn run(ctx: &Context, matches: &ArgMatches) -> Result<(), CliError> {
     // The journal first: its lock says no other import writes these files.
     let journal = Journal::open(&files::journal_path(&options.results))?;
     let passwords = files::Passwords::open(&files::passwords_path(&options.results))?;
+    let listed = files::listed_domains(&[&options.results, passwords.path()]);
     let mut work = Vec::new();
     for row in &planned {
         let key = journal.key(&row.request_id, &row.domain);
@@ -186,7 +187,8 @@ pub async fn run(ctx: &Context, matches: &ArgMatches) -> Result<(), CliError> {
         if state.create != State::Done || (options.attest && state.agreement != State::Done) {
             work.push(send::Work {
                 row,
-                may_have_created: journal.may_have_created(&row.domain),
+                may_have_created: journal.may_have_created(&row.domain)
+                    || listed.contains(&row.domain.to_lowercase()),
                 key,
                 state,
             });
