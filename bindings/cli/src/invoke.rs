@@ -189,10 +189,17 @@ fn body(spec: &BodySpec, matches: &ArgMatches) -> Result<Option<bytes::Bytes>, C
         let value = to_json(f.value, text, f.flag)?;
         let root = body.get_or_insert_with(|| Value::Object(Map::new()));
         set(root, f.path, value).map_err(|at| {
-            CliError::Usage(format!(
-                "--{}: the body's `{at}` is not an object, so it cannot take this member",
-                f.flag
-            ))
+            CliError::Usage(if at.is_empty() {
+                format!(
+                    "--{}: the --body document is not an object, so it cannot take this member",
+                    f.flag
+                )
+            } else {
+                format!(
+                    "--{}: the body's `{at}` is not an object, so it cannot take this member",
+                    f.flag
+                )
+            })
         })?;
     }
     match body {
@@ -238,16 +245,29 @@ fn set(root: &mut Value, path: &[&str], value: Value) -> Result<(), String> {
 /// A `--body` source: a file, or `-` for stdin; JSON, or else YAML. Errors name the file and
 /// where in it.
 pub fn read_document(source: &str) -> Result<Value, CliError> {
-    let text = if source == "-" {
-        let mut text = String::new();
+    let bytes = if source == "-" {
+        let mut bytes = Vec::new();
         std::io::stdin()
-            .read_to_string(&mut text)
+            .read_to_end(&mut bytes)
             .map_err(|e| CliError::io("<stdin>", e))?;
-        text
+        bytes
     } else {
-        std::fs::read_to_string(source).map_err(|e| CliError::io(source, e))?
+        std::fs::read(source).map_err(|e| CliError::io(source, e))?
     };
     let name = if source == "-" { "<stdin>" } else { source };
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let line = good.iter().filter(|b| **b == b'\n').count() + 1;
+        let column = good.len() - good.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1) + 1;
+        CliError::Usage(format!(
+            "{name}: line {line} column {column}: not UTF-8 text (save the file as UTF-8)"
+        ))
+    })?;
+    if text.trim().is_empty() {
+        return Err(CliError::Usage(format!(
+            "{name}: empty: a body is a JSON or YAML object"
+        )));
+    }
     if text.trim_start().starts_with(['{', '[']) {
         return serde_json::from_str(&text).map_err(|e| {
             CliError::Usage(format!(
@@ -308,6 +328,36 @@ mod tests {
                    "billingProfile": {"defaultAddress": {"city": "c"}}})
         );
         assert_eq!(set(&mut body, &["x", "y"], json!(1)), Err("x".to_string()));
+    }
+
+    #[test]
+    fn a_body_file_that_is_empty_or_not_utf8_is_a_usage_error_naming_where() {
+        let dir = std::env::temp_dir().join(format!("pc-cli-body-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let cases: [(&str, &[u8], &str); 3] = [
+            ("empty.yaml", b"  \n", "empty.yaml: empty"),
+            (
+                "latin1.yaml",
+                b"a: 1\nname: Caf\xe9\n",
+                "latin1.yaml: line 2 column 10: not UTF-8",
+            ),
+            (
+                "bad.json",
+                b"{\"a\": }",
+                "bad.json: line 1 column 7: not valid JSON",
+            ),
+        ];
+        for (name, bytes, expected) in cases {
+            let path = dir.join(name);
+            std::fs::write(&path, bytes).unwrap();
+            match read_document(path.to_str().unwrap()) {
+                Err(CliError::Usage(message)) => {
+                    assert!(message.contains(expected), "{name}: {message}")
+                }
+                other => panic!("{name}: {other:?}"),
+            }
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

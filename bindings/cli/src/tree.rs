@@ -140,6 +140,12 @@ fn operation(op: &'static OperationSpec) -> Command {
             Arg::new("request-id")
                 .long("request-id")
                 .value_name("GUID")
+                // Partner Center takes only a GUID; anything else would be a 400 after sign-in.
+                .value_parser(|s: &str| {
+                    uuid::Uuid::parse_str(s)
+                        .map(|id| id.to_string())
+                        .map_err(|_| "not a GUID (e.g. 6f1c8d8a-0c3e-4f4e-9a3b-2d1c0b9a8e7f)")
+                })
                 .help("MS-RequestId to send (repeat one to replay an idempotent create)"),
         );
     if let Some(body) = &op.body {

@@ -311,6 +311,23 @@ async fn each_kind_of_failure_has_its_exit_code_and_says_what_is_wrong() {
         "{stderr}"
     );
 
+    // A request id that is not a GUID: refused by the command line, before signing in.
+    let out = cli(
+        &base,
+        &[
+            "customers",
+            "get",
+            "--customer-tenant-id",
+            missing,
+            "--request-id",
+            "nope",
+        ],
+        None,
+    );
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("not a GUID"), "{stderr}");
+
     // A path parameter that would name another resource (`/v1/domains/..` is `/v1/`).
     let out = cli(
         &base,
