@@ -62,10 +62,22 @@ pub fn read(text: &str, format: Format, known: &[Member]) -> (Vec<RawRow>, Vec<P
 
 fn read_csv(text: &str, known: &[Member]) -> (Vec<RawRow>, Vec<Problem>) {
     let mut problems = Vec::new();
+    let source = text.trim_start_matches('\u{feff}');
+    // The line a record starts on, from its byte offset: the csv crate's own line count reads
+    // a CRLF file (Excel's default) one line short, and its offset is before any blank lines
+    // the record follows.
+    let line_of = |p: &csv::Position| {
+        let bytes = source.as_bytes();
+        let mut start = usize::try_from(p.byte()).map_or(bytes.len(), |b| b.min(bytes.len()));
+        while bytes.get(start).is_some_and(|b| matches!(b, b'\r' | b'\n')) {
+            start += 1;
+        }
+        bytes[..start].iter().filter(|b| **b == b'\n').count() as u64 + 1
+    };
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(false)
-        .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+        .from_reader(source.as_bytes());
     let headers = match reader.headers() {
         Ok(h) => h.clone(),
         Err(e) => return (Vec::new(), vec![Problem::file(1, csv_message(&e))]),
@@ -104,12 +116,12 @@ fn read_csv(text: &str, known: &[Member]) -> (Vec<RawRow>, Vec<Problem>) {
         let record = match record {
             Ok(r) => r,
             Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
+                let line = e.position().map_or(0, line_of);
                 problems.push(Problem::row(number, line, None, csv_message(&e)));
                 continue;
             }
         };
-        let line = record.position().map_or(0, |p| p.line());
+        let line = record.position().map_or(0, line_of);
         // Spreadsheets export trailing rows of empty cells; they are not customers.
         if record.iter().all(|cell| cell.trim().is_empty()) {
             continue;
@@ -347,6 +359,23 @@ mod tests {
         let (_, problems) = csv("domain,city\na.example\n");
         assert_eq!(problems[0].row, Some(1));
         assert!(problems[0].message.contains("1 cells"), "{}", problems[0]);
+    }
+
+    #[test]
+    fn lines_are_counted_alike_with_crlf_and_lf() {
+        for newline in ["\n", "\r\n"] {
+            let text = [
+                "domain,associatedPartnerId",
+                "a.example,x",
+                "",
+                "b.example,y",
+                "",
+            ]
+            .join(newline);
+            let (_, problems) = csv(&text);
+            let lines: Vec<_> = problems.iter().map(|p| (p.row, p.line)).collect();
+            assert_eq!(lines, [(Some(1), 2), (Some(2), 4)], "{newline:?}");
+        }
     }
 
     #[test]
