@@ -95,7 +95,7 @@ fn long_about() -> String {
          that are done, replays the ones that were in flight (the service answers a replay with \
          the first result: no second customer) and retries the ones that failed.\n\n\
          CSV columns name members of the create body by their dotted path, or by the end of it \
-         when only one member ends so (`domain`, `city`, `defaultAddress.firstName`); case, `-` \
+         when only one member ends so (`domain`, `culture`, `defaultAddress.city`); case, `-` \
          and `_` do not matter. With --attest-mca, `agreement.` columns fill the attestation \
          (without them the billing profile's names, its e-mail and the address's phone number are \
          the contact; the template is the service's MCA template and the date is now unless the \

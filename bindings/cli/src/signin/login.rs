@@ -85,10 +85,11 @@ pub async fn run_login(ctx: &Context, matches: &ArgMatches) -> Result<(), CliErr
     }
     credential.token(&request).await?;
     let Some(refresh_token) = newest.lock().unwrap_or_else(|e| e.into_inner()).take() else {
-        return Err(CliError::Usage(
+        // The application's registration, not the command line, is what needs changing (exit 5).
+        return Err(CliError::Call(partner_center::Error::Config(
             "the sign-in service gave no refresh token (is `offline_access` allowed for the application?)"
                 .to_string(),
-        ));
+        )));
     };
     store::save(
         &path,

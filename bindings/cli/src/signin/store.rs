@@ -57,9 +57,9 @@ pub fn path() -> Result<PathBuf, CliError> {
     } else if let Some(home) = std::env::var_os("HOME") {
         PathBuf::from(home).join(".config").join("partner-center")
     } else {
-        return Err(CliError::Usage(format!(
+        return Err(CliError::Call(partner_center::Error::Config(format!(
             "no place to keep the sign-in: set {ENV_CONFIG_DIR} (or HOME)"
-        )));
+        ))));
     };
     Ok(dir.join(FILE_NAME))
 }
